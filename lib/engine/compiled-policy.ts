@@ -1,0 +1,61 @@
+import type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
+import type { CorsOriginPredicate, CorsPolicyOptions } from './cors-policy-options.js';
+import type { RequestHeaderRule } from './http/request-headers.js';
+import type { OriginMatcher } from './origin/origin-matcher.js';
+
+/**
+ * How a compiled policy judges an origin:
+ * - `none`: no origin is allowed;
+ * - `any`: every origin, answered with a literal `*` that does not depend on the request;
+ * - `reflect`: every well-formed origin, echoed back;
+ * - `match`: the origins a matcher accepts;
+ * - `predicate`: whatever the user's function says.
+ */
+export type OriginRule<TRequest> =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'reflect' }
+  | { readonly kind: 'match'; readonly matcher: OriginMatcher }
+  | { readonly kind: 'predicate'; readonly predicate: CorsOriginPredicate<TRequest> };
+
+/** How a compiled policy judges a preflight's requested method. */
+export type MethodRule = { readonly kind: 'any' } | { readonly kind: 'listed'; readonly allowed: ReadonlySet<string> };
+
+/** Receives errors that a policy's origin predicate threw, since they must not fail the request. */
+export type CorsErrorReporter = (error: unknown, origin: string) => void;
+
+/**
+ * A policy checked and turned into the form that answers requests: every header value that does not
+ * depend on the request is computed here, once, so that a request costs lookups, not string work.
+ * Frozen; build one with {@link compilePolicy}.
+ */
+export interface CompiledCorsPolicy<TRequest = unknown> {
+  /** The options as given, for diagnostics. */
+  readonly source: Readonly<CorsPolicyOptions<TRequest>>;
+  readonly credentials: boolean;
+  readonly preflightContinue: boolean;
+  readonly optionsSuccessStatus: number;
+  readonly privateNetworkAccess: boolean;
+  readonly allowNullOrigin: boolean;
+  readonly originRule: OriginRule<TRequest>;
+  readonly methodRule: MethodRule;
+  readonly headerRule: RequestHeaderRule;
+  /** `Access-Control-Allow-Methods` of an approved preflight, or `undefined` to echo the requested method. */
+  readonly allowMethodsValue: string | undefined;
+  /** `Access-Control-Allow-Headers` of an approved preflight, or `undefined` to echo the requested headers. */
+  readonly allowHeadersValue: string | undefined;
+  readonly maxAgeValue: string | undefined;
+  /** Headers every approved actual response carries besides `Access-Control-Allow-Origin`. */
+  readonly actualHeadersAfterOrigin: readonly CorsHeader[];
+  /** `Vary` of actual responses: `Origin` unless the answer never depends on it. */
+  readonly actualVary: string;
+  readonly preflightVary: string;
+  /** Approved actual decisions for each exact origin, built ahead so that the common case allocates nothing. */
+  readonly exactActualDecisions: ReadonlyMap<string, CorsDecision>;
+  /** The answer to an actual request without `Origin`, or from any origin under `'*'`. */
+  readonly noOriginDecision: CorsDecision;
+  readonly anyOriginActualDecision: CorsDecision;
+  readonly deniedActualDecisions: ReadonlyMap<CorsReason, CorsDecision>;
+  readonly deniedPreflightDecisions: ReadonlyMap<CorsReason, CorsDecision>;
+  readonly reportError: CorsErrorReporter;
+}

@@ -1,0 +1,76 @@
+/** One thing wrong with a policy: which option, which value, and what to write instead. */
+export interface CorsConfigurationProblem {
+  /** The option's path, such as `origin[2]` or `allowedHeaders`. */
+  readonly option: string;
+  /** The offending value, as the user wrote it. */
+  readonly value: unknown;
+  /** What is wrong with it. */
+  readonly problem: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
+/**
+ * Thrown at startup when a CORS policy is unsafe or cannot mean what it says. It lists every problem
+ * found, not only the first, so that one restart is enough to see them all.
+ *
+ * @example
+ * ```ts
+ * compilePolicy({ origin: 'https://app.example.com/', credentials: true });
+ * // CorsConfigurationError: invalid CORS policy:
+ * //   - origin: "https://app.example.com/" has a trailing slash, so no browser origin can ever
+ * //     equal it. Fix: write "https://app.example.com".
+ * ```
+ */
+export class CorsConfigurationError extends Error {
+  override readonly name = 'CorsConfigurationError';
+
+  constructor(
+    readonly problems: readonly CorsConfigurationProblem[],
+    /** Where the policy was declared, such as `CorsModule.forRoot()` or `ItemsController.update`. */
+    readonly where?: string,
+  ) {
+    super(formatProblems(problems, where));
+  }
+}
+
+function formatProblems(problems: readonly CorsConfigurationProblem[], where: string | undefined): string {
+  const heading = where === undefined ? 'invalid CORS policy:' : `invalid CORS policy in ${where}:`;
+  const lines = problems.map(
+    (p) => `  - ${p.option}: ${describeValue(p.value)} ${p.problem}. Fix: ${p.fix}.`,
+  );
+  return [heading, ...lines].join('\n');
+}
+
+/** Renders a configured value the way the user would have written it. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof RegExp) return value.toString();
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+  return String(value);
+}
+
+/** Collects problems while a policy is checked, so that they can be reported together. */
+export class ProblemList {
+  private readonly problems: CorsConfigurationProblem[] = [];
+
+  add(option: string, value: unknown, problem: string, fix: string): void {
+    this.problems.push({ option, value, problem, fix });
+  }
+
+  get isEmpty(): boolean {
+    return this.problems.length === 0;
+  }
+
+  throwIfAny(where: string | undefined): void {
+    if (this.problems.length > 0) throw new CorsConfigurationError(this.problems, where);
+  }
+}

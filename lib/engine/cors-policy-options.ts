@@ -1,0 +1,105 @@
+/**
+ * Decides at request time whether an origin is allowed, for rules no list can express. It receives
+ * the request's `Origin` (already checked to be a well-formed origin) and the framework's request
+ * object. Only a return value of exactly `true` (or a promise of it) allows; a throw or a rejection
+ * denies, and the error is reported instead of failing the request.
+ *
+ * @example
+ * ```ts
+ * const origin: CorsOriginPredicate = async (origin) => tenants.isRegisteredOrigin(origin);
+ * ```
+ */
+export type CorsOriginPredicate<TRequest = unknown> = (
+  origin: string,
+  request: TRequest,
+) => boolean | Promise<boolean>;
+
+/**
+ * Which origins a policy allows:
+ * - `'https://app.example.com'`: that origin exactly;
+ * - `'https://*.example.com'`: any subdomain of example.com (one or more labels, not example.com
+ *   itself), same scheme and port;
+ * - `'http://localhost:*'`: that host on any port;
+ * - `'*'`: any origin, answered with a literal `*` (cannot be combined with `credentials`);
+ * - a `RegExp`: origins it matches in full;
+ * - `true`: any origin, reflected (cannot be combined with `credentials`); `false`: none;
+ * - a {@link CorsOriginPredicate};
+ * - an array mixing strings, patterns and regexes.
+ */
+export type CorsOrigin<TRequest = unknown> =
+  | boolean
+  | string
+  | RegExp
+  | CorsOriginPredicate<TRequest>
+  | readonly (string | RegExp)[];
+
+/**
+ * A CORS policy. The field names are those of Nest's own `CorsOptions`, so that a policy written for
+ * `app.enableCors()` reads the same here.
+ *
+ * @example
+ * ```ts
+ * const policy: CorsPolicyOptions = {
+ *   origin: ['https://app.example.com', 'https://*.example.com'],
+ *   credentials: true,
+ *   allowedHeaders: ['Content-Type', 'X-Request-Id'],
+ *   exposedHeaders: ['X-Request-Id'],
+ *   maxAge: 600,
+ * };
+ * ```
+ */
+export interface CorsPolicyOptions<TRequest = unknown> {
+  /** Allowed origins. Default: none (`false`). */
+  origin?: CorsOrigin<TRequest>;
+  /**
+   * Methods a preflight may ask for, as an array or a comma-separated string; `'*'` for any (echoed
+   * back one by one when `credentials` is on). GET, HEAD and POST always pass, as in browsers.
+   * Default: `GET,HEAD,PUT,PATCH,POST,DELETE`.
+   */
+  methods?: string | readonly string[];
+  /**
+   * Request headers a preflight may ask for, compared case-insensitively; `'*'` for any but
+   * `Authorization`, which must be listed. Default: whatever the preflight asks for.
+   */
+  allowedHeaders?: string | readonly string[];
+  /** Response headers the page may read beyond the safelisted ones; `'*'` for all (not with credentials). */
+  exposedHeaders?: string | readonly string[];
+  /** Whether the page may send and read credentials (cookies, HTTP auth). Default: `false`. */
+  credentials?: boolean;
+  /**
+   * Seconds a browser may cache a preflight's answer, from -1 (do not cache) to 86400. Default: no
+   * header, which browsers read as 5 seconds.
+   */
+  maxAge?: number;
+  /** Pass preflights on to the application's own `OPTIONS` handler after writing the headers. Default: `false`. */
+  preflightContinue?: boolean;
+  /** Status of a preflight answer, 200 to 299. Default: 204. */
+  optionsSuccessStatus?: number;
+  /** Answer Private Network Access preflights (`Access-Control-Request-Private-Network: true`). Default: `false`. */
+  privateNetworkAccess?: boolean;
+  /**
+   * Allow the origin `null`, sent by sandboxed iframes and by `data:` and `file:` documents, which
+   * anyone can create. Default: `false`.
+   */
+  dangerouslyAllowNullOrigin?: boolean;
+  /**
+   * Allow plain-`http` origins that are not the local machine together with `credentials`, although
+   * anyone on the network path can impersonate them. Default: `false`.
+   */
+  dangerouslyAllowInsecureOriginsWithCredentials?: boolean;
+}
+
+/** Every option name, so that a misspelt one is reported rather than ignored. */
+export const POLICY_OPTION_NAMES: readonly (keyof CorsPolicyOptions)[] = [
+  'origin',
+  'methods',
+  'allowedHeaders',
+  'exposedHeaders',
+  'credentials',
+  'maxAge',
+  'preflightContinue',
+  'optionsSuccessStatus',
+  'privateNetworkAccess',
+  'dangerouslyAllowNullOrigin',
+  'dangerouslyAllowInsecureOriginsWithCredentials',
+];

@@ -1,0 +1,105 @@
+import type { CompiledCorsPolicy } from './compiled-policy.js';
+import { decision } from './compile-policy.js';
+import type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
+import {
+  ACCESS_CONTROL_ALLOW_CREDENTIALS,
+  ACCESS_CONTROL_ALLOW_HEADERS,
+  ACCESS_CONTROL_ALLOW_METHODS,
+  ACCESS_CONTROL_ALLOW_ORIGIN,
+  ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+  ACCESS_CONTROL_MAX_AGE,
+} from './http/header-names.js';
+import { SAFELISTED_METHODS } from './http/methods.js';
+import { checkRequestHeaders } from './http/request-headers.js';
+import { isToken } from './http/tokens.js';
+import { judgeOrigin, type OriginVerdict } from './judge-origin.js';
+
+/** The request headers that make a preflight, as received. */
+export interface PreflightRequest {
+  /** `Origin`. */
+  readonly origin: string;
+  /** `Access-Control-Request-Method`. */
+  readonly method: string;
+  /** `Access-Control-Request-Headers`, if sent. */
+  readonly headers?: string | undefined;
+  /** `Access-Control-Request-Private-Network`, if sent. */
+  readonly privateNetwork?: string | undefined;
+}
+
+/**
+ * Whether a request is a CORS preflight: an `OPTIONS` request with both `Origin` and
+ * `Access-Control-Request-Method`. Any other `OPTIONS` request belongs to the application.
+ */
+export function isPreflight(
+  method: string,
+  origin: string | undefined,
+  requestMethod: string | undefined,
+): boolean {
+  return method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined;
+}
+
+/**
+ * Decides the answer to a preflight. Whether approved or denied, the answer's status is the
+ * policy's `optionsSuccessStatus`; a denial simply carries no approving header, which the browser
+ * reads as a refusal.
+ *
+ * @param request passed to an origin predicate, if the policy has one.
+ * @returns the decision; a promise only when the policy's origin predicate returns one.
+ *
+ * @example
+ * ```ts
+ * const policy = compilePolicy({ origin: 'https://app.example.com', methods: ['PUT'], allowedHeaders: ['X-Token'] });
+ * decidePreflight(policy, { origin: 'https://app.example.com', method: 'PUT', headers: 'x-token' }).allowed; // true
+ * decidePreflight(policy, { origin: 'https://app.example.com', method: 'PUT', headers: 'x-other' }).reason;
+ * // 'header-not-allowed: x-other'
+ * ```
+ */
+export function decidePreflight<TRequest>(
+  policy: CompiledCorsPolicy<TRequest>,
+  preflight: PreflightRequest,
+  request?: TRequest,
+): CorsDecision | Promise<CorsDecision> {
+  const verdict = judgeOrigin(policy, preflight.origin, request as TRequest);
+  return typeof verdict === 'string'
+    ? preflightDecision(policy, preflight, verdict)
+    : verdict.then((settled) => preflightDecision(policy, preflight, settled));
+}
+
+function preflightDecision<TRequest>(
+  policy: CompiledCorsPolicy<TRequest>,
+  preflight: PreflightRequest,
+  verdict: OriginVerdict,
+): CorsDecision {
+  if (verdict !== 'allowed') return deny(policy, verdict);
+
+  const method = preflight.method;
+  if (!isToken(method)) return deny(policy, 'method-malformed');
+  const methodRule = policy.methodRule;
+  if (methodRule.kind === 'listed' && !methodRule.allowed.has(method) && !SAFELISTED_METHODS.has(method)) {
+    return deny(policy, 'method-not-allowed');
+  }
+
+  const requestedHeaders = preflight.headers ?? '';
+  const headerRefusal = checkRequestHeaders(requestedHeaders, policy.headerRule);
+  if (headerRefusal !== undefined) return deny(policy, headerRefusal as CorsReason);
+
+  const askedForPrivateNetwork = preflight.privateNetwork === 'true';
+  if (askedForPrivateNetwork && !policy.privateNetworkAccess) return deny(policy, 'private-network-not-allowed');
+
+  const headers: CorsHeader[] = [
+    [ACCESS_CONTROL_ALLOW_ORIGIN, policy.originRule.kind === 'any' ? '*' : preflight.origin],
+    // `method` passed the token check above, so echoing it cannot inject anything.
+    [ACCESS_CONTROL_ALLOW_METHODS, policy.allowMethodsValue ?? method],
+  ];
+  if (policy.credentials) headers.push([ACCESS_CONTROL_ALLOW_CREDENTIALS, 'true']);
+  // An echo of the requested names is safe: checkRequestHeaders accepted only tokens, commas and spaces.
+  const allowHeaders = policy.allowHeadersValue ?? requestedHeaders;
+  if (allowHeaders !== '') headers.push([ACCESS_CONTROL_ALLOW_HEADERS, allowHeaders]);
+  if (policy.maxAgeValue !== undefined) headers.push([ACCESS_CONTROL_MAX_AGE, policy.maxAgeValue]);
+  if (askedForPrivateNetwork) headers.push([ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, 'true']);
+  return decision(true, 'allowed', headers, policy.preflightVary);
+}
+
+function deny<TRequest>(policy: CompiledCorsPolicy<TRequest>, reason: CorsReason): CorsDecision {
+  return policy.deniedPreflightDecisions.get(reason) ?? decision(false, reason, [], policy.preflightVary);
+}

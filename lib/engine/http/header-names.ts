@@ -1,0 +1,61 @@
+/** Response header names written by the engine, spelled once. */
+export const ACCESS_CONTROL_ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
+export const ACCESS_CONTROL_ALLOW_CREDENTIALS = 'Access-Control-Allow-Credentials';
+export const ACCESS_CONTROL_EXPOSE_HEADERS = 'Access-Control-Expose-Headers';
+export const ACCESS_CONTROL_ALLOW_METHODS = 'Access-Control-Allow-Methods';
+export const ACCESS_CONTROL_ALLOW_HEADERS = 'Access-Control-Allow-Headers';
+export const ACCESS_CONTROL_MAX_AGE = 'Access-Control-Max-Age';
+export const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK = 'Access-Control-Allow-Private-Network';
+
+/** Request header names the engine reads, in the lower case Node uses for them. */
+export const ORIGIN = 'origin';
+export const ACCESS_CONTROL_REQUEST_METHOD = 'access-control-request-method';
+export const ACCESS_CONTROL_REQUEST_HEADERS = 'access-control-request-headers';
+export const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK = 'access-control-request-private-network';
+
+/**
+ * Request header names a page can never set (Fetch "forbidden request-header"), plus the names of
+ * the CORS protocol itself. Listing one in `allowedHeaders` can only be a mistake.
+ */
+const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  'accept-charset',
+  'accept-encoding',
+  'access-control-request-headers',
+  'access-control-request-method',
+  'access-control-request-private-network',
+  'connection',
+  'content-length',
+  'cookie',
+  'cookie2',
+  'date',
+  'dnt',
+  'expect',
+  'host',
+  'keep-alive',
+  'origin',
+  'referer',
+  'set-cookie',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+]);
+
+/** Whether a page can never send a request header of this (lower-case) name. */
+export function isForbiddenRequestHeader(lowerName: string): boolean {
+  return (
+    FORBIDDEN_REQUEST_HEADERS.has(lowerName) ||
+    lowerName.startsWith('proxy-') ||
+    lowerName.startsWith('sec-') ||
+    lowerName.startsWith('access-control-')
+  );
+}
+
+/**
+ * Response header names a browser never lets a page read however they are exposed, or that belong to
+ * the CORS protocol. Listing one in `exposedHeaders` can only be a mistake.
+ */
+export function isUnexposableResponseHeader(lowerName: string): boolean {
+  return lowerName === 'set-cookie' || lowerName === 'set-cookie2' || lowerName.startsWith('access-control-');
+}

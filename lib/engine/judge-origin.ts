@@ -1,0 +1,73 @@
+import type { CompiledCorsPolicy } from './compiled-policy.js';
+import { matchOrigin } from './origin/origin-matcher.js';
+import { parseSerializedOrigin } from './origin/serialized-origin.js';
+
+/** The part of a decision that concerns the origin alone. */
+export type OriginVerdict = 'allowed' | 'origin-not-allowed' | 'origin-malformed' | 'origin-predicate-failed';
+
+/**
+ * Judges a request's `Origin` against a policy. Synchronous unless the policy's predicate answers
+ * with a promise. Never throws: a failing predicate is reported and denies.
+ */
+export function judgeOrigin<TRequest>(
+  policy: CompiledCorsPolicy<TRequest>,
+  origin: string,
+  request: TRequest,
+): OriginVerdict | Promise<OriginVerdict> {
+  const rule = policy.originRule;
+  switch (rule.kind) {
+    case 'any':
+      return 'allowed';
+    case 'none':
+      return 'origin-not-allowed';
+    case 'match':
+      if (rule.matcher.exact.has(origin)) return 'allowed';
+      break;
+  }
+  if (origin === 'null') return policy.allowNullOrigin ? 'allowed' : 'origin-not-allowed';
+  // Everything past this point may echo the origin or hand it to user code: it must be well formed.
+  const parsed = parseSerializedOrigin(origin);
+  if (parsed === undefined) return 'origin-malformed';
+  switch (rule.kind) {
+    case 'reflect':
+      return 'allowed';
+    case 'match':
+      return matchOrigin(rule.matcher, origin, parsed) ? 'allowed' : 'origin-not-allowed';
+    case 'predicate':
+      return askPredicate(policy, origin, request);
+  }
+}
+
+function askPredicate<TRequest>(
+  policy: CompiledCorsPolicy<TRequest>,
+  origin: string,
+  request: TRequest,
+): OriginVerdict | Promise<OriginVerdict> {
+  const rule = policy.originRule;
+  if (rule.kind !== 'predicate') return 'origin-not-allowed';
+  const fail = (error: unknown): OriginVerdict => {
+    try {
+      policy.reportError(error, origin);
+    } catch {
+      // A broken reporter must not turn a denial into a 500.
+    }
+    return 'origin-predicate-failed';
+  };
+  try {
+    const answer: unknown = rule.predicate(origin, request);
+    if (isThenable(answer)) {
+      return Promise.resolve(answer).then((value) => (value === true ? 'allowed' : 'origin-not-allowed'), fail);
+    }
+    return answer === true ? 'allowed' : 'origin-not-allowed';
+  } catch (error) {
+    return fail(error);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
