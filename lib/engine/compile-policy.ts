@@ -250,7 +250,7 @@ function compileOriginRule<TRequest>(
           option,
           entry,
           'is plain http on a network host, and with credentials: true anyone on the network path can impersonate it',
-          `use "https://", or set dangerouslyAllowInsecureOriginsWithCredentials: true`,
+          `write "${entry.replace(/^http:/i, 'https:')}", or set dangerouslyAllowInsecureOriginsWithCredentials: true`,
         );
       }
       patterns.push(pattern);
