@@ -1,11 +1,21 @@
 /**
- * nestjs-cors: per-controller and per-route CORS policies for NestJS.
+ * nestjs-cors: per-controller and per-route CORS policies for NestJS, with preflights that follow
+ * the route they are for.
  *
- * The engine below has no Nest in it: `compilePolicy` checks and compiles a policy once, and
- * `decideActual` / `decidePreflight` answer each request from the compiled form.
+ * - {@link CorsModule} sets the default and named policies;
+ * - {@link Cors} gives a controller or a handler its own;
+ * - the engine functions ({@link compilePolicy}, {@link decideActual}, {@link decidePreflight})
+ *   implement the CORS protocol with no Nest in them, for use and for testing on their own.
  *
  * @packageDocumentation
  */
+export { Cors, type CorsPolicyMetadata } from './cors.decorator.js';
+export { CorsGuard } from './cors.guard.js';
+export { CorsInterceptor } from './cors.interceptor.js';
+export { CorsModule } from './cors.module.js';
+export { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
+export type { CorsModuleOptions } from './cors-module-options.js';
+
 export { compilePolicy, type CompilePolicyContext } from './engine/compile-policy.js';
 export type { CompiledCorsPolicy, CorsErrorReporter } from './engine/compiled-policy.js';
 export {
@@ -13,6 +23,10 @@ export {
   type CorsConfigurationProblem,
 } from './engine/cors-configuration-error.js';
 export type { CorsDecision, CorsHeader, CorsReason } from './engine/cors-decision.js';
-export type { CorsOrigin, CorsOriginPredicate, CorsPolicyOptions } from './engine/cors-policy-options.js';
+export type {
+  CorsOrigin,
+  CorsOriginPredicate,
+  CorsPolicyOptions,
+} from './engine/cors-policy-options.js';
 export { decideActual } from './engine/decide-actual.js';
 export { decidePreflight, isPreflight, type PreflightRequest } from './engine/decide-preflight.js';

@@ -1,7 +1,16 @@
-import type { CompiledCorsPolicy, CorsErrorReporter, MethodRule, OriginRule } from './compiled-policy.js';
+import type {
+  CompiledCorsPolicy,
+  CorsErrorReporter,
+  MethodRule,
+  OriginRule,
+} from './compiled-policy.js';
 import { ProblemList } from './cors-configuration-error.js';
 import type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
-import { POLICY_OPTION_NAMES, type CorsOriginPredicate, type CorsPolicyOptions } from './cors-policy-options.js';
+import {
+  POLICY_OPTION_NAMES,
+  type CorsOriginPredicate,
+  type CorsPolicyOptions,
+} from './cors-policy-options.js';
 import {
   ACCESS_CONTROL_ALLOW_CREDENTIALS,
   ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -60,7 +69,12 @@ export function compilePolicy<TRequest = unknown>(
 ): CompiledCorsPolicy<TRequest> {
   const problems = new ProblemList();
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    problems.add('policy', options, 'is not an options object', 'pass an object such as { origin: "https://app.example.com" }');
+    problems.add(
+      'policy',
+      options,
+      'is not an options object',
+      'pass an object such as { origin: "https://app.example.com" }',
+    );
     problems.throwIfAny(context.where);
   }
   checkOptionNames(options, problems);
@@ -69,7 +83,12 @@ export function compilePolicy<TRequest = unknown>(
   const preflightContinue = readBoolean(options, 'preflightContinue', false, problems);
   const privateNetworkAccess = readBoolean(options, 'privateNetworkAccess', false, problems);
   const allowNullOrigin = readBoolean(options, 'dangerouslyAllowNullOrigin', false, problems);
-  const allowInsecure = readBoolean(options, 'dangerouslyAllowInsecureOriginsWithCredentials', false, problems);
+  const allowInsecure = readBoolean(
+    options,
+    'dangerouslyAllowInsecureOriginsWithCredentials',
+    false,
+    problems,
+  );
 
   const originRule = compileOriginRule(options.origin, credentials, allowInsecure, problems);
   const methods = compileMethods(options.methods, credentials, problems);
@@ -81,7 +100,8 @@ export function compilePolicy<TRequest = unknown>(
 
   const actualHeadersAfterOrigin: CorsHeader[] = [];
   if (credentials) actualHeadersAfterOrigin.push([ACCESS_CONTROL_ALLOW_CREDENTIALS, 'true']);
-  if (exposeValue !== undefined) actualHeadersAfterOrigin.push([ACCESS_CONTROL_EXPOSE_HEADERS, exposeValue]);
+  if (exposeValue !== undefined)
+    actualHeadersAfterOrigin.push([ACCESS_CONTROL_EXPOSE_HEADERS, exposeValue]);
 
   // Under '*' or 'none' nothing in the answer depends on Origin, so caches need not key on it; under
   // '*' even a malformed Origin gets the same '*', or a cache could serve that denial to everyone.
@@ -96,7 +116,12 @@ export function compilePolicy<TRequest = unknown>(
     for (const origin of originRule.matcher.exact) {
       exactActualDecisions.set(
         origin,
-        decision(true, 'allowed', [[ACCESS_CONTROL_ALLOW_ORIGIN, origin], ...actualHeadersAfterOrigin], actualVary),
+        decision(
+          true,
+          'allowed',
+          [[ACCESS_CONTROL_ALLOW_ORIGIN, origin], ...actualHeadersAfterOrigin],
+          actualVary,
+        ),
       );
     }
   }
@@ -125,7 +150,9 @@ export function compilePolicy<TRequest = unknown>(
       [[ACCESS_CONTROL_ALLOW_ORIGIN, '*'], ...actualHeadersAfterOrigin],
       actualVary,
     ),
-    deniedActualDecisions: new Map(ACTUAL_DENIAL_REASONS.map((r) => [r, decision(false, r, [], actualVary)])),
+    deniedActualDecisions: new Map(
+      ACTUAL_DENIAL_REASONS.map((r) => [r, decision(false, r, [], actualVary)]),
+    ),
     deniedPreflightDecisions: new Map(
       PREFLIGHT_DENIAL_REASONS.map((r) => [r, decision(false, r, [], preflightVary)]),
     ),
@@ -144,7 +171,10 @@ export function decision(
 }
 
 function reportToConsole(error: unknown, origin: string): void {
-  console.error(`[nestjs-cors] the origin predicate failed for ${JSON.stringify(origin)}; the request was denied.`, error);
+  console.error(
+    `[nestjs-cors] the origin predicate failed for ${JSON.stringify(origin)}; the request was denied.`,
+    error,
+  );
 }
 
 function checkOptionNames(options: object, problems: ProblemList): void {
@@ -192,7 +222,12 @@ function editDistance(a: string, b: string): number {
 
 function readBoolean(
   options: CorsPolicyOptions<never>,
-  name: 'credentials' | 'preflightContinue' | 'privateNetworkAccess' | 'dangerouslyAllowNullOrigin' | 'dangerouslyAllowInsecureOriginsWithCredentials',
+  name:
+    | 'credentials'
+    | 'preflightContinue'
+    | 'privateNetworkAccess'
+    | 'dangerouslyAllowNullOrigin'
+    | 'dangerouslyAllowInsecureOriginsWithCredentials',
   fallback: boolean,
   problems: ProblemList,
 ): boolean {
@@ -221,7 +256,8 @@ function compileOriginRule<TRequest>(
     }
     return { kind: 'reflect' };
   }
-  if (typeof origin === 'function') return { kind: 'predicate', predicate: origin as CorsOriginPredicate<TRequest> };
+  if (typeof origin === 'function')
+    return { kind: 'predicate', predicate: origin as CorsOriginPredicate<TRequest> };
   if (origin === '*') {
     if (credentials) {
       problems.add(
@@ -241,11 +277,21 @@ function compileOriginRule<TRequest>(
     if (entry instanceof RegExp) {
       regexes.push(entry);
     } else if (entry === '*') {
-      problems.add(option, entry, 'allows every origin, which makes the other entries meaningless', 'write origin: "*" alone, or remove "*"');
+      problems.add(
+        option,
+        entry,
+        'allows every origin, which makes the other entries meaningless',
+        'write origin: "*" alone, or remove "*"',
+      );
     } else if (typeof entry === 'string') {
       const pattern = parseOriginPattern(entry, option, problems);
       if (pattern === undefined) return;
-      if (credentials && !allowInsecure && pattern.scheme === 'http' && !isLoopbackHost(pattern.host)) {
+      if (
+        credentials &&
+        !allowInsecure &&
+        pattern.scheme === 'http' &&
+        !isLoopbackHost(pattern.host)
+      ) {
         problems.add(
           option,
           entry,
@@ -255,25 +301,49 @@ function compileOriginRule<TRequest>(
       }
       patterns.push(pattern);
     } else {
-      problems.add(option, entry, 'is not an origin string or a RegExp', 'write an origin such as "https://app.example.com"');
+      problems.add(
+        option,
+        entry,
+        'is not an origin string or a RegExp',
+        'write an origin such as "https://app.example.com"',
+      );
     }
   });
   return { kind: 'match', matcher: compileOriginMatcher(patterns, regexes) };
 }
 
 /** Splits the `"A, B"` string form that Nest's `CorsOptions` accepts, or takes an array as it is. */
-function toList(value: unknown, option: string, problems: ProblemList): readonly string[] | undefined {
+function toList(
+  value: unknown,
+  option: string,
+  problems: ProblemList,
+): readonly string[] | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   if (Array.isArray(value)) {
     const list: string[] = [];
     value.forEach((item: unknown, index) => {
       if (typeof item === 'string') list.push(item.trim());
-      else problems.add(`${option}[${index}]`, item, 'is not a string', 'write a name such as "X-Request-Id"');
+      else
+        problems.add(
+          `${option}[${index}]`,
+          item,
+          'is not a string',
+          'write a name such as "X-Request-Id"',
+        );
     });
     return list;
   }
-  problems.add(option, value, 'is not a list', `write an array of strings, such as ${option}: ["X-Request-Id"]`);
+  problems.add(
+    option,
+    value,
+    'is not a list',
+    `write an array of strings, such as ${option}: ["X-Request-Id"]`,
+  );
   return undefined;
 }
 
@@ -291,7 +361,12 @@ function compileMethods(
       continue;
     }
     if (!isToken(raw)) {
-      problems.add('methods', raw, 'is not a valid HTTP method name', 'write a method such as "PUT"');
+      problems.add(
+        'methods',
+        raw,
+        'is not a valid HTTP method name',
+        'write a method such as "PUT"',
+      );
       continue;
     }
     const method = normalizeConfiguredMethod(raw);
@@ -316,7 +391,9 @@ function compileAllowedHeaders(
   const list = toList(value, 'allowedHeaders', problems);
   if (list === undefined) return { rule: { kind: 'any' }, value: undefined };
   const names = checkHeaderNames(list, 'allowedHeaders', problems, (lower) =>
-    isForbiddenRequestHeader(lower) ? 'is a header a page can never set, so allowing it has no effect' : undefined,
+    isForbiddenRequestHeader(lower)
+      ? 'is a header a page can never set, so allowing it has no effect'
+      : undefined,
   );
   const allowed = new Set(names.map((name) => name.toLowerCase()));
   if (names.includes('*')) {
@@ -331,11 +408,17 @@ function compileAllowedHeaders(
   return { rule: { kind: 'listed', allowed }, value: names.join(', ') };
 }
 
-function compileExposedHeaders(value: unknown, credentials: boolean, problems: ProblemList): string | undefined {
+function compileExposedHeaders(
+  value: unknown,
+  credentials: boolean,
+  problems: ProblemList,
+): string | undefined {
   const list = toList(value, 'exposedHeaders', problems);
   if (list === undefined || list.length === 0) return undefined;
   const names = checkHeaderNames(list, 'exposedHeaders', problems, (lower) =>
-    isUnexposableResponseHeader(lower) ? 'is a header browsers never let a page read, so exposing it has no effect' : undefined,
+    isUnexposableResponseHeader(lower)
+      ? 'is a header browsers never let a page read, so exposing it has no effect'
+      : undefined,
   );
   if (credentials && names.includes('*')) {
     problems.add(
@@ -360,7 +443,12 @@ function checkHeaderNames(
   for (const name of list) {
     const lower = name.toLowerCase();
     if (name !== '*' && !isToken(name)) {
-      problems.add(option, name, 'is not a valid header name', 'write a name made of letters, digits and -, such as "X-Request-Id"');
+      problems.add(
+        option,
+        name,
+        'is not a valid header name',
+        'write a name made of letters, digits and -, such as "X-Request-Id"',
+      );
       continue;
     }
     const refusal = name === '*' ? undefined : refuse(lower);
@@ -378,7 +466,12 @@ function checkHeaderNames(
 
 function compileMaxAge(value: unknown, problems: ProblemList): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < -1 || value > MAX_AGE_LIMIT) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < -1 ||
+    value > MAX_AGE_LIMIT
+  ) {
     problems.add(
       'maxAge',
       value,
@@ -392,7 +485,8 @@ function compileMaxAge(value: unknown, problems: ProblemList): string | undefine
 
 function compileSuccessStatus(value: unknown, problems: ProblemList): number {
   if (value === undefined) return 204;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 200 && value <= 299) return value;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 200 && value <= 299)
+    return value;
   problems.add(
     'optionsSuccessStatus',
     value,

@@ -19,7 +19,8 @@ export type OriginRule<TRequest> =
   | { readonly kind: 'predicate'; readonly predicate: CorsOriginPredicate<TRequest> };
 
 /** How a compiled policy judges a preflight's requested method. */
-export type MethodRule = { readonly kind: 'any' } | { readonly kind: 'listed'; readonly allowed: ReadonlySet<string> };
+export type MethodRule =
+  { readonly kind: 'any' } | { readonly kind: 'listed'; readonly allowed: ReadonlySet<string> };
 
 /** Receives errors that a policy's origin predicate threw, since they must not fail the request. */
 export type CorsErrorReporter = (error: unknown, origin: string) => void;

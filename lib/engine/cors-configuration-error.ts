@@ -34,10 +34,14 @@ export class CorsConfigurationError extends Error {
   }
 }
 
-function formatProblems(problems: readonly CorsConfigurationProblem[], where: string | undefined): string {
+function formatProblems(
+  problems: readonly CorsConfigurationProblem[],
+  where: string | undefined,
+): string {
   const heading = where === undefined ? 'invalid CORS policy:' : `invalid CORS policy in ${where}:`;
   const lines = problems.map(
-    (p) => `  - ${p.option}: ${describeValue(p.value)} ${p.problem}. Fix: ${p.fix}${/[.?!]$/.test(p.fix) ? '' : '.'}`,
+    (p) =>
+      `  - ${p.option}: ${describeValue(p.value)} ${p.problem}. Fix: ${p.fix}${/[.?!]$/.test(p.fix) ? '' : '.'}`,
   );
   return [heading, ...lines].join('\n');
 }

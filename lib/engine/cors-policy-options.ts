@@ -27,11 +27,7 @@ export type CorsOriginPredicate<TRequest = unknown> = (
  * - an array mixing strings, patterns and regexes.
  */
 export type CorsOrigin<TRequest = unknown> =
-  | boolean
-  | string
-  | RegExp
-  | CorsOriginPredicate<TRequest>
-  | readonly (string | RegExp)[];
+  boolean | string | RegExp | CorsOriginPredicate<TRequest> | readonly (string | RegExp)[];
 
 /**
  * A CORS policy. The field names are those of Nest's own `CorsOptions`, so that a policy written for

@@ -75,7 +75,11 @@ function preflightDecision<TRequest>(
   const method = preflight.method;
   if (!isToken(method)) return deny(policy, 'method-malformed');
   const methodRule = policy.methodRule;
-  if (methodRule.kind === 'listed' && !methodRule.allowed.has(method) && !SAFELISTED_METHODS.has(method)) {
+  if (
+    methodRule.kind === 'listed' &&
+    !methodRule.allowed.has(method) &&
+    !SAFELISTED_METHODS.has(method)
+  ) {
     return deny(policy, 'method-not-allowed');
   }
 
@@ -84,7 +88,8 @@ function preflightDecision<TRequest>(
   if (headerRefusal !== undefined) return deny(policy, headerRefusal as CorsReason);
 
   const askedForPrivateNetwork = preflight.privateNetwork === 'true';
-  if (askedForPrivateNetwork && !policy.privateNetworkAccess) return deny(policy, 'private-network-not-allowed');
+  if (askedForPrivateNetwork && !policy.privateNetworkAccess)
+    return deny(policy, 'private-network-not-allowed');
 
   const headers: CorsHeader[] = [
     [ACCESS_CONTROL_ALLOW_ORIGIN, policy.originRule.kind === 'any' ? '*' : preflight.origin],
@@ -101,5 +106,7 @@ function preflightDecision<TRequest>(
 }
 
 function deny<TRequest>(policy: CompiledCorsPolicy<TRequest>, reason: CorsReason): CorsDecision {
-  return policy.deniedPreflightDecisions.get(reason) ?? decision(false, reason, [], policy.preflightVary);
+  return (
+    policy.deniedPreflightDecisions.get(reason) ?? decision(false, reason, [], policy.preflightVary)
+  );
 }

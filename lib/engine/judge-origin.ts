@@ -3,7 +3,8 @@ import { matchOrigin } from './origin/origin-matcher.js';
 import { parseSerializedOrigin } from './origin/serialized-origin.js';
 
 /** The part of a decision that concerns the origin alone. */
-export type OriginVerdict = 'allowed' | 'origin-not-allowed' | 'origin-malformed' | 'origin-predicate-failed';
+export type OriginVerdict =
+  'allowed' | 'origin-not-allowed' | 'origin-malformed' | 'origin-predicate-failed';
 
 /**
  * Judges a request's `Origin` against a policy. Synchronous unless the policy's predicate answers
@@ -56,7 +57,10 @@ function askPredicate<TRequest>(
   try {
     const answer: unknown = rule.predicate(origin, request);
     if (isThenable(answer)) {
-      return Promise.resolve(answer).then((value) => (value === true ? 'allowed' : 'origin-not-allowed'), fail);
+      return Promise.resolve(answer).then(
+        (value) => (value === true ? 'allowed' : 'origin-not-allowed'),
+        fail,
+      );
     }
     return answer === true ? 'allowed' : 'origin-not-allowed';
   } catch (error) {

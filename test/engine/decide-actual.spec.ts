@@ -19,7 +19,11 @@ describe('decideActual', () => {
   describe('an allowed origin', () => {
     it('is answered with the request origin, credentials and exposed headers as configured', () => {
       const decision = actual(
-        { origin: 'https://app.example.com', credentials: true, exposedHeaders: ['X-Total', 'X-Request-Id'] },
+        {
+          origin: 'https://app.example.com',
+          credentials: true,
+          exposedHeaders: ['X-Total', 'X-Request-Id'],
+        },
         'https://app.example.com',
       );
       expect(decision).toEqual({
@@ -51,26 +55,40 @@ describe('decideActual', () => {
     it("gives every origin, even a malformed one, the same answer under '*'", () => {
       const policy = compilePolicy({ origin: '*' });
       expect(decideActual(policy, 'not an origin')).toBe(decideActual(policy, 'https://a.example'));
-      expect(decideActual(policy, undefined)).toEqual({ allowed: false, reason: 'no-origin', headers: [], vary: '' });
+      expect(decideActual(policy, undefined)).toEqual({
+        allowed: false,
+        reason: 'no-origin',
+        headers: [],
+        vary: '',
+      });
     });
 
     it('reflects any well-formed origin under true', () => {
-      expect(headerOf(actual({ origin: true }, 'https://x.example:8443'), ACAO)).toBe('https://x.example:8443');
+      expect(headerOf(actual({ origin: true }, 'https://x.example:8443'), ACAO)).toBe(
+        'https://x.example:8443',
+      );
       expect(actual({ origin: true }, 'https://x.example/').reason).toBe('origin-malformed');
     });
 
     it('reuses one precomputed decision per exact origin', () => {
       const policy = compilePolicy({ origin: ['https://a.example.com', 'https://b.example.com'] });
-      expect(decideActual(policy, 'https://b.example.com')).toBe(decideActual(policy, 'https://b.example.com'));
+      expect(decideActual(policy, 'https://b.example.com')).toBe(
+        decideActual(policy, 'https://b.example.com'),
+      );
     });
   });
 
   describe('exact origins', () => {
-    const policy: CorsPolicyOptions = { origin: ['https://foo.com', 'https://bar.com', 'http://localhost:3000'] };
+    const policy: CorsPolicyOptions = {
+      origin: ['https://foo.com', 'https://bar.com', 'http://localhost:3000'],
+    };
 
-    it.each(['https://foo.com', 'https://bar.com', 'http://localhost:3000'])('allow %s', (origin) => {
-      expect(actual(policy, origin).allowed).toBe(true);
-    });
+    it.each(['https://foo.com', 'https://bar.com', 'http://localhost:3000'])(
+      'allow %s',
+      (origin) => {
+        expect(actual(policy, origin).allowed).toBe(true);
+      },
+    );
 
     it.each([
       'https://barfoo.com',
@@ -94,16 +112,21 @@ describe('decideActual', () => {
       const big = compilePolicy({ origin: many });
       expect(big.originRule.kind === 'match' && big.originRule.matcher.exact.size).toBe(10_000);
       expect(big.originRule.kind === 'match' && big.originRule.matcher.patterns).toEqual([]);
-      expect((decideActual(big, 'https://tenant9999.example.com') as CorsDecision).allowed).toBe(true);
+      expect((decideActual(big, 'https://tenant9999.example.com') as CorsDecision).allowed).toBe(
+        true,
+      );
     });
   });
 
   describe('subdomain patterns', () => {
     const policy: CorsPolicyOptions = { origin: 'https://*.example.com' };
 
-    it.each(['https://app.example.com', 'https://a.b.example.com', 'https://x-1.example.com'])('allow %s', (origin) => {
-      expect(headerOf(actual(policy, origin), ACAO)).toBe(origin);
-    });
+    it.each(['https://app.example.com', 'https://a.b.example.com', 'https://x-1.example.com'])(
+      'allow %s',
+      (origin) => {
+        expect(headerOf(actual(policy, origin), ACAO)).toBe(origin);
+      },
+    );
 
     it.each([
       ['the apex', 'https://example.com'],
@@ -128,13 +151,19 @@ describe('decideActual', () => {
   describe('port wildcards', () => {
     const policy: CorsPolicyOptions = { origin: 'http://localhost:*' };
 
-    it.each(['http://localhost:3000', 'http://localhost:5173', 'http://localhost'])('allow %s', (origin) => {
-      expect(actual(policy, origin).allowed).toBe(true);
-    });
+    it.each(['http://localhost:3000', 'http://localhost:5173', 'http://localhost'])(
+      'allow %s',
+      (origin) => {
+        expect(actual(policy, origin).allowed).toBe(true);
+      },
+    );
 
-    it.each(['https://localhost:3000', 'http://localhost.evil.com:3000', 'http://127.0.0.1:3000'])('deny %s', (origin) => {
-      expect(actual(policy, origin).allowed).toBe(false);
-    });
+    it.each(['https://localhost:3000', 'http://localhost.evil.com:3000', 'http://127.0.0.1:3000'])(
+      'deny %s',
+      (origin) => {
+        expect(actual(policy, origin).allowed).toBe(false);
+      },
+    );
   });
 
   describe('regexes', () => {
@@ -142,20 +171,28 @@ describe('decideActual', () => {
       const policy: CorsPolicyOptions = { origin: /example\.com/ };
       expect(actual(policy, 'https://evil-example.com').allowed).toBe(false);
       expect(actual(policy, 'https://example.com.evil.com').allowed).toBe(false);
-      expect(actual({ origin: /https:\/\/[a-z]+\.example\.com/ }, 'https://app.example.com').allowed).toBe(true);
+      expect(
+        actual({ origin: /https:\/\/[a-z]+\.example\.com/ }, 'https://app.example.com').allowed,
+      ).toBe(true);
     });
 
     it('give the same answer every time, whatever their flags', () => {
-      const policy = compilePolicy({ origin: [/https:\/\/app\.example\.com/gy, /^https:\/\/b\.example\.com$/m] });
+      const policy = compilePolicy({
+        origin: [/https:\/\/app\.example\.com/gy, /^https:\/\/b\.example\.com$/m],
+      });
       for (let i = 0; i < 4; i++) {
-        expect((decideActual(policy, 'https://app.example.com') as CorsDecision).allowed).toBe(true);
+        expect((decideActual(policy, 'https://app.example.com') as CorsDecision).allowed).toBe(
+          true,
+        );
         expect((decideActual(policy, 'https://b.example.com') as CorsDecision).allowed).toBe(true);
       }
     });
 
     it('never see a malformed origin', () => {
       const policy: CorsPolicyOptions = { origin: /.*/ };
-      expect(actual(policy, 'https://a.example.com, https://evil.com').reason).toBe('origin-malformed');
+      expect(actual(policy, 'https://a.example.com, https://evil.com').reason).toBe(
+        'origin-malformed',
+      );
       expect(actual(policy, 'https://a.example.com\r\nX: y').reason).toBe('origin-malformed');
     });
   });
@@ -167,7 +204,10 @@ describe('decideActual', () => {
     });
 
     it('is allowed only with dangerouslyAllowNullOrigin', () => {
-      const decision = actual({ origin: 'https://a.example.com', dangerouslyAllowNullOrigin: true }, 'null');
+      const decision = actual(
+        { origin: 'https://a.example.com', dangerouslyAllowNullOrigin: true },
+        'null',
+      );
       expect(headerOf(decision, ACAO)).toBe('null');
     });
   });
@@ -198,8 +238,12 @@ describe('decideActual', () => {
           return origin === 'https://ok.example';
         },
       });
-      expect((decideActual(policy, 'https://ok.example', request) as CorsDecision).allowed).toBe(true);
-      expect((decideActual(policy, 'https://no.example', request) as CorsDecision).allowed).toBe(false);
+      expect((decideActual(policy, 'https://ok.example', request) as CorsDecision).allowed).toBe(
+        true,
+      );
+      expect((decideActual(policy, 'https://no.example', request) as CorsDecision).allowed).toBe(
+        false,
+      );
       expect(seen).toEqual([
         ['https://ok.example', request],
         ['https://no.example', request],
@@ -209,18 +253,43 @@ describe('decideActual', () => {
     });
 
     it('may answer with a promise', async () => {
-      const policy = compilePolicy({ origin: async (origin: string) => origin.endsWith('.example') });
-      await expect(decideActual(policy, 'https://ok.example')).resolves.toMatchObject({ allowed: true });
-      await expect(decideActual(policy, 'https://ok.evil')).resolves.toMatchObject({ allowed: false });
+      const policy = compilePolicy({
+        origin: async (origin: string) => origin.endsWith('.example'),
+      });
+      await expect(decideActual(policy, 'https://ok.example')).resolves.toMatchObject({
+        allowed: true,
+      });
+      await expect(decideActual(policy, 'https://ok.evil')).resolves.toMatchObject({
+        allowed: false,
+      });
     });
 
     it('fail closed when they throw or reject, and the error is reported', async () => {
       const reported: unknown[] = [];
-      const reportError = (error: unknown, origin: string) => reported.push([(error as Error).message, origin]);
-      const throwing = compilePolicy({ origin: () => { throw new Error('boom'); } }, { reportError });
-      const rejecting = compilePolicy({ origin: () => Promise.reject(new Error('later')) }, { reportError });
-      expect(decideActual(throwing, 'https://a.example')).toMatchObject({ allowed: false, reason: 'origin-predicate-failed', headers: [] });
-      await expect(decideActual(rejecting, 'https://b.example')).resolves.toMatchObject({ allowed: false, reason: 'origin-predicate-failed', headers: [] });
+      const reportError = (error: unknown, origin: string) =>
+        reported.push([(error as Error).message, origin]);
+      const throwing = compilePolicy(
+        {
+          origin: () => {
+            throw new Error('boom');
+          },
+        },
+        { reportError },
+      );
+      const rejecting = compilePolicy(
+        { origin: () => Promise.reject(new Error('later')) },
+        { reportError },
+      );
+      expect(decideActual(throwing, 'https://a.example')).toMatchObject({
+        allowed: false,
+        reason: 'origin-predicate-failed',
+        headers: [],
+      });
+      await expect(decideActual(rejecting, 'https://b.example')).resolves.toMatchObject({
+        allowed: false,
+        reason: 'origin-predicate-failed',
+        headers: [],
+      });
       expect(reported).toEqual([
         ['boom', 'https://a.example'],
         ['later', 'https://b.example'],
@@ -228,14 +297,28 @@ describe('decideActual', () => {
     });
 
     it('deny even when the reporter itself throws', () => {
-      const policy = compilePolicy({ origin: () => { throw new Error('boom'); } }, { reportError: () => { throw new Error('reporter'); } });
+      const policy = compilePolicy(
+        {
+          origin: () => {
+            throw new Error('boom');
+          },
+        },
+        {
+          reportError: () => {
+            throw new Error('reporter');
+          },
+        },
+      );
       expect(decideActual(policy, 'https://a.example')).toMatchObject({ allowed: false });
     });
 
     it('are not asked about malformed origins', () => {
       const predicate = jest.fn(() => true);
       const policy = compilePolicy({ origin: predicate });
-      expect(decideActual(policy, 'https://a.example/')).toMatchObject({ allowed: false, reason: 'origin-malformed' });
+      expect(decideActual(policy, 'https://a.example/')).toMatchObject({
+        allowed: false,
+        reason: 'origin-malformed',
+      });
       expect(predicate).not.toHaveBeenCalled();
     });
   });

@@ -11,7 +11,11 @@ const APP = 'https://app.example.com';
 const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
 
 function preflight(options: CorsPolicyOptions, request: Partial<PreflightRequest>): CorsDecision {
-  const decision = decidePreflight(compilePolicy(options), { origin: APP, method: 'PUT', ...request });
+  const decision = decidePreflight(compilePolicy(options), {
+    origin: APP,
+    method: 'PUT',
+    ...request,
+  });
   if (decision instanceof Promise) throw new Error('expected a synchronous decision');
   return decision;
 }
@@ -32,7 +36,14 @@ describe('isPreflight', () => {
 describe('decidePreflight', () => {
   it('approves with every approving header of the policy', () => {
     const decision = preflight(
-      { origin: APP, credentials: true, methods: ['GET', 'PUT'], allowedHeaders: ['X-Token', 'Content-Type'], maxAge: 600, exposedHeaders: ['X-Total'] },
+      {
+        origin: APP,
+        credentials: true,
+        methods: ['GET', 'PUT'],
+        allowedHeaders: ['X-Token', 'Content-Type'],
+        maxAge: 600,
+        exposedHeaders: ['X-Total'],
+      },
       { headers: 'content-type,x-token' },
     );
     expect(decision).toEqual({
@@ -59,26 +70,73 @@ describe('decidePreflight', () => {
   });
 
   it('writes maxAge 0 and -1, and no header when unset', () => {
-    expect(headersOf(preflight({ origin: APP, maxAge: 0 }, {}))['Access-Control-Max-Age']).toBe('0');
-    expect(headersOf(preflight({ origin: APP, maxAge: -1 }, {}))['Access-Control-Max-Age']).toBe('-1');
+    expect(headersOf(preflight({ origin: APP, maxAge: 0 }, {}))['Access-Control-Max-Age']).toBe(
+      '0',
+    );
+    expect(headersOf(preflight({ origin: APP, maxAge: -1 }, {}))['Access-Control-Max-Age']).toBe(
+      '-1',
+    );
     expect(headersOf(preflight({ origin: APP }, {}))).not.toHaveProperty('Access-Control-Max-Age');
   });
 
   describe('denials carry nothing approving, only Vary', () => {
     it.each([
-      ['an origin not allowed', { origin: APP }, { origin: 'https://evil.example' }, 'origin-not-allowed'],
-      ['a malformed origin', { origin: true }, { origin: 'https://a.example, https://b.example' }, 'origin-malformed'],
-      ['a method not allowed', { origin: APP, methods: ['PUT'] }, { method: 'DELETE' }, 'method-not-allowed'],
-      ['a method in the wrong case', { origin: APP, methods: ['PATCH'] }, { method: 'patch' }, 'method-not-allowed'],
+      [
+        'an origin not allowed',
+        { origin: APP },
+        { origin: 'https://evil.example' },
+        'origin-not-allowed',
+      ],
+      [
+        'a malformed origin',
+        { origin: true },
+        { origin: 'https://a.example, https://b.example' },
+        'origin-malformed',
+      ],
+      [
+        'a method not allowed',
+        { origin: APP, methods: ['PUT'] },
+        { method: 'DELETE' },
+        'method-not-allowed',
+      ],
+      [
+        'a method in the wrong case',
+        { origin: APP, methods: ['PATCH'] },
+        { method: 'patch' },
+        'method-not-allowed',
+      ],
       ['a malformed method', { origin: APP }, { method: 'PU T' }, 'method-malformed'],
-      ['a header not allowed', { origin: APP, allowedHeaders: ['X-Token'] }, { headers: 'x-token,x-other' }, 'header-not-allowed: x-other'],
-      ['Authorization under a wildcard', { origin: APP, allowedHeaders: '*' }, { headers: 'authorization' }, 'header-not-allowed: authorization'],
-      ['a malformed header list', { origin: APP }, { headers: 'x-a,,x-b' }, 'request-headers-malformed'],
-      ['a private network request not enabled', { origin: APP }, { privateNetwork: 'true' }, 'private-network-not-allowed'],
-    ] as [string, CorsPolicyOptions, Partial<PreflightRequest>, string][])('%s', (_what, options, request, reason) => {
-      const decision = preflight(options, request);
-      expect(decision).toEqual({ allowed: false, reason, headers: [], vary: PREFLIGHT_VARY });
-    });
+      [
+        'a header not allowed',
+        { origin: APP, allowedHeaders: ['X-Token'] },
+        { headers: 'x-token,x-other' },
+        'header-not-allowed: x-other',
+      ],
+      [
+        'Authorization under a wildcard',
+        { origin: APP, allowedHeaders: '*' },
+        { headers: 'authorization' },
+        'header-not-allowed: authorization',
+      ],
+      [
+        'a malformed header list',
+        { origin: APP },
+        { headers: 'x-a,,x-b' },
+        'request-headers-malformed',
+      ],
+      [
+        'a private network request not enabled',
+        { origin: APP },
+        { privateNetwork: 'true' },
+        'private-network-not-allowed',
+      ],
+    ] as [string, CorsPolicyOptions, Partial<PreflightRequest>, string][])(
+      '%s',
+      (_what, options, request, reason) => {
+        const decision = preflight(options, request);
+        expect(decision).toEqual({ allowed: false, reason, headers: [], vary: PREFLIGHT_VARY });
+      },
+    );
 
     it('refuses an absurd header list by its size, before judging any name', () => {
       const policy = compilePolicy({ origin: APP, allowedHeaders: ['X-Token'] });
@@ -97,21 +155,27 @@ describe('decidePreflight', () => {
 
   it('lets the safelisted methods pass whatever the policy lists, as browsers do', () => {
     for (const method of ['GET', 'HEAD', 'POST']) {
-      expect(preflight({ origin: APP, methods: ['PUT'] }, { method, headers: 'x-a' }).allowed).toBe(true);
+      expect(preflight({ origin: APP, methods: ['PUT'] }, { method, headers: 'x-a' }).allowed).toBe(
+        true,
+      );
     }
   });
 
   it('compares header names case-insensitively', () => {
-    expect(preflight({ origin: APP, allowedHeaders: ['x-token'] }, { headers: 'X-TOKEN' }).allowed).toBe(true);
+    expect(
+      preflight({ origin: APP, allowedHeaders: ['x-token'] }, { headers: 'X-TOKEN' }).allowed,
+    ).toBe(true);
   });
 
   it('normalises standard method names in the configuration', () => {
-    expect(preflight({ origin: APP, methods: ['delete'] }, { method: 'DELETE' }).allowed).toBe(true);
+    expect(preflight({ origin: APP, methods: ['delete'] }, { method: 'DELETE' }).allowed).toBe(
+      true,
+    );
     expect(preflight({ origin: APP, methods: ['Purge'] }, { method: 'Purge' }).allowed).toBe(true);
     expect(preflight({ origin: APP, methods: ['Purge'] }, { method: 'PURGE' }).allowed).toBe(false);
   });
 
-  describe("wildcards in methods and allowedHeaders", () => {
+  describe('wildcards in methods and allowedHeaders', () => {
     it("answer '*' without credentials, keeping Authorization listed apart", () => {
       const decision = preflight(
         { origin: '*', methods: '*', allowedHeaders: ['*', 'Authorization'] },
@@ -135,7 +199,12 @@ describe('decidePreflight', () => {
         'Access-Control-Allow-Methods': 'PURGE',
         'Access-Control-Allow-Headers': 'x-a,x-b',
       });
-      expect(preflight({ origin: APP, credentials: true, allowedHeaders: ['*'] }, { headers: 'authorization' }).allowed).toBe(false);
+      expect(
+        preflight(
+          { origin: APP, credentials: true, allowedHeaders: ['*'] },
+          { headers: 'authorization' },
+        ).allowed,
+      ).toBe(false);
     });
   });
 
@@ -145,21 +214,31 @@ describe('decidePreflight', () => {
       const asked = preflight(enabled, { privateNetwork: 'true' });
       expect(headersOf(asked)['Access-Control-Allow-Private-Network']).toBe('true');
       expect(asked.vary).toBe(`${PREFLIGHT_VARY}, Access-Control-Request-Private-Network`);
-      expect(headersOf(preflight(enabled, {}))).not.toHaveProperty('Access-Control-Allow-Private-Network');
+      expect(headersOf(preflight(enabled, {}))).not.toHaveProperty(
+        'Access-Control-Allow-Private-Network',
+      );
     });
   });
 
   it('asks an asynchronous predicate, then checks the method', async () => {
     const policy = compilePolicy({ origin: async () => true, methods: ['PUT'] });
-    await expect(decidePreflight(policy, { origin: APP, method: 'PUT' })).resolves.toMatchObject({ allowed: true });
-    await expect(decidePreflight(policy, { origin: APP, method: 'DELETE' })).resolves.toMatchObject({
-      allowed: false,
-      reason: 'method-not-allowed',
+    await expect(decidePreflight(policy, { origin: APP, method: 'PUT' })).resolves.toMatchObject({
+      allowed: true,
     });
+    await expect(decidePreflight(policy, { origin: APP, method: 'DELETE' })).resolves.toMatchObject(
+      {
+        allowed: false,
+        reason: 'method-not-allowed',
+      },
+    );
   });
 
   it('exposes preflightContinue and optionsSuccessStatus for the caller', () => {
-    const policy = compilePolicy({ origin: APP, preflightContinue: true, optionsSuccessStatus: 200 });
+    const policy = compilePolicy({
+      origin: APP,
+      preflightContinue: true,
+      optionsSuccessStatus: 200,
+    });
     expect(policy.preflightContinue).toBe(true);
     expect(policy.optionsSuccessStatus).toBe(200);
     expect(compilePolicy({}).optionsSuccessStatus).toBe(204);

@@ -54,9 +54,46 @@ const nearOrigin: fc.Arbitrary<string> = fc.oneof(
   fc
     .tuple(
       fc.constantFrom('https://', 'http://', 'HTTPS://', 'https:/', 'ws://', ''),
-      fc.constantFrom('', 'a.', 'www.', 'evil', 'evil.', 'foo.com.', '.', 'ＡＰＰ.', 'xn--80ak6aa92e.', 'a..'),
-      fc.constantFrom('foo.com', 'bar.com', 'example.com', 'EXAMPLE.com', 'example.com.evil.com', 'localhost', '127.0.0.1', 'barfoo.com', 'éxample.com'),
-      fc.constantFrom('', ':3000', ':443', ':80', ':0', ':65536', ':', ':*', '/', '/path', '.', ' ', ',https://foo.com', '\r\nX: 1', '%00'),
+      fc.constantFrom(
+        '',
+        'a.',
+        'www.',
+        'evil',
+        'evil.',
+        'foo.com.',
+        '.',
+        'ＡＰＰ.',
+        'xn--80ak6aa92e.',
+        'a..',
+      ),
+      fc.constantFrom(
+        'foo.com',
+        'bar.com',
+        'example.com',
+        'EXAMPLE.com',
+        'example.com.evil.com',
+        'localhost',
+        '127.0.0.1',
+        'barfoo.com',
+        'éxample.com',
+      ),
+      fc.constantFrom(
+        '',
+        ':3000',
+        ':443',
+        ':80',
+        ':0',
+        ':65536',
+        ':',
+        ':*',
+        '/',
+        '/path',
+        '.',
+        ' ',
+        ',https://foo.com',
+        '\r\nX: 1',
+        '%00',
+      ),
     )
     .map(([scheme, prefix, host, suffix]) => `${scheme}${prefix}${host}${suffix}`),
   fc.string({ maxLength: 80 }),
@@ -86,8 +123,14 @@ describe('engine invariants', () => {
     fc.assert(
       fc.property(
         nearOrigin,
-        fc.oneof(fc.constantFrom('PUT', 'put', 'DELETE', 'GET', 'PURGE', ''), fc.string({ maxLength: 20 })),
-        fc.oneof(fc.constantFrom(undefined, '', 'x-token', 'X-Token', 'x-token,x-other', 'authorization'), fc.string({ maxLength: 60 })),
+        fc.oneof(
+          fc.constantFrom('PUT', 'put', 'DELETE', 'GET', 'PURGE', ''),
+          fc.string({ maxLength: 20 }),
+        ),
+        fc.oneof(
+          fc.constantFrom(undefined, '', 'x-token', 'X-Token', 'x-token,x-other', 'authorization'),
+          fc.string({ maxLength: 60 }),
+        ),
         (origin, method, headers) => {
           const decision = sync(decidePreflight(policy, { origin, method, headers }));
           const methodOk = ['PUT', 'GET', 'HEAD', 'POST'].includes(method);
@@ -118,7 +161,9 @@ describe('engine invariants', () => {
         (compiled, origin, method, headers, privateNetwork) => {
           const decisions = [sync(decideActual(compiled, origin))];
           if (origin !== undefined) {
-            decisions.push(sync(decidePreflight(compiled, { origin, method, headers, privateNetwork })));
+            decisions.push(
+              sync(decidePreflight(compiled, { origin, method, headers, privateNetwork })),
+            );
           }
           for (const decision of decisions) {
             for (const [, value] of decision.headers) expect(value).toMatch(/^[\x20-\x7e]*$/);
@@ -130,7 +175,9 @@ describe('engine invariants', () => {
   });
 
   it('decides the same way every time for the same input', () => {
-    const regexPolicy = compilePolicy({ origin: [/https:\/\/[a-z]+\.example\.com/g, 'https://foo.com'] });
+    const regexPolicy = compilePolicy({
+      origin: [/https:\/\/[a-z]+\.example\.com/g, 'https://foo.com'],
+    });
     fc.assert(
       fc.property(fc.constantFrom(policy, regexPolicy), nearOrigin, (compiled, origin) => {
         const first = sync(decideActual(compiled, origin));

@@ -57,5 +57,20 @@ export function isForbiddenRequestHeader(lowerName: string): boolean {
  * the CORS protocol. Listing one in `exposedHeaders` can only be a mistake.
  */
 export function isUnexposableResponseHeader(lowerName: string): boolean {
-  return lowerName === 'set-cookie' || lowerName === 'set-cookie2' || lowerName.startsWith('access-control-');
+  return (
+    lowerName === 'set-cookie' ||
+    lowerName === 'set-cookie2' ||
+    lowerName.startsWith('access-control-')
+  );
 }
+
+/** Every header through which a response approves something; a correction removes them all first. */
+export const APPROVING_HEADER_NAMES: readonly string[] = [
+  ACCESS_CONTROL_ALLOW_ORIGIN,
+  ACCESS_CONTROL_ALLOW_CREDENTIALS,
+  ACCESS_CONTROL_EXPOSE_HEADERS,
+  ACCESS_CONTROL_ALLOW_METHODS,
+  ACCESS_CONTROL_ALLOW_HEADERS,
+  ACCESS_CONTROL_MAX_AGE,
+  ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+];

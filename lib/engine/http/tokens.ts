@@ -6,7 +6,9 @@ const TCHAR: readonly boolean[] = (() => {
   const table = new Array<boolean>(128).fill(false);
   for (let code = 0; code < 128; code++) {
     const isAlphaNumeric =
-      (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+      (code >= 0x30 && code <= 0x39) ||
+      (code >= 0x41 && code <= 0x5a) ||
+      (code >= 0x61 && code <= 0x7a);
     table[code] = isAlphaNumeric || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(code));
   }
   return table;

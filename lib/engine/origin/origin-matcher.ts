@@ -33,7 +33,11 @@ export function compileOriginMatcher(
  * Whether a well-formed origin matches. `origin` is the raw header, `parsed` its parse: the caller
  * has already refused anything that is not a serialized origin.
  */
-export function matchOrigin(matcher: OriginMatcher, origin: string, parsed: SerializedOrigin): boolean {
+export function matchOrigin(
+  matcher: OriginMatcher,
+  origin: string,
+  parsed: SerializedOrigin,
+): boolean {
   if (matcher.exact.has(origin)) return true;
   for (const pattern of matcher.patterns) {
     if (parsed.scheme !== pattern.scheme) continue;

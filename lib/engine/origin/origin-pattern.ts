@@ -10,7 +10,12 @@ import { defaultPortOf, parsePort, parseSerializedOrigin } from './serialized-or
  * - `any-port`: `scheme://host:*`, the host on any port, its scheme's default included.
  */
 export type OriginPattern =
-  | { readonly kind: 'exact'; readonly origin: string; readonly scheme: string; readonly host: string }
+  | {
+      readonly kind: 'exact';
+      readonly origin: string;
+      readonly scheme: string;
+      readonly host: string;
+    }
   | {
       readonly kind: 'subdomains';
       readonly scheme: string;
@@ -37,16 +42,22 @@ export function parseOriginPattern(
 
   if (raw === 'null') {
     return report(
-      "is the origin of every sandboxed iframe and every data: or file: document, so allowing it allows pages anyone can make",
+      'is the origin of every sandboxed iframe and every data: or file: document, so allowing it allows pages anyone can make',
       'remove it; if you really must allow such documents, set `dangerouslyAllowNullOrigin: true`',
     );
   }
   if (raw.trim() !== raw || raw.length === 0) {
-    return report('is empty or has whitespace around it', 'write the origin alone, such as "https://app.example.com"');
+    return report(
+      'is empty or has whitespace around it',
+      'write the origin alone, such as "https://app.example.com"',
+    );
   }
   const schemeEnd = raw.indexOf('://');
   if (schemeEnd <= 0) {
-    return report('has no scheme, so it is not an origin', `write it with its scheme, such as "https://${raw}"`);
+    return report(
+      'has no scheme, so it is not an origin',
+      `write it with its scheme, such as "https://${raw}"`,
+    );
   }
   const scheme = raw.slice(0, schemeEnd).toLowerCase();
   if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) {
@@ -73,7 +84,7 @@ export function parseOriginPattern(
   }
   if (authority.includes('@')) {
     return report(
-      'has user info, but a browser\'s Origin header never does, so no request can ever match it',
+      "has user info, but a browser's Origin header never does, so no request can ever match it",
       `write "${scheme}://${authority.slice(authority.lastIndexOf('@') + 1).toLowerCase()}"`,
     );
   }
@@ -88,7 +99,9 @@ export function parseOriginPattern(
     const ascii = toAsciiHost(scheme, host.replace(/^\*\./, ''));
     return report(
       'has a host that is not in ASCII, but browsers send the punycode form',
-      ascii === undefined ? 'write the host in its punycode form' : `write the host as "${host.startsWith('*.') ? '*.' : ''}${ascii}"`,
+      ascii === undefined
+        ? 'write the host in its punycode form'
+        : `write the host as "${host.startsWith('*.') ? '*.' : ''}${ascii}"`,
     );
   }
 
@@ -98,7 +111,10 @@ export function parseOriginPattern(
   } else if (portText !== undefined) {
     port = parsePort(portText, 0);
     if (port === undefined) {
-      return report(`has an invalid port "${portText}"`, 'write a port between 0 and 65535 without leading zeros');
+      return report(
+        `has an invalid port "${portText}"`,
+        'write a port between 0 and 65535 without leading zeros',
+      );
     }
     if (port === defaultPortOf(scheme)) {
       return report(
@@ -118,7 +134,10 @@ export function parseOriginPattern(
   }
   const serializedPort = typeof port === 'number' ? `:${port}` : '';
   if (parseSerializedOrigin(`${scheme}://${host}${serializedPort}`) === undefined) {
-    return report(`has an invalid host "${host}"`, 'write a host name, an IPv4 address or a bracketed IPv6 address');
+    return report(
+      `has an invalid host "${host}"`,
+      'write a host name, an IPv4 address or a bracketed IPv6 address',
+    );
   }
 
   if (isSubdomainPattern) {
@@ -129,7 +148,10 @@ export function parseOriginPattern(
       );
     }
     if (host.startsWith('[') || /^[0-9.]+$/.test(host)) {
-      return report('puts a subdomain wildcard over an IP address', 'list the exact origins instead');
+      return report(
+        'puts a subdomain wildcard over an IP address',
+        'list the exact origins instead',
+      );
     }
     if (isPublicSuffix(host)) {
       return report(
@@ -145,7 +167,8 @@ export function parseOriginPattern(
 
 function toAsciiHost(scheme: string, host: string): string | undefined {
   try {
-    return new URL(`${scheme === 'http' || scheme === 'https' ? scheme : 'https'}://${host}`).hostname;
+    return new URL(`${scheme === 'http' || scheme === 'https' ? scheme : 'https'}://${host}`)
+      .hostname;
   } catch {
     return undefined;
   }

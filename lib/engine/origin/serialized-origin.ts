@@ -21,7 +21,9 @@ const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, 
 
 /** The port a scheme implies when none is written, if it has one. */
 export function defaultPortOf(scheme: string): number | undefined {
-  return Object.prototype.hasOwnProperty.call(DEFAULT_PORTS, scheme) ? DEFAULT_PORTS[scheme] : undefined;
+  return Object.prototype.hasOwnProperty.call(DEFAULT_PORTS, scheme)
+    ? DEFAULT_PORTS[scheme]
+    : undefined;
 }
 
 /**

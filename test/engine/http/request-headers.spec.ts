@@ -38,24 +38,35 @@ describe('checkRequestHeaders', () => {
   });
 
   it('names the first header that the list does not allow', () => {
-    expect(checkRequestHeaders('content-type,x-other,x-third', listed)).toBe('header-not-allowed: x-other');
+    expect(checkRequestHeaders('content-type,x-other,x-third', listed)).toBe(
+      'header-not-allowed: x-other',
+    );
   });
 
   it('lets a wildcard cover everything but authorization', () => {
-    expect(checkRequestHeaders('authorization,x-a', wildcard)).toBe('header-not-allowed: authorization');
-    const withAuthorization: RequestHeaderRule = { kind: 'wildcard', allowed: new Set(['authorization']) };
+    expect(checkRequestHeaders('authorization,x-a', wildcard)).toBe(
+      'header-not-allowed: authorization',
+    );
+    const withAuthorization: RequestHeaderRule = {
+      kind: 'wildcard',
+      allowed: new Set(['authorization']),
+    };
     expect(checkRequestHeaders('authorization,x-a', withAuthorization)).toBeUndefined();
   });
 
   it('refuses more names than the bound before judging any of them', () => {
-    const names = Array.from({ length: MAX_REQUEST_HEADER_NAMES + 1 }, (_, i) => `x-${i}`).join(',');
+    const names = Array.from({ length: MAX_REQUEST_HEADER_NAMES + 1 }, (_, i) => `x-${i}`).join(
+      ',',
+    );
     expect(checkRequestHeaders(names, any)).toBe('request-headers-too-many');
     const atBound = Array.from({ length: MAX_REQUEST_HEADER_NAMES }, (_, i) => `x-${i}`).join(',');
     expect(checkRequestHeaders(atBound, any)).toBeUndefined();
   });
 
   it('refuses a value longer than the bound without scanning it', () => {
-    expect(checkRequestHeaders('a'.repeat(MAX_REQUEST_HEADERS_LENGTH + 1), any)).toBe('request-headers-too-long');
+    expect(checkRequestHeaders('a'.repeat(MAX_REQUEST_HEADERS_LENGTH + 1), any)).toBe(
+      'request-headers-too-long',
+    );
     expect(checkRequestHeaders('x'.repeat(200_000), listed)).toBe('request-headers-too-long');
   });
 

@@ -6,8 +6,14 @@ describe('parseSerializedOrigin', () => {
     ['http://localhost:3000', { scheme: 'http', host: 'localhost', port: 3000 }],
     ['http://127.0.0.1:8080', { scheme: 'http', host: '127.0.0.1', port: 8080 }],
     ['http://[::1]:4200', { scheme: 'http', host: '[::1]', port: 4200 }],
-    ['https://xn--bcher-kva.example', { scheme: 'https', host: 'xn--bcher-kva.example', port: undefined }],
-    ['chrome-extension://abcdefghijklmnop', { scheme: 'chrome-extension', host: 'abcdefghijklmnop', port: undefined }],
+    [
+      'https://xn--bcher-kva.example',
+      { scheme: 'https', host: 'xn--bcher-kva.example', port: undefined },
+    ],
+    [
+      'chrome-extension://abcdefghijklmnop',
+      { scheme: 'chrome-extension', host: 'abcdefghijklmnop', port: undefined },
+    ],
     ['https://a.example.com:8443', { scheme: 'https', host: 'a.example.com', port: 8443 }],
     ['http://my_host.internal', { scheme: 'http', host: 'my_host.internal', port: undefined }],
   ])('accepts %s', (value, expected) => {

@@ -1,0 +1,18 @@
+/** Metadata key under which `@Cors()` stores its argument on a controller or a handler. */
+export const CORS_POLICY_METADATA = 'nestjs-cors:policy';
+
+/** The `Logger` context of every message this module writes. */
+export const CORS_LOGGER_CONTEXT = 'Cors';
+
+/**
+ * Property of the raw Node request (Express's `req`, Fastify's `request.raw`) where the request hook
+ * leaves the decision it applied, for the guard and the interceptor.
+ */
+export const CORS_DECISION_KEY: unique symbol = Symbol('nestjs-cors:decision');
+
+/** Nest's own metadata keys, spelled as Nest 11 and 12 spell them (`@nestjs/common/constants`). */
+export const NEST_PATH_METADATA = 'path';
+export const NEST_HOST_METADATA = 'host';
+export const NEST_VERSION_METADATA = '__version__';
+export const NEST_MODULE_PATH_METADATA = '__module_path__';
+export const NEST_HEADERS_METADATA = '__headers__';

@@ -1,0 +1,22 @@
+/**
+ * The engine's surface: everything the Nest layer may use. Nothing in this folder imports Nest.
+ */
+export { compilePolicy, type CompilePolicyContext } from './compile-policy.js';
+export type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';
+export {
+  CorsConfigurationError,
+  ProblemList,
+  type CorsConfigurationProblem,
+} from './cors-configuration-error.js';
+export type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
+export {
+  POLICY_OPTION_NAMES,
+  type CorsOrigin,
+  type CorsOriginPredicate,
+  type CorsPolicyOptions,
+} from './cors-policy-options.js';
+export { decideActual } from './decide-actual.js';
+export { decidePreflight, isPreflight, type PreflightRequest } from './decide-preflight.js';
+export { appendVary } from './http/vary.js';
+export { APPROVING_HEADER_NAMES } from './http/header-names.js';
+export { isSameOrigin } from './http/same-origin.js';

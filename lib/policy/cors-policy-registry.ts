@@ -1,0 +1,160 @@
+import type { IncomingMessage } from 'node:http';
+import type { Type } from '@nestjs/common';
+import { CORS_POLICY_METADATA } from '../cors.constants.js';
+import type { CorsPolicyMetadata } from '../cors.decorator.js';
+import { type MODULE_OPTION_NAMES, type CorsModuleOptions } from '../cors-module-options.js';
+import {
+  ProblemList,
+  compilePolicy,
+  type CompiledCorsPolicy,
+  type CorsErrorReporter,
+  type CorsPolicyOptions,
+} from '../engine/index.js';
+
+/** A policy as resolved so far: the options it was made of, and their compiled form. */
+interface ResolvedPolicy {
+  readonly options: CorsPolicyOptions<IncomingMessage>;
+  readonly compiled: CompiledCorsPolicy<IncomingMessage>;
+}
+
+/**
+ * Turns the module options and the `@Cors()` metadata of every controller and handler into compiled
+ * policies, once, at startup. Each distinct policy is compiled (and checked) once; an invalid one
+ * throws a `CorsConfigurationError` that says where it was declared.
+ */
+export class CorsPolicyRegistry {
+  /** The policy of routes without `@Cors()` and of requests that match no route. */
+  readonly defaultPolicy: CompiledCorsPolicy<IncomingMessage>;
+  /** Whether the default policy allows no origin because none was configured. */
+  readonly hasNoDefaultOrigin: boolean;
+  private readonly defaults: ResolvedPolicy;
+  private readonly named = new Map<string, ResolvedPolicy>();
+  private readonly byController = new Map<Type, ResolvedPolicy | null>();
+  private readonly labels = new WeakMap<CompiledCorsPolicy<IncomingMessage>, string>();
+
+  constructor(
+    options: CorsModuleOptions,
+    private readonly reportError: CorsErrorReporter,
+  ) {
+    const problems = new ProblemList();
+    const { policies, debug, enforce, ...defaultOptions } = options;
+    checkModuleSwitch('debug', debug, problems);
+    checkModuleSwitch('enforce', enforce, problems);
+    if (
+      policies !== undefined &&
+      (policies === null || typeof policies !== 'object' || Array.isArray(policies))
+    ) {
+      problems.add(
+        'policies',
+        policies,
+        'is not an object of named policies',
+        'write policies: { public: { origin: "*" } }',
+      );
+    }
+    problems.throwIfAny('CorsModule.forRoot()');
+
+    this.defaults = this.compile(defaultOptions, 'CorsModule.forRoot()');
+    this.defaultPolicy = this.defaults.compiled;
+    this.hasNoDefaultOrigin = defaultOptions.origin === undefined;
+    for (const [name, policy] of Object.entries(policies ?? {})) {
+      this.named.set(name, this.compile(policy, `CorsModule.forRoot() policies.${name}`));
+    }
+  }
+
+  /** The names of the named policies, for messages. */
+  get policyNames(): string[] {
+    return [...this.named.keys()];
+  }
+
+  /**
+   * The policy of one handler, or `null` when CORS is switched off for it. Handlers without a
+   * `@Cors()` of their own share their controller's compiled policy.
+   */
+  resolve(
+    controller: Type,
+    handler: object,
+    methodName: string,
+  ): CompiledCorsPolicy<IncomingMessage> | null {
+    const handlerMetadata = readMetadata(handler);
+    const controllerPolicy = this.resolveController(controller);
+    if (handlerMetadata === undefined) return controllerPolicy?.compiled ?? null;
+    const where = `${controller.name}.${methodName}`;
+    // A handler's fields re-enable CORS inside a switched-off controller, over the module default.
+    return this.apply(controllerPolicy ?? this.defaults, handlerMetadata, where)?.compiled ?? null;
+  }
+
+  private resolveController(controller: Type): ResolvedPolicy | null {
+    let resolved = this.byController.get(controller);
+    if (resolved === undefined) {
+      const metadata = readMetadata(controller);
+      resolved =
+        metadata === undefined
+          ? this.defaults
+          : this.apply(this.defaults, metadata, controller.name);
+      this.byController.set(controller, resolved);
+    }
+    return resolved;
+  }
+
+  private apply(
+    below: ResolvedPolicy,
+    metadata: CorsPolicyMetadata,
+    where: string,
+  ): ResolvedPolicy | null {
+    if (metadata === false) return null;
+    if (typeof metadata === 'string') {
+      const named = this.named.get(metadata);
+      if (named !== undefined) return named;
+      const problems = new ProblemList();
+      const known = this.policyNames;
+      problems.add(
+        '@Cors()',
+        metadata,
+        'is not a policy name of CorsModule.forRoot({ policies })',
+        known.length === 0
+          ? `add policies: { ${JSON.stringify(metadata)}: { ... } } to CorsModule.forRoot()`
+          : `use one of ${known.map((name) => JSON.stringify(name)).join(', ')}, or add it to policies`,
+      );
+      problems.throwIfAny(where);
+    }
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+      const problems = new ProblemList();
+      problems.add(
+        '@Cors()',
+        metadata,
+        'is not a policy, a policy name or false',
+        'write @Cors({ origin: "https://app.example.com" }), @Cors("name") or @Cors(false)',
+      );
+      problems.throwIfAny(where);
+    }
+    return this.compile(
+      { ...below.options, ...(metadata as CorsPolicyOptions<IncomingMessage>) },
+      where,
+    );
+  }
+
+  /** Where a compiled policy was declared, such as `ItemsController.update`, for logs. */
+  labelOf(policy: CompiledCorsPolicy<IncomingMessage>): string {
+    return this.labels.get(policy) ?? 'unknown';
+  }
+
+  private compile(options: CorsPolicyOptions<IncomingMessage>, where: string): ResolvedPolicy {
+    const compiled = compilePolicy(options, { where, reportError: this.reportError });
+    this.labels.set(compiled, where);
+    return { options, compiled };
+  }
+}
+
+function readMetadata(target: object): CorsPolicyMetadata | undefined {
+  return Reflect.getMetadata(CORS_POLICY_METADATA, target) as CorsPolicyMetadata | undefined;
+}
+
+function checkModuleSwitch(
+  name: (typeof MODULE_OPTION_NAMES)[number],
+  value: unknown,
+  problems: ProblemList,
+): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    problems.add(name, value, 'is not a boolean', `write ${name}: true or ${name}: false`);
+  }
+}

@@ -1,0 +1,126 @@
+import {
+  RequestMethod,
+  VERSION_NEUTRAL,
+  VersioningType,
+  type Type,
+  type VersioningOptions,
+} from '@nestjs/common';
+import { MetadataScanner, type ApplicationConfig, type ModulesContainer } from '@nestjs/core';
+import { PathsExplorer } from '@nestjs/core/router/paths-explorer.js';
+import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
+import { pathToRegexp } from 'path-to-regexp';
+import {
+  NEST_HOST_METADATA,
+  NEST_MODULE_PATH_METADATA,
+  NEST_PATH_METADATA,
+  NEST_VERSION_METADATA,
+} from '../cors.constants.js';
+import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
+import type { RouteRecord } from './route-record.js';
+
+/** A route's version as Nest stores it (not exported by every Nest version under one name). */
+type VersionValue = string | typeof VERSION_NEUTRAL | (string | typeof VERSION_NEUTRAL)[];
+
+/**
+ * Lists every route of the application exactly as Nest's router registers it: Nest's own
+ * `RoutePathFactory` builds the paths, so the global prefix and its exclusions, URI versioning,
+ * `RouterModule` paths and multi-path handlers come out as the router sees them.
+ */
+export function collectRoutes(
+  modules: ModulesContainer,
+  config: ApplicationConfig,
+  registry: CorsPolicyRegistry,
+): RouteRecord[] {
+  const routePathFactory = new RoutePathFactory(config);
+  const pathsExplorer = new PathsExplorer(new MetadataScanner());
+  const globalPrefix = config.getGlobalPrefix();
+  const versioningOptions = config.getVersioning();
+  const records: RouteRecord[] = [];
+
+  for (const module of modules.values()) {
+    const modulePath = modulePathOf(modules, module.metatype);
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as Type | null;
+      const instance = wrapper.instance as object | undefined;
+      if (controller === null || instance === undefined || instance === null) continue;
+      const controllerVersion: VersionValue | undefined = versioningOptions
+        ? ((Reflect.getMetadata(NEST_VERSION_METADATA, controller) as VersionValue | undefined) ??
+          versioningOptions.defaultVersion)
+        : undefined;
+      const hosts = hostPatternsOf(controller);
+      for (const ctrlPath of controllerPathsOf(controller)) {
+        for (const definition of pathsExplorer.scanForPaths(instance)) {
+          const handler = definition.targetCallback as object;
+          const policy = registry.resolve(controller, handler, definition.methodName);
+          const version = definition.version ?? controllerVersion;
+          const versions = filteredVersions(version, versioningOptions);
+          for (const methodPath of definition.path) {
+            const paths = routePathFactory.create(
+              {
+                ctrlPath,
+                modulePath,
+                globalPrefix,
+                controllerVersion,
+                methodVersion: definition.version,
+                versioningOptions,
+                methodPath,
+              },
+              definition.requestMethod,
+            );
+            for (const path of paths) {
+              records.push({
+                method: RequestMethod[definition.requestMethod],
+                path,
+                hosts,
+                versions,
+                controller,
+                methodName: definition.methodName,
+                handler,
+                policy,
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  return records;
+}
+
+function modulePathOf(modules: ModulesContainer, metatype: unknown): string | undefined {
+  if (typeof metatype !== 'function') return undefined;
+  return (Reflect.getMetadata(NEST_MODULE_PATH_METADATA + modules.applicationId, metatype) ??
+    Reflect.getMetadata(NEST_MODULE_PATH_METADATA, metatype)) as string | undefined;
+}
+
+function controllerPathsOf(controller: Type): string[] {
+  const path = Reflect.getMetadata(NEST_PATH_METADATA, controller) as string | string[] | undefined;
+  const paths = Array.isArray(path) ? path : [path ?? '/'];
+  return paths.map((p) => (p.startsWith('/') ? p : `/${p}`));
+}
+
+function hostPatternsOf(controller: Type): RegExp[] | undefined {
+  const host = Reflect.getMetadata(NEST_HOST_METADATA, controller) as
+    string | RegExp | (string | RegExp)[] | undefined;
+  if (host === undefined) return undefined;
+  return (Array.isArray(host) ? host : [host]).map((h) =>
+    typeof h === 'string' ? pathToRegexp(h).regexp : h,
+  );
+}
+
+/** Versions checked by Nest's version filter rather than by the path; `undefined` for URI versioning. */
+function filteredVersions(
+  version: unknown,
+  versioningOptions: VersioningOptions | undefined,
+): (string | symbol)[] | undefined {
+  if (
+    versioningOptions === undefined ||
+    versioningOptions.type === VersioningType.URI ||
+    version === undefined
+  ) {
+    return undefined;
+  }
+  return (Array.isArray(version) ? version : [version]).map((v: unknown) =>
+    v === VERSION_NEUTRAL ? VERSION_NEUTRAL : String(v),
+  );
+}

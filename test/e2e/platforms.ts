@@ -1,0 +1,67 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+
+export type Platform = 'express' | 'fastify';
+export const PLATFORMS: readonly Platform[] = ['express', 'fastify'];
+
+/** What a test sends: a method, a path and request headers. */
+export interface SentRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** What came back, with header names in lower case. */
+export interface Received {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+/** A running application and a way to send it requests over real HTTP. */
+export interface TestApp {
+  readonly app: INestApplication;
+  send(sent: SentRequest): Promise<Received>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots `rootModule` on a platform, the way users do: `setUp` runs between creation and `init()`,
+ * where `setGlobalPrefix`, `enableVersioning` and friends go.
+ */
+export async function startApp(
+  platform: Platform,
+  rootModule: Type,
+  setUp: (app: INestApplication) => void = () => undefined,
+): Promise<TestApp> {
+  const moduleRef = await Test.createTestingModule({ imports: [rootModule] }).compile();
+  const app = moduleRef.createNestApplication(
+    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    {
+      logger: false,
+    },
+  );
+  setUp(app);
+  await app.init();
+  if (platform === 'fastify')
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+  const server = app.getHttpServer() as Parameters<typeof request>[0];
+  return {
+    app,
+    async send({ method, path, headers = {}, body }) {
+      let pending = request(server)[method.toLowerCase() as 'get'](path);
+      for (const [name, value] of Object.entries(headers)) pending = pending.set(name, value);
+      const response = body === undefined ? await pending : await pending.send(body);
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: response.text ?? '',
+      };
+    },
+    close: () => app.close(),
+  };
+}

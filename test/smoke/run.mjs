@@ -1,0 +1,118 @@
+// Packaging smoke tests: pack nestjs-cors the way npm publishes it, install the tarball into the
+// throwaway apps of test/smoke/apps/*, and run each app's own `npm test`.
+//
+//   node test/smoke/run.mjs [app ...]
+//
+// `npm pack` runs the `prepack` script, so dist/ is rebuilt first. The apps are copied to
+// .smoke/<app> (gitignored; SMOKE_DIR overrides it) and installed with
+// `npm install --no-audit --no-fund`, from the npm registry plus the local tarball. Prints one
+// line per app and a final `N passed, N failed`; exits non-zero if any app failed.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const appsDir = join(root, 'test', 'smoke', 'apps');
+const workDir = resolve(root, process.env.SMOKE_DIR ?? '.smoke');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+const allApps = readdirSync(appsDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+const selected = process.argv.slice(2);
+const unknown = selected.filter((name) => !allApps.includes(name));
+if (unknown.length > 0) {
+  console.error(`smoke: unknown app(s) ${unknown.join(', ')}; known: ${allApps.join(', ')}`);
+  process.exit(2);
+}
+const apps = selected.length > 0 ? selected : allApps;
+
+/** Runs a command, appending its output to logFile; returns true when it exits 0. */
+function run(command, args, { cwd, logFile, timeoutMs }) {
+  writeFileSync(logFile, `$ ${command} ${args.join(' ')}  (in ${cwd})\n`, { flag: 'a' });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NODE_ENV: 'test', npm_config_update_notifier: 'false' },
+  });
+  writeFileSync(logFile, `${result.stdout ?? ''}${result.stderr ?? ''}`, { flag: 'a' });
+  if (result.error) writeFileSync(logFile, `${result.error.message}\n`, { flag: 'a' });
+  const exit = result.status ?? result.signal ?? 'error';
+  writeFileSync(logFile, `[exit ${exit}]\n`, { flag: 'a' });
+  return result.status === 0;
+}
+
+function tail(file, lines = 40) {
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+const seconds = (start) => `${((Date.now() - start) / 1000).toFixed(1)}s`;
+
+rmSync(workDir, { recursive: true, force: true });
+mkdirSync(workDir, { recursive: true });
+
+// 1. Build (through prepack) and pack.
+const packLog = join(workDir, 'pack.log');
+const packStart = Date.now();
+if (
+  !run(npm, ['pack', '--pack-destination', workDir], {
+    cwd: root,
+    logFile: packLog,
+    timeoutMs: 300_000,
+  })
+) {
+  console.log(`FAIL pack: npm pack failed (${seconds(packStart)})\n${tail(packLog)}`);
+  console.log(`0 passed, ${apps.length} failed`);
+  process.exit(1);
+}
+const tarballs = readdirSync(workDir).filter((name) => name.endsWith('.tgz'));
+if (tarballs.length !== 1) {
+  console.log(`FAIL pack: expected one .tgz in ${workDir}, found ${tarballs.length}`);
+  console.log(`0 passed, ${apps.length} failed`);
+  process.exit(1);
+}
+const tarball = join(workDir, tarballs[0]);
+console.log(`packed ${relative(root, tarball)} (${seconds(packStart)})`);
+
+// 2. Install and run every app.
+let passed = 0;
+let failed = 0;
+for (const app of apps) {
+  const appDir = join(workDir, app);
+  const logFile = join(workDir, `${app}.log`);
+  const start = Date.now();
+  cpSync(join(appsDir, app), appDir, { recursive: true });
+  const pkgFile = join(appDir, 'package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+  pkg.dependencies = { ...pkg.dependencies, 'nestjs-cors': `file:${relative(appDir, tarball)}` };
+  writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
+
+  let step = 'install';
+  let ok = run(npm, ['install', '--no-audit', '--no-fund'], {
+    cwd: appDir,
+    logFile,
+    timeoutMs: 600_000,
+  });
+  const installTime = seconds(start);
+  const testStart = Date.now();
+  if (ok) {
+    step = 'test';
+    ok = run(npm, ['test'], { cwd: appDir, logFile, timeoutMs: 180_000 });
+  }
+  const timing = `install ${installTime}, test ${seconds(testStart)}`;
+  if (ok) {
+    passed += 1;
+    console.log(`PASS ${app} (${timing})`);
+  } else {
+    failed += 1;
+    console.log(`FAIL ${app}: ${step} failed (${timing}); log ${relative(root, logFile)}:`);
+    console.log(tail(logFile).replace(/^/gm, '    '));
+  }
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
