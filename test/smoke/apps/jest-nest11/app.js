@@ -1,27 +1,34 @@
 'use strict';
-// CommonJS Nest 11 app whose controller calls nestjs-cors; app.test.js boots it under Jest.
+// CommonJS Nest 11 app with per-route CORS; app.test.js boots it under plain Jest.
 require('reflect-metadata');
-const { Controller, Get, Module } = require('@nestjs/common');
-const { compilePolicy, decideActual } = require('nestjs-cors');
+const { Controller, Get, Module, Put } = require('@nestjs/common');
+const { Cors, CorsModule } = require('nestjs-cors');
 
-const ORIGIN = 'https://app.example.com';
+const APP = 'https://app.example.com';
+const ADMIN = 'https://admin.example.com';
 
-class CorsController {
-  check() {
-    const policy = compilePolicy({ origin: ORIGIN });
-    const decision = decideActual(policy, ORIGIN);
-    return { allowed: decision.allowed, headers: decision.headers };
+class ItemsController {
+  list() {
+    return 'list';
+  }
+  update() {
+    return 'updated';
   }
 }
+const method = (name) => Object.getOwnPropertyDescriptor(ItemsController.prototype, name);
+Reflect.decorate([Get()], ItemsController.prototype, 'list', method('list'));
 Reflect.decorate(
-  [Get('check')],
-  CorsController.prototype,
-  'check',
-  Object.getOwnPropertyDescriptor(CorsController.prototype, 'check'),
+  [Cors({ origin: ADMIN, methods: ['PUT'] }), Put(':id')],
+  ItemsController.prototype,
+  'update',
+  method('update'),
 );
-Reflect.decorate([Controller()], CorsController);
+Reflect.decorate([Controller('items')], ItemsController);
 
 class AppModule {}
-Reflect.decorate([Module({ controllers: [CorsController] })], AppModule);
+Reflect.decorate(
+  [Module({ imports: [CorsModule.forRoot({ origin: APP })], controllers: [ItemsController] })],
+  AppModule,
+);
 
-module.exports = { AppModule, ORIGIN };
+module.exports = { AppModule, APP, ADMIN };
