@@ -22,13 +22,14 @@ export class CorsInterceptor implements NestInterceptor {
   constructor(private readonly handlers: HandlerPolicies) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (
-      context.getType() === 'http' &&
-      this.handlers.get(context.getHandler())?.overwritesCorsHeaders === true
-    ) {
+    const entry =
+      context.getType() === 'http' ? this.handlers.get(context.getHandler()) : undefined;
+    if (entry?.overwritesCorsHeaders === true && entry.policy !== null) {
       const http = context.switchToHttp();
-      const decision = rawRequestOf(http.getRequest())[CORS_DECISION_KEY];
-      if (decision !== undefined) applyDecision(responseHeadersOf(http.getResponse()), decision);
+      // Requests without Origin leave no decision behind, but still need their Vary: Origin back.
+      const decision =
+        rawRequestOf(http.getRequest())[CORS_DECISION_KEY] ?? entry.policy.noOriginDecision;
+      applyDecision(responseHeadersOf(http.getResponse()), decision);
     }
     return next.handle();
   }

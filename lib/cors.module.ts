@@ -137,6 +137,11 @@ export class CorsModule
    * table is built and the request hook is installed.
    */
   configure(_consumer: MiddlewareConsumer): void {
+    const adapter = this.adapterHost.httpAdapter;
+    const instance = adapter.getInstance<object>();
+    // A module imported twice is configured twice; one hook per server is the rule.
+    if (configuredServers.has(instance)) return;
+    configuredServers.add(instance);
     const registry = new CorsPolicyRegistry(this.options, (error, origin) =>
       this.logger.error(
         `The origin predicate failed for ${JSON.stringify(origin)}; the request was denied.`,
@@ -146,7 +151,6 @@ export class CorsModule
     const records = collectRoutes(this.modules, this.config, registry);
     this.recordHandlerPolicies(records);
 
-    const adapter = this.adapterHost.httpAdapter;
     const table = new RouteTable(
       records,
       registry.defaultPolicy,
@@ -249,6 +253,8 @@ export class CorsModule
     );
   }
 }
+
+const configuredServers = new WeakSet<object>();
 
 function routeMatchingOf(adapter: { getType(): string }): RouteMatching {
   const reported = (
