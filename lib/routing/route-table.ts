@@ -88,6 +88,11 @@ export class RouteTable {
     }
   }
 
+  /** How many dynamic paths are remembered; never more than {@link DYNAMIC_PATH_CACHE_SIZE}. */
+  get cachedDynamicPaths(): number {
+    return this.dynamicCache.size;
+  }
+
   /**
    * The policy for a request: that of the handler the router would choose for (`method`, path),
    * the default policy when no handler would, or `null` when that handler has CORS switched off.
