@@ -14,6 +14,7 @@ import {
   ApplicationConfig,
   HttpAdapterHost,
   ModulesContainer,
+  type AbstractHttpAdapter,
 } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import {
@@ -154,7 +155,7 @@ export class CorsModule
     const table = new RouteTable(
       records,
       registry.defaultPolicy,
-      routeMatchingOf(adapter),
+      routeMatchingOf(adapter, this.config),
       this.versionReader(),
     );
     const handler = new CorsRequestHandler(
@@ -256,18 +257,25 @@ export class CorsModule
 
 const configuredServers = new WeakSet<object>();
 
-function routeMatchingOf(adapter: { getType(): string }): RouteMatching {
+function routeMatchingOf(adapter: AbstractHttpAdapter, config: ApplicationConfig): RouteMatching {
   const reported = (
     adapter as {
       getRouteMatchingOptions?: () => { caseSensitive?: boolean; ignoreTrailingSlash?: boolean };
     }
   ).getRouteMatchingOptions?.();
-  // Older adapters do not report it; these are the platforms' defaults as Nest sets them up.
+  // Older adapters do not report these; the fallbacks are the platforms' defaults as Nest sets them up.
   const isExpress = adapter.getType() === 'express';
+  const orderSensitive =
+    (adapter as { isRouteOrderSensitive?: () => boolean }).isRouteOrderSensitive?.() ?? isExpress;
+  const sortsBySpecificity =
+    (
+      config as { getRouteResolutionStrategy?: () => string | undefined }
+    ).getRouteResolutionStrategy?.() === 'specificity';
   return {
     caseSensitive: reported?.caseSensitive ?? !isExpress,
     ignoreTrailingSlash: reported?.ignoreTrailingSlash ?? isExpress,
     toPattern: isExpress ? undefined : fastifyPathToPattern,
+    precedence: orderSensitive && !sortsBySpecificity ? 'registration' : 'static-first',
   };
 }
 

@@ -10,6 +10,7 @@ type Done = (error?: Error) => void;
 type OnRequestHook = (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void;
 interface FastifyLike {
   addHook(name: 'onRequest', hook: OnRequestHook): unknown;
+  after?(callback: (error?: Error | null) => void): unknown;
 }
 
 /**
@@ -32,7 +33,9 @@ export function installFastifyRequestHook(fastify: FastifyLike, handler: CorsReq
     }
   };
   fastify.addHook('onRequest', hook);
-  moveToFront(fastify, hook);
+  // While plugins are still loading, Fastify queues addHook(); after() runs once it has been added.
+  if (fastify.after === undefined) moveToFront(fastify, hook);
+  else fastify.after(() => moveToFront(fastify, hook));
 }
 
 /**

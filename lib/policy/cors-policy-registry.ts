@@ -31,6 +31,10 @@ export class CorsPolicyRegistry {
   private readonly named = new Map<string, ResolvedPolicy>();
   private readonly byController = new Map<Type, ResolvedPolicy | null>();
   private readonly labels = new WeakMap<CompiledCorsPolicy<IncomingMessage>, string>();
+  /** Compiled policies by fingerprint: equal options written in two places share one policy. */
+  private readonly byFingerprint = new Map<string, CompiledCorsPolicy<IncomingMessage>>();
+  private readonly functionIds = new WeakMap<object, number>();
+  private nextFunctionId = 1;
 
   constructor(
     options: CorsModuleOptions,
@@ -51,13 +55,13 @@ export class CorsPolicyRegistry {
         'write policies: { public: { origin: "*" } }',
       );
     }
-    problems.throwIfAny('CorsModule.forRoot()');
+    problems.throwIfAny(MODULE_OPTIONS_PLACE);
 
-    this.defaults = this.compile(defaultOptions, 'CorsModule.forRoot()');
+    this.defaults = this.compile(defaultOptions, MODULE_OPTIONS_PLACE);
     this.defaultPolicy = this.defaults.compiled;
     this.hasNoDefaultOrigin = defaultOptions.origin === undefined;
     for (const [name, policy] of Object.entries(policies ?? {})) {
-      this.named.set(name, this.compile(policy, `CorsModule.forRoot() policies.${name}`));
+      this.named.set(name, this.compile(policy, `${MODULE_OPTIONS_PLACE} policies.${name}`));
     }
   }
 
@@ -112,7 +116,7 @@ export class CorsPolicyRegistry {
         metadata,
         'is not a policy name of CorsModule.forRoot({ policies })',
         known.length === 0
-          ? `add policies: { ${JSON.stringify(metadata)}: { ... } } to CorsModule.forRoot()`
+          ? `add policies: { ${JSON.stringify(metadata)}: { ... } } to the CorsModule options`
           : `use one of ${known.map((name) => JSON.stringify(name)).join(', ')}, or add it to policies`,
       );
       problems.throwIfAny(where);
@@ -139,11 +143,44 @@ export class CorsPolicyRegistry {
   }
 
   private compile(options: CorsPolicyOptions<IncomingMessage>, where: string): ResolvedPolicy {
-    const compiled = compilePolicy(options, { where, reportError: this.reportError });
-    this.labels.set(compiled, where);
+    const fingerprint = this.fingerprintOf(options);
+    let compiled = this.byFingerprint.get(fingerprint);
+    if (compiled === undefined) {
+      compiled = compilePolicy(options, { where, reportError: this.reportError });
+      this.byFingerprint.set(fingerprint, compiled);
+      this.labels.set(compiled, where);
+    }
     return { options, compiled };
   }
+
+  /**
+   * A key equal for options that mean the same policy: the same values, regexes with the same
+   * source and flags, the same predicate function. Lets the route table see that two handlers
+   * share a policy even when each declared it.
+   */
+  private fingerprintOf(value: unknown): string {
+    if (value instanceof RegExp) return `re:${value.toString()}`;
+    if (typeof value === 'function') {
+      let id = this.functionIds.get(value);
+      if (id === undefined) {
+        id = this.nextFunctionId++;
+        this.functionIds.set(value, id);
+      }
+      return `fn:${id}`;
+    }
+    if (Array.isArray(value)) return `[${value.map((item) => this.fingerprintOf(item)).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${this.fingerprintOf(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'undefined';
+  }
 }
+
+/** How errors and logs name the module's own options, from forRoot() or forRootAsync(). */
+const MODULE_OPTIONS_PLACE = 'CorsModule options';
 
 function readMetadata(target: object): CorsPolicyMetadata | undefined {
   return Reflect.getMetadata(CORS_POLICY_METADATA, target) as CorsPolicyMetadata | undefined;

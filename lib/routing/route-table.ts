@@ -10,6 +10,12 @@ export interface RouteMatching {
   readonly ignoreTrailingSlash: boolean;
   /** Turns a registered path into path-to-regexp syntax, for platforms whose router uses another. */
   readonly toPattern?: (path: string) => string;
+  /**
+   * Which of several routes matching one path serves it: the first registered (Express, unless
+   * Nest sorts routes by specificity), or a static path before patterns (Fastify, and Express under
+   * `routeResolutionStrategy: 'specificity'`).
+   */
+  readonly precedence: 'registration' | 'static-first';
 }
 
 /** Reads the version a request asks for under header or media-type versioning, if it can be read. */
@@ -47,12 +53,13 @@ export const DYNAMIC_PATH_CACHE_SIZE = 1024;
  * Finds the policy of the handler that would serve a request, before Nest's router runs: the only
  * way to give a preflight, which no handler ever sees, the policy of the route it is for. Static
  * paths resolve with one map lookup; dynamic ones through their compiled patterns, with a bounded
- * cache. Static paths take precedence over dynamic ones, as in Fastify and Nest's route ordering.
+ * cache. Among several routes matching one path, the one the platform's router would pick wins.
  */
 export class RouteTable {
   private readonly staticPaths = new Map<string, PathRoutes>();
   private readonly dynamicGroups: DynamicGroup[] = [];
   private readonly dynamicCache = new Map<string, PathRoutes>();
+  private readonly registrationIndex = new Map<RouteRecord, number>();
 
   constructor(
     readonly records: readonly RouteRecord[],
@@ -60,6 +67,7 @@ export class RouteTable {
     private readonly matching: RouteMatching,
     private readonly readVersion: VersionReader | undefined,
   ) {
+    records.forEach((record, index) => this.registrationIndex.set(record, index));
     const staticGroups = new Map<string, RouteRecord[]>();
     const dynamicByPath = new Map<string, RouteRecord[]>();
     for (const record of records) {
@@ -84,7 +92,11 @@ export class RouteTable {
     }
     for (const [key, group] of staticGroups) {
       const path = group[0]!.path;
-      this.staticPaths.set(key, indexByMethod([...group, ...this.dynamicRecordsFor(path)]));
+      const candidates = [...group, ...this.dynamicRecordsFor(path)];
+      if (matching.precedence === 'registration') {
+        candidates.sort((a, b) => this.registrationIndex.get(a)! - this.registrationIndex.get(b)!);
+      }
+      this.staticPaths.set(key, indexByMethod(candidates));
     }
   }
 
@@ -123,12 +135,13 @@ export class RouteTable {
     return routes;
   }
 
+  /** The dynamic routes matching a path, in registration order. */
   private dynamicRecordsFor(pathname: string): RouteRecord[] {
     const records: RouteRecord[] = [];
     for (const group of this.dynamicGroups) {
       if (group.regexp.test(pathname)) records.push(...group.records);
     }
-    return records;
+    return records.sort((a, b) => this.registrationIndex.get(a)! - this.registrationIndex.get(b)!);
   }
 
   private keyOf(pathname: string): string {

@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -31,22 +31,31 @@ export interface TestApp {
 
 /**
  * Boots `rootModule` on a platform, the way users do: `setUp` runs between creation and `init()`,
- * where `setGlobalPrefix`, `enableVersioning` and friends go.
+ * where `setGlobalPrefix`, `enableVersioning` and friends go. `options` go to
+ * `createNestApplication()` (a `logger` to capture logs, for one); logging is off by default.
  */
 export async function startApp(
   platform: Platform,
   rootModule: Type,
   setUp: (app: INestApplication) => void = () => undefined,
+  options: NestApplicationOptions = {},
 ): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({ imports: [rootModule] }).compile();
   const app = moduleRef.createNestApplication(
     platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
     {
       logger: false,
+      ...options,
     },
   );
   setUp(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A startup error: release what was created, and report the error itself.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   if (platform === 'fastify')
     await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
   const server = app.getHttpServer() as Parameters<typeof request>[0];

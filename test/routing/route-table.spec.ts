@@ -12,8 +12,16 @@ const DEFAULT = compilePolicy({ origin: 'https://default.example' });
 const A = compilePolicy({ origin: 'https://a.example' });
 const B = compilePolicy({ origin: 'https://b.example' });
 const C = compilePolicy({ origin: 'https://c.example' });
-const EXPRESS: RouteMatching = { caseSensitive: false, ignoreTrailingSlash: true };
-const FASTIFY: RouteMatching = { caseSensitive: true, ignoreTrailingSlash: false };
+const EXPRESS: RouteMatching = {
+  caseSensitive: false,
+  ignoreTrailingSlash: true,
+  precedence: 'registration',
+};
+const FASTIFY: RouteMatching = {
+  caseSensitive: true,
+  ignoreTrailingSlash: false,
+  precedence: 'static-first',
+};
 
 class SomeController {}
 
@@ -92,6 +100,15 @@ describe('RouteTable', () => {
     expect(fastify.policyFor('GET', '/items/', requestWith())).toBe(DEFAULT);
     expect(fastify.policyFor('PUT', '/Items/42', requestWith())).toBe(DEFAULT);
     expect(fastify.policyFor('PUT', '/items/42', requestWith())).toBe(A);
+  });
+
+  it("picks, among routes matching one path, the one the platform's router picks", () => {
+    const declaredParamFirst = [route('GET', '/things/:id', A), route('GET', '/things/latest', B)];
+    const express = new RouteTable(declaredParamFirst, DEFAULT, EXPRESS, undefined);
+    const fastify = new RouteTable(declaredParamFirst, DEFAULT, FASTIFY, undefined);
+    expect(express.policyFor('GET', '/things/latest', requestWith())).toBe(A);
+    expect(fastify.policyFor('GET', '/things/latest', requestWith())).toBe(B);
+    expect(express.policyFor('GET', '/things/7', requestWith())).toBe(A);
   });
 
   it('remembers a bounded number of dynamic paths, whatever URLs clients send', () => {

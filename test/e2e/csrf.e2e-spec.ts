@@ -1,0 +1,100 @@
+import { PLATFORMS, startApp, type TestApp } from './platforms';
+import { ACAC, ACAO, NOTHING_APPROVED, expectResponse, get, preflight, type Case } from './cases';
+import {
+  CsrfAppModule,
+  NEST_HAS_CSRF_PROTECTION,
+  hasCsrfProtection,
+  setUpCsrf,
+  setUpCsrfTrustingApp,
+} from './fixtures/csrf-app';
+import { APP, EVIL } from './fixtures/origins';
+
+/** A credentialed `fetch(url, { method: 'PUT', credentials: 'include' })` from `origin`. */
+function credentialedPut(path: string, origin: string, secFetchSite?: string) {
+  const headers: Record<string, string> = { origin, cookie: 'session=abc' };
+  if (secFetchSite !== undefined) headers['sec-fetch-site'] = secFetchSite;
+  return { method: 'PUT', path, headers };
+}
+
+/** The CORS headers a page on APP needs to read a response. */
+const READABLE_BY_APP = { [ACAO]: APP, [ACAC]: 'true' };
+
+const CSRF_CASES: readonly Case[] = [
+  {
+    name: "a credentialed cross-origin PUT from the CORS-allowed origin gets CSRF's 403, readable by the page (Sec-Fetch-Site: cross-site)",
+    request: credentialedPut('/profile/name', APP, 'cross-site'),
+    expected: { status: 403, headers: READABLE_BY_APP, varyIncludes: ['Origin'] },
+  },
+  {
+    name: "the same PUT from a browser without Sec-Fetch-Site (Origin is not Host): CSRF's 403, readable by the page",
+    request: credentialedPut('/profile/name', APP),
+    expected: { status: 403, headers: READABLE_BY_APP, varyIncludes: ['Origin'] },
+  },
+  {
+    name: 'its preflight is not refused by CSRF protection (OPTIONS is safe), and is approved',
+    request: preflight('/profile/name', APP, 'PUT'),
+    expected: { status: 204, headers: READABLE_BY_APP },
+  },
+  {
+    name: "a disallowed origin's PUT: 403, with nothing approving",
+    request: credentialedPut('/profile/name', EVIL, 'cross-site'),
+    expected: { status: 403, headers: NOTHING_APPROVED, varyIncludes: ['Origin'] },
+  },
+  {
+    name: 'a cross-origin GET is not refused, and carries the CORS headers',
+    request: get('/profile', APP, { 'sec-fetch-site': 'cross-site' }),
+    expected: { status: 200, body: 'profile', headers: READABLE_BY_APP },
+  },
+  {
+    name: 'a same-origin PUT passes',
+    request: credentialedPut('/profile/name', 'http://127.0.0.1', 'same-origin'),
+    expected: { status: 200, body: 'updated name', headers: NOTHING_APPROVED },
+  },
+];
+
+const TRUSTED_CASES: readonly Case[] = [
+  {
+    name: 'with trustedOrigins: [the CORS-allowed origin], the credentialed PUT passes, with its CORS headers',
+    request: credentialedPut('/profile/name', APP, 'cross-site'),
+    expected: { status: 200, body: 'updated name', headers: READABLE_BY_APP },
+  },
+  {
+    name: 'with trustedOrigins: another origin is still refused',
+    request: credentialedPut('/profile/name', EVIL, 'cross-site'),
+    expected: { status: 403, headers: NOTHING_APPROVED },
+  },
+];
+
+if (NEST_HAS_CSRF_PROTECTION) {
+  describe.each(PLATFORMS)('app.enableCsrfProtection() with CorsModule on %s', (platform) => {
+    describe.each([
+      ['default options', setUpCsrf, CSRF_CASES],
+      ['the CORS origin trusted', setUpCsrfTrustingApp, TRUSTED_CASES],
+    ] as const)('%s', (_options, setUp, cases) => {
+      let app: TestApp;
+      beforeAll(async () => {
+        app = await startApp(platform, CsrfAppModule, setUp);
+      });
+      afterAll(() => app.close());
+
+      it.each(cases.map((c) => [c.name, c] as const))(
+        '%s',
+        async (_name, { request, expected }) => {
+          expectResponse(await app.send(request), expected);
+        },
+      );
+    });
+  });
+} else {
+  // Nest 11: there is no CSRF protection to combine with; say so with a test that checks it.
+  describe('app.enableCsrfProtection() with CorsModule', () => {
+    it('does not exist in this Nest version (added in Nest 12), so there is nothing to combine', async () => {
+      const app = await startApp('express', CsrfAppModule);
+      try {
+        expect(hasCsrfProtection(app.app)).toBe(false);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+}
