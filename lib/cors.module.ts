@@ -179,13 +179,28 @@ export class CorsModule
 
   /** Reports `app.enableCors()` used alongside: both would write CORS headers, and disagree. */
   onApplicationBootstrap(): void {
-    const instance = this.adapterHost.httpAdapter?.getInstance<
-      | { router?: { stack?: { name?: string }[] }; hasPlugin?: (name: string) => boolean }
-      | undefined
-    >();
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter.getType() === 'fastify') {
+      // Nest registers @fastify/cors as a plugin, which Fastify loads only when it gets ready.
+      const fastify = adapter.getInstance<{
+        addHook(name: 'onReady', hook: () => void): unknown;
+      }>();
+      fastify.addHook('onReady', () => this.warnIfEnableCors());
+    } else {
+      this.warnIfEnableCors();
+    }
+  }
+
+  private warnIfEnableCors(): void {
+    const adapter = this.adapterHost.httpAdapter as unknown as { corsHook?: unknown };
+    const instance = this.adapterHost.httpAdapter.getInstance<{
+      router?: { stack?: { name?: string }[] };
+      hasPlugin?: (name: string) => boolean;
+    }>();
     const expressCors =
-      instance?.router?.stack?.some((layer) => layer.name === 'corsMiddleware') === true;
-    const fastifyCors = instance?.hasPlugin?.('@fastify/cors') === true;
+      instance.router?.stack?.some((layer) => layer.name === 'corsMiddleware') === true;
+    const fastifyCors =
+      adapter.corsHook !== undefined || instance.hasPlugin?.('@fastify/cors') === true;
     if (expressCors || fastifyCors) {
       this.logger.warn(
         'app.enableCors() (or the cors option of NestFactory.create) is on as well as CorsModule: the two write conflicting headers. Remove app.enableCors() and move its options to CorsModule.forRoot().',
