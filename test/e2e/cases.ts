@@ -165,6 +165,11 @@ export const SHOP_CASES: readonly Case[] = [
     request: get('/default/vary', APP),
     expected: { status: 200, headers: { [ACAO]: APP, vary: 'Accept-Encoding, Origin' } },
   },
+  {
+    name: "a handler's @Header('Vary') keeps Vary: Origin on a request without Origin too",
+    request: get('/default/vary'),
+    expected: { status: 200, headers: { [ACAO]: null, vary: 'Accept-Encoding, Origin' } },
+  },
   // Route kinds.
   {
     name: '@All() serves any method',
