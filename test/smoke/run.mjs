@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const appsDir = join(root, 'test', 'smoke', 'apps');
+/** Files every app uses (the app and its checks), copied next to each app's own files. */
+const sharedDir = join(root, 'test', 'smoke', 'shared');
 const workDir = resolve(root, process.env.SMOKE_DIR ?? '.smoke');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -86,6 +88,7 @@ for (const app of apps) {
   const logFile = join(workDir, `${app}.log`);
   const start = Date.now();
   cpSync(join(appsDir, app), appDir, { recursive: true });
+  cpSync(sharedDir, appDir, { recursive: true });
   const pkgFile = join(appDir, 'package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
   pkg.dependencies = { ...pkg.dependencies, 'nestjs-cors': `file:${relative(appDir, tarball)}` };
