@@ -1,13 +1,5 @@
-import { PLATFORMS, startApp, type TestApp } from './platforms';
-import {
-  ACAO,
-  NOTHING_APPROVED,
-  expectResponse,
-  get,
-  preflight,
-  withHeaders,
-  type Case,
-} from './cases';
+import { describeCasesOnEachPlatform } from './describe-cases';
+import { ACAO, NOTHING_APPROVED, get, preflight, withHeaders, type Case } from './cases';
 import { EnforceAppModule, handlerCalls } from './fixtures/enforce-app';
 import { APP, EVIL, PARTNER } from './fixtures/origins';
 
@@ -119,21 +111,13 @@ const ENFORCE_CASES: readonly EnforceCase[] = [
   },
 ];
 
-describe.each(PLATFORMS)('enforce: true on %s', (platform) => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startApp(platform, EnforceAppModule);
-  });
-  afterAll(() => app.close());
-  beforeEach(() => {
+describeCasesOnEachPlatform(
+  'enforce: true',
+  { module: EnforceAppModule },
+  ENFORCE_CASES,
+  (_received, { handlerRuns }) =>
+    expect({ handlerRuns: handlerCalls.count > 0 }).toEqual({ handlerRuns }),
+  () => {
     handlerCalls.count = 0;
-  });
-
-  it.each(ENFORCE_CASES.map((c) => [c.name, c] as const))(
-    '%s',
-    async (_name, { request, expected, handlerRuns }) => {
-      expectResponse(await app.send(request), expected);
-      expect({ handlerRuns: handlerCalls.count > 0 }).toEqual({ handlerRuns });
-    },
-  );
-});
+  },
+);

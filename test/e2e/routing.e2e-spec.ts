@@ -1,11 +1,9 @@
-import { PLATFORMS, startApp, type TestApp } from './platforms';
+import { describeCasesOnEachPlatform } from './describe-cases';
 import {
   ACAH,
   ACAM,
   ACAO,
   NOTHING_APPROVED,
-  expectResponse,
-  expectedOn,
   get,
   preflight,
   withHeaders,
@@ -305,14 +303,8 @@ const ROUTING_CASES: readonly Case[] = [
   },
 ];
 
-describe.each(PLATFORMS)('the route table follows the router on %s', (platform) => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startApp(platform, ROUTING_APP_MODULES[platform], setUpRouting);
-  });
-  afterAll(() => app.close());
-
-  it.each(ROUTING_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    expectResponse(await app.send(c.request), expectedOn(platform, c));
-  });
-});
+describeCasesOnEachPlatform(
+  'the route table follows the router',
+  { module: ROUTING_APP_MODULES, setUp: setUpRouting },
+  ROUTING_CASES,
+);

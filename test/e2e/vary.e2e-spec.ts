@@ -1,8 +1,8 @@
 import { Controller, Get, Header, Module } from '@nestjs/common';
 import { CorsModule } from '../../lib';
-import { ACAO, expectResponse, get, type Case } from './cases';
+import { ACAO, get, type Case } from './cases';
 import { APP } from './fixtures/origins';
-import { PLATFORMS, startApp, type TestApp } from './platforms';
+import { describeCasesOnEachPlatform } from './describe-cases';
 
 @Controller('pages')
 class PagesController {
@@ -31,17 +31,4 @@ const VARY_CASES: readonly Case[] = [
   },
 ];
 
-describe.each(PLATFORMS)("a handler's own Vary on %s", (platform) => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startApp(platform, UniformPolicyAppModule);
-  });
-  afterAll(() => app.close());
-
-  it.each(VARY_CASES.map((c) => [c.name, c] as const))(
-    '%s',
-    async (_name, { request, expected }) => {
-      expectResponse(await app.send(request), expected);
-    },
-  );
-});
+describeCasesOnEachPlatform("a handler's own Vary", { module: UniformPolicyAppModule }, VARY_CASES);

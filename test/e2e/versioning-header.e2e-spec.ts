@@ -1,13 +1,5 @@
-import { PLATFORMS, startApp, type TestApp } from './platforms';
-import {
-  ACAO,
-  NOTHING_APPROVED,
-  expectResponse,
-  get,
-  preflight,
-  withHeaders,
-  type Case,
-} from './cases';
+import { describeCasesOnEachPlatform } from './describe-cases';
+import { ACAO, NOTHING_APPROVED, get, preflight, withHeaders, type Case } from './cases';
 import {
   VERSION_HEADER,
   VersioningHeaderAppModule,
@@ -128,17 +120,8 @@ const VERSIONING_HEADER_CASES: readonly Case[] = [
   },
 ];
 
-describe.each(PLATFORMS)('header versioning on %s', (platform) => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startApp(platform, VersioningHeaderAppModule, setUpHeaderVersioning);
-  });
-  afterAll(() => app.close());
-
-  it.each(VERSIONING_HEADER_CASES.map((c) => [c.name, c] as const))(
-    '%s',
-    async (_name, { request, expected }) => {
-      expectResponse(await app.send(request), expected);
-    },
-  );
-});
+describeCasesOnEachPlatform(
+  'header versioning',
+  { module: VersioningHeaderAppModule, setUp: setUpHeaderVersioning },
+  VERSIONING_HEADER_CASES,
+);
