@@ -10,8 +10,6 @@
  * @packageDocumentation
  */
 export { Cors, type CorsPolicyMetadata } from './cors.decorator.js';
-export { CorsGuard } from './cors.guard.js';
-export { CorsInterceptor } from './cors.interceptor.js';
 export { CorsModule } from './cors.module.js';
 export { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 export type { CorsModuleOptions } from './cors-module-options.js';
