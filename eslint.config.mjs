@@ -71,6 +71,11 @@ export default defineConfig(
     languageOptions: { sourceType: 'commonjs' },
   },
   {
+    // The sample's page: plain browser scripts, no modules, no build step.
+    files: ['sample/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+  {
     files: ['test/smoke/apps/**/*.test.js'],
     languageOptions: { globals: { ...globals.jest } },
   },

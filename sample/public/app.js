@@ -1,0 +1,251 @@
+// The sample page: calls the API on another origin once per case and shows, in a table, what the
+// browser let the page see. Plain browser JavaScript, no build step. window.SAMPLE comes from
+// /config.js, written by the page server: { apiUrl, allowedOrigin, otherOrigin }.
+'use strict';
+
+const { apiUrl, allowedOrigin, otherOrigin } = window.SAMPLE;
+const onAllowedOrigin = location.origin === allowedOrigin;
+const BLOCKED = 'blocked';
+
+/**
+ * The cases, in the order they run (signing in comes before reading the cookie back). `expect`
+ * says what the page should see on the allowed origin and on the other one: a status (and the
+ * X-Report-Version header the page can read, or null when the browser hides it), or BLOCKED.
+ */
+const CASES = [
+  {
+    id: 'default',
+    title: 'Module default',
+    policy: 'CorsModule.forRootAsync: origin from CORS_ORIGINS',
+    request: { method: 'GET', path: '/api/status' },
+    expect: { allowed: { status: 200 }, other: BLOCKED },
+  },
+  {
+    id: 'controller',
+    title: 'Controller @Cors',
+    policy: "@Cors({ methods: ['GET', 'PUT'], allowedHeaders: ['Content-Type'] })",
+    request: {
+      method: 'PUT',
+      path: '/api/books/1',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'The Pragmatic Programmer' }),
+      note: 'JSON, preflighted',
+    },
+    expect: { allowed: { status: 200 }, other: BLOCKED },
+  },
+  {
+    id: 'handler',
+    title: 'Handler override',
+    policy: "@Cors({ methods: ['DELETE'], allowedHeaders: ['X-Confirm'] })",
+    request: {
+      method: 'DELETE',
+      path: '/api/books/2',
+      headers: { 'X-Confirm': 'dry-run' },
+      note: 'X-Confirm, preflighted',
+    },
+    expect: { allowed: { status: 200 }, other: BLOCKED },
+  },
+  {
+    id: 'sibling',
+    title: 'The override is not the controller’s',
+    policy: 'the controller’s: X-Confirm is not in allowedHeaders',
+    request: {
+      method: 'PUT',
+      path: '/api/books/1',
+      headers: { 'Content-Type': 'application/json', 'X-Confirm': 'dry-run' },
+      body: JSON.stringify({ title: 'The Pragmatic Programmer' }),
+      note: 'X-Confirm, preflighted',
+    },
+    expect: { allowed: BLOCKED, other: BLOCKED },
+  },
+  {
+    id: 'public',
+    title: 'Named policy',
+    policy: "@Cors('public'): { origin: '*' }",
+    request: { method: 'GET', path: '/api/books/catalog' },
+    expect: { allowed: { status: 200 }, other: { status: 200 } },
+  },
+  {
+    id: 'sign-in',
+    title: 'Credentials: set a cookie',
+    policy: '@Cors({ credentials: true })',
+    request: { method: 'POST', path: '/api/session', credentials: 'include' },
+    expect: { allowed: { status: 201 }, other: BLOCKED },
+  },
+  {
+    id: 'session',
+    title: 'Credentials: cookie sent back',
+    policy: '@Cors({ credentials: true })',
+    request: { method: 'GET', path: '/api/session', credentials: 'include' },
+    expect: { allowed: { status: 200 }, other: BLOCKED },
+  },
+  {
+    id: 'no-credentials',
+    title: 'Credentials, policy without them',
+    policy: 'module default: no credentials',
+    request: { method: 'GET', path: '/api/status', credentials: 'include' },
+    expect: { allowed: BLOCKED, other: BLOCKED },
+  },
+  {
+    id: 'off',
+    title: 'CORS off',
+    policy: '@Cors(false)',
+    request: { method: 'GET', path: '/api/internal/metrics' },
+    expect: { allowed: BLOCKED, other: BLOCKED },
+  },
+  {
+    id: 'guard',
+    title: 'Guard answers 401',
+    policy: 'module default, @UseGuards(AuthGuard)',
+    request: { method: 'GET', path: '/api/account/orders' },
+    expect: { allowed: { status: 401 }, other: BLOCKED },
+  },
+  {
+    id: 'exposed',
+    title: 'Exposed header',
+    policy: "@Cors({ exposedHeaders: ['X-Report-Version'] })",
+    request: { method: 'GET', path: '/api/reports/latest' },
+    expect: { allowed: { status: 200, header: '2026.11' }, other: BLOCKED },
+  },
+  {
+    id: 'not-exposed',
+    title: 'Header not exposed',
+    policy: 'module default: sent, not exposed',
+    request: { method: 'GET', path: '/api/reports/draft' },
+    expect: { allowed: { status: 200, header: null }, other: BLOCKED },
+  },
+  {
+    id: 'not-found',
+    title: 'Unknown path: 404',
+    policy: 'module default',
+    request: { method: 'GET', path: '/api/nowhere' },
+    expect: { allowed: { status: 404 }, other: BLOCKED },
+  },
+];
+
+/** Calls the API and returns what the page could see. */
+async function call(request) {
+  try {
+    const response = await fetch(apiUrl + request.path, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      credentials: request.credentials ?? 'same-origin',
+      // No `cache: 'no-store'` here: Chromium would skip its preflight cache too, and CORS_MAX_AGE
+      // would have no effect.
+    });
+    return {
+      outcome: 'readable',
+      status: response.status,
+      body: await response.text(),
+      header: response.headers.get('X-Report-Version'),
+    };
+  } catch (error) {
+    return { outcome: BLOCKED, error: String(error) };
+  }
+}
+
+function describeExpected(expected) {
+  if (expected === BLOCKED) return 'CORS error';
+  if (expected.header === undefined) return `${expected.status}, readable`;
+  return `${expected.status}, header ${expected.header === null ? 'hidden' : 'readable'}`;
+}
+
+function matches(expected, seen) {
+  if (expected === BLOCKED) return seen.outcome === BLOCKED;
+  return (
+    seen.outcome === 'readable' &&
+    seen.status === expected.status &&
+    (expected.header === undefined || seen.header === expected.header)
+  );
+}
+
+function cell(row, className, text) {
+  const td = document.createElement('td');
+  td.className = className;
+  td.textContent = text;
+  row.append(td);
+  return td;
+}
+
+function shorten(text, length = 70) {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
+}
+
+let running = false;
+
+async function run() {
+  if (running) return;
+  running = true;
+  document.body.dataset.state = 'running';
+  const tbody = document.querySelector('#results tbody');
+  tbody.replaceChildren();
+  let matched = 0;
+  for (const testCase of CASES) {
+    const expected = onAllowedOrigin ? testCase.expect.allowed : testCase.expect.other;
+    const row = document.createElement('tr');
+    row.dataset.case = testCase.id;
+    row.dataset.outcome = 'pending';
+    cell(row, 'title', testCase.title);
+    const request = cell(row, 'request', `${testCase.request.method} ${testCase.request.path}`);
+    const extras = [testCase.request.note, testCase.request.credentials && 'with cookies'];
+    for (const extra of extras.filter(Boolean)) {
+      const small = document.createElement('small');
+      small.textContent = extra;
+      request.append(small);
+    }
+    cell(row, 'policy', testCase.policy);
+    cell(row, 'expected', describeExpected(expected));
+    const status = cell(row, 'status', '…');
+    const body = cell(row, 'body', '');
+    const header = cell(row, 'header', '');
+    const verdict = cell(row, 'verdict', '');
+    tbody.append(row);
+
+    const seen = await call(testCase.request);
+    row.dataset.outcome = seen.outcome;
+    if (seen.outcome === BLOCKED) {
+      status.textContent = '—';
+      body.textContent = seen.error;
+      body.classList.add('error');
+    } else {
+      row.dataset.status = String(seen.status);
+      status.textContent = String(seen.status);
+      body.textContent = shorten(seen.body);
+      body.title = seen.body;
+      header.textContent = seen.header ?? (expected.header === null ? '(hidden)' : '');
+    }
+    const ok = matches(expected, seen);
+    if (ok) matched += 1;
+    row.dataset.match = ok ? 'yes' : 'no';
+    verdict.textContent = ok ? '✓' : '✗';
+    verdict.title = ok ? 'as expected' : 'not what this origin should see';
+    row.classList.add(seen.outcome, ok ? 'as-expected' : 'unexpected');
+  }
+  document.querySelector('#summary').textContent =
+    `${matched} of ${CASES.length} cases as expected on this origin.`;
+  document.body.dataset.state = 'done';
+  running = false;
+}
+
+function showWhere() {
+  document.querySelector('#page-origin').textContent = location.origin;
+  document.querySelector('#api-url').textContent = `${apiUrl}/api`;
+  const badge = document.querySelector('#origin-badge');
+  const link = document.querySelector('#switch-origin');
+  document.body.classList.add(onAllowedOrigin ? 'on-allowed' : 'on-other');
+  if (onAllowedOrigin) {
+    badge.textContent = 'allowed by CORS_ORIGINS';
+    link.textContent = `Open this page on ${otherOrigin}, an origin the API does not allow →`;
+    link.href = `${otherOrigin}/`;
+  } else {
+    badge.textContent = 'not allowed: watch the calls fail';
+    link.textContent = `← Back to ${allowedOrigin}, the allowed origin`;
+    link.href = `${allowedOrigin}/`;
+  }
+}
+
+showWhere();
+document.querySelector('#run').addEventListener('click', () => void run());
+void run();
