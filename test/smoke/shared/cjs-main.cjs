@@ -1,5 +1,6 @@
 'use strict';
-// CommonJS app on Nest 12: `require` must resolve nestjs-cors to its CommonJS build.
+// The CommonJS apps' entry point: `require` must resolve nestjs-cors to its CommonJS build, and the
+// app must run on the Nest major its package.json pins.
 require('reflect-metadata');
 const common = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
@@ -10,7 +11,11 @@ async function main() {
   const entry = require.resolve('nestjs-cors');
   assert(/[\\/]dist[\\/]cjs[\\/]index\.js$/.test(entry), `nestjs-cors resolved to ${entry}`);
   const nestVersion = require('@nestjs/core/package.json').version;
-  assert(nestVersion.startsWith('12.'), `@nestjs/core ${nestVersion}`);
+  const pinned = require('./package.json').dependencies['@nestjs/core'];
+  assert(
+    nestVersion.split('.')[0] === pinned.split('.')[0],
+    `@nestjs/core ${nestVersion}, pinned ${pinned}`,
+  );
   const { compilePolicy, decideActual } = nestjsCors;
   assert(
     decideActual(compilePolicy({ origin: APP }), APP).allowed === true,
