@@ -1,0 +1,41 @@
+// One benchmark app in its own process, started by bench/run.mjs, bench/memory.mjs or
+// bench/profile.mjs through child_process.fork(). Argument: JSON { adapter, variant, scenario }.
+// Listens on 127.0.0.1 on a free port, then talks over IPC:
+//   -> { type: 'ready', port }                    once listening
+//   <- { type: 'memory' }  -> { type: 'memory', usage }   (after a full GC when run with --expose-gc)
+//   <- { type: 'close' }   closes the app and exits 0 (so that --cpu-prof writes its profile)
+import { createBenchApp } from './support/app-factory.mjs';
+import { scenarioById } from './support/scenarios.mjs';
+
+const config = JSON.parse(process.argv[2] ?? '{}');
+
+async function main() {
+  const scenario = scenarioById(config.scenario);
+  const app = await createBenchApp({ adapter: config.adapter, variant: config.variant, scenario });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address();
+
+  let closing = false;
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    await app.close();
+    process.exit(0);
+  };
+  process.on('message', (message) => {
+    if (message?.type === 'memory') {
+      if (typeof globalThis.gc === 'function') globalThis.gc();
+      process.send({ type: 'memory', usage: process.memoryUsage() });
+    } else if (message?.type === 'close') {
+      void close();
+    }
+  });
+  // The parent went away without asking: do not linger.
+  process.on('disconnect', () => void close());
+  process.send({ type: 'ready', port });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
