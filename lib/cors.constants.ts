@@ -4,12 +4,6 @@ export const CORS_POLICY_METADATA = 'nestjs-cors:policy';
 /** The `Logger` context of every message this module writes. */
 export const CORS_LOGGER_CONTEXT = 'Cors';
 
-/**
- * Property of the raw Node request (Express's `req`, Fastify's `request.raw`) where the request hook
- * leaves the decision it applied, for the guard and the interceptor.
- */
-export const CORS_DECISION_KEY: unique symbol = Symbol('nestjs-cors:decision');
-
 /** Nest's own metadata keys, spelled as Nest 11 and 12 spell them (`@nestjs/common/constants`). */
 export const NEST_PATH_METADATA = 'path';
 export const NEST_HOST_METADATA = 'host';

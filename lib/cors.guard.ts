@@ -6,7 +6,6 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { CORS_DECISION_KEY } from './cors.constants.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import type { CorsModuleOptions } from './cors-module-options.js';
 import {
@@ -15,8 +14,8 @@ import {
   isSameOrigin,
   type CorsDecision,
 } from './engine/index.js';
-import { applyDecision, type RequestWithDecision } from './hooks/cors-request-handler.js';
-import { responseHeadersOf } from './hooks/response-headers.js';
+import { applyDecision } from './hooks/cors-request-handler.js';
+import { headerAccessFor } from './hooks/response-headers.js';
 import { HandlerPolicies } from './routing/handler-policies.js';
 
 /**
@@ -42,17 +41,17 @@ export class CorsGuard implements CanActivate {
     if (entry === undefined || (!entry.uncertain && !this.enforce)) return true;
     const http = context.switchToHttp();
     const request = rawRequestOf(http.getRequest());
-    const response = responseHeadersOf(http.getResponse());
+    const response: unknown = http.getResponse();
+    const access = headerAccessFor(response);
     if (entry.policy === null) {
-      if (entry.uncertain) for (const name of APPROVING_HEADER_NAMES) response.remove(name);
+      if (entry.uncertain) for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
       return true;
     }
     const decision = decideActual(entry.policy, request.headers.origin, request);
     const conclude = (settled: CorsDecision): boolean => {
       if (entry.uncertain) {
-        for (const name of APPROVING_HEADER_NAMES) response.remove(name);
-        applyDecision(response, settled);
-        request[CORS_DECISION_KEY] = settled;
+        for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
+        applyDecision(access, response, settled);
       }
       if (this.enforce && !settled.allowed && !isSameOriginRequest(request)) {
         throw new ForbiddenException('Cross-origin request not allowed');
@@ -64,9 +63,9 @@ export class CorsGuard implements CanActivate {
 }
 
 /** Fastify wraps Node's request; Express extends it. */
-export function rawRequestOf(request: unknown): RequestWithDecision {
+export function rawRequestOf(request: unknown): IncomingMessage {
   const raw = (request as { raw?: IncomingMessage }).raw;
-  return (raw ?? request) as RequestWithDecision;
+  return raw ?? (request as IncomingMessage);
 }
 
 function isSameOriginRequest(request: IncomingMessage): boolean {

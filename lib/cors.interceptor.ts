@@ -4,11 +4,11 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import type { Observable } from 'rxjs';
-import { CORS_DECISION_KEY } from './cors.constants.js';
+import { from, mergeMap, type Observable } from 'rxjs';
 import { rawRequestOf } from './cors.guard.js';
+import { decideActual, type CorsDecision } from './engine/index.js';
 import { applyDecision } from './hooks/cors-request-handler.js';
-import { responseHeadersOf } from './hooks/response-headers.js';
+import { headerAccessFor } from './hooks/response-headers.js';
 import { HandlerPolicies } from './routing/handler-policies.js';
 
 /**
@@ -24,13 +24,24 @@ export class CorsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const entry =
       context.getType() === 'http' ? this.handlers.get(context.getHandler()) : undefined;
-    if (entry?.overwritesCorsHeaders === true && entry.policy !== null) {
-      const http = context.switchToHttp();
-      // Requests without Origin leave no decision behind, but still need their Vary: Origin back.
-      const decision =
-        rawRequestOf(http.getRequest())[CORS_DECISION_KEY] ?? entry.policy.noOriginDecision;
-      applyDecision(responseHeadersOf(http.getResponse()), decision);
+    if (entry?.overwritesCorsHeaders !== true || entry.policy === null) return next.handle();
+    const http = context.switchToHttp();
+    const request = rawRequestOf(http.getRequest());
+    const response: unknown = http.getResponse();
+    const restore = (decision: CorsDecision) =>
+      applyDecision(headerAccessFor(response), response, decision);
+    // Deciding again is cheaper than carrying the hook's decision on every request: exact origins
+    // are a map lookup.
+    const decision = decideActual(entry.policy, request.headers.origin, request);
+    if (decision instanceof Promise) {
+      return from(decision).pipe(
+        mergeMap((settled) => {
+          restore(settled);
+          return next.handle();
+        }),
+      );
     }
+    restore(decision);
     return next.handle();
   }
 }

@@ -5,7 +5,12 @@ import type {
   OriginRule,
 } from './compiled-policy.js';
 import { ProblemList } from './cors-configuration-error.js';
-import type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
+import {
+  sharedDecision,
+  type CorsDecision,
+  type CorsHeader,
+  type CorsReason,
+} from './cors-decision.js';
 import {
   POLICY_OPTION_NAMES,
   type CorsOriginPredicate,
@@ -20,6 +25,7 @@ import {
 } from './http/header-names.js';
 import { DEFAULT_METHODS, FORBIDDEN_METHODS, normalizeConfiguredMethod } from './http/methods.js';
 import type { RequestHeaderRule } from './http/request-headers.js';
+import { approvedPreflightHeaders } from './decide-preflight.js';
 import { isToken } from './http/tokens.js';
 import { compileOriginMatcher } from './origin/origin-matcher.js';
 import { isLoopbackHost, parseOriginPattern, type OriginPattern } from './origin/origin-pattern.js';
@@ -111,12 +117,29 @@ export function compilePolicy<TRequest = unknown>(
     'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' +
     (privateNetworkAccess ? ', Access-Control-Request-Private-Network' : '');
 
+  // When nothing in an approved preflight echoes the request, each origin's answer is fixed.
+  const fixedPreflight = {
+    credentials,
+    allowMethodsValue: methods.value,
+    allowHeadersValue: headers.value,
+    maxAgeValue,
+  };
+  const hasFixedPreflight = methods.value !== undefined && headers.value !== undefined;
+  const approvedPreflight = (allowOrigin: string) =>
+    sharedDecision(
+      true,
+      'allowed',
+      approvedPreflightHeaders(fixedPreflight, allowOrigin, '', '', false),
+      preflightVary,
+    );
+  const exactPreflightDecisions = new Map<string, CorsDecision>();
   const exactActualDecisions = new Map<string, CorsDecision>();
   if (originRule.kind === 'match') {
     for (const origin of originRule.matcher.exact) {
+      if (hasFixedPreflight) exactPreflightDecisions.set(origin, approvedPreflight(origin));
       exactActualDecisions.set(
         origin,
-        decision(
+        sharedDecision(
           true,
           'allowed',
           [[ACCESS_CONTROL_ALLOW_ORIGIN, origin], ...actualHeadersAfterOrigin],
@@ -143,31 +166,24 @@ export function compilePolicy<TRequest = unknown>(
     actualVary,
     preflightVary,
     exactActualDecisions,
-    noOriginDecision: decision(false, 'no-origin', [], actualVary),
-    anyOriginActualDecision: decision(
+    exactPreflightDecisions,
+    anyOriginPreflightDecision:
+      originRule.kind === 'any' && hasFixedPreflight ? approvedPreflight('*') : undefined,
+    noOriginDecision: sharedDecision(false, 'no-origin', [], actualVary),
+    anyOriginActualDecision: sharedDecision(
       true,
       'allowed',
       [[ACCESS_CONTROL_ALLOW_ORIGIN, '*'], ...actualHeadersAfterOrigin],
       actualVary,
     ),
     deniedActualDecisions: new Map(
-      ACTUAL_DENIAL_REASONS.map((r) => [r, decision(false, r, [], actualVary)]),
+      ACTUAL_DENIAL_REASONS.map((r) => [r, sharedDecision(false, r, [], actualVary)]),
     ),
     deniedPreflightDecisions: new Map(
-      PREFLIGHT_DENIAL_REASONS.map((r) => [r, decision(false, r, [], preflightVary)]),
+      PREFLIGHT_DENIAL_REASONS.map((r) => [r, sharedDecision(false, r, [], preflightVary)]),
     ),
     reportError: context.reportError ?? reportToConsole,
   });
-}
-
-/** Builds a frozen decision; the engine's only way to make one. */
-export function decision(
-  allowed: boolean,
-  reason: CorsReason,
-  headers: readonly CorsHeader[],
-  vary: string,
-): CorsDecision {
-  return Object.freeze({ allowed, reason, headers: Object.freeze(headers), vary });
 }
 
 function reportToConsole(error: unknown, origin: string): void {

@@ -53,6 +53,12 @@ export interface CompiledCorsPolicy<TRequest = unknown> {
   readonly preflightVary: string;
   /** Approved actual decisions for each exact origin, built ahead so that the common case allocates nothing. */
   readonly exactActualDecisions: ReadonlyMap<string, CorsDecision>;
+  /**
+   * Approved preflight decisions for each exact origin, and for any origin under `'*'`, when the
+   * answer does not echo the request (fixed methods and headers, no private network access asked).
+   */
+  readonly exactPreflightDecisions: ReadonlyMap<string, CorsDecision>;
+  readonly anyOriginPreflightDecision: CorsDecision | undefined;
   /** The answer to an actual request without `Origin`, or from any origin under `'*'`. */
   readonly noOriginDecision: CorsDecision;
   readonly anyOriginActualDecision: CorsDecision;

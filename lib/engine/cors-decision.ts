@@ -32,3 +32,29 @@ export interface CorsDecision {
   /** Comma-separated names to append to `Vary` (never replace it), or `''` for none. */
   readonly vary: string;
 }
+
+/**
+ * Builds a decision. Decisions made per request are left unfrozen (freezing costs more than the
+ * rest of the decision); the ones compiled once and shared by every request go through
+ * {@link sharedDecision}.
+ */
+export function decision(
+  allowed: boolean,
+  reason: CorsReason,
+  headers: readonly CorsHeader[],
+  vary: string,
+): CorsDecision {
+  return { allowed, reason, headers, vary };
+}
+
+/** A decision compiled once and handed to every request: frozen, so that no caller can change it. */
+export function sharedDecision(
+  allowed: boolean,
+  reason: CorsReason,
+  headers: readonly CorsHeader[],
+  vary: string,
+): CorsDecision {
+  return Object.freeze(
+    decision(allowed, reason, Object.freeze(headers.map((h) => Object.freeze(h))), vary),
+  );
+}

@@ -1,6 +1,5 @@
 import type { CompiledCorsPolicy } from './compiled-policy.js';
-import { decision } from './compile-policy.js';
-import type { CorsDecision } from './cors-decision.js';
+import { decision, type CorsDecision } from './cors-decision.js';
 import { ACCESS_CONTROL_ALLOW_ORIGIN } from './http/header-names.js';
 import { judgeOrigin, type OriginVerdict } from './judge-origin.js';
 

@@ -1,6 +1,5 @@
 import type { CompiledCorsPolicy } from './compiled-policy.js';
-import { decision } from './compile-policy.js';
-import type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
+import { decision, type CorsDecision, type CorsHeader, type CorsReason } from './cors-decision.js';
 import {
   ACCESS_CONTROL_ALLOW_CREDENTIALS,
   ACCESS_CONTROL_ALLOW_HEADERS,
@@ -91,18 +90,46 @@ function preflightDecision<TRequest>(
   if (askedForPrivateNetwork && !policy.privateNetworkAccess)
     return deny(policy, 'private-network-not-allowed');
 
+  if (!askedForPrivateNetwork) {
+    const shared =
+      policy.originRule.kind === 'any'
+        ? policy.anyOriginPreflightDecision
+        : policy.exactPreflightDecisions.get(preflight.origin);
+    if (shared !== undefined) return shared;
+  }
+  const allowOrigin = policy.originRule.kind === 'any' ? '*' : preflight.origin;
+  return decision(
+    true,
+    'allowed',
+    approvedPreflightHeaders(policy, allowOrigin, method, requestedHeaders, askedForPrivateNetwork),
+    policy.preflightVary,
+  );
+}
+
+/**
+ * The headers of an approved preflight. Echoing `requestMethod` and `requestedHeaders` is safe only
+ * because the caller has checked them: a token, and a list of tokens.
+ */
+export function approvedPreflightHeaders(
+  policy: Pick<
+    CompiledCorsPolicy<unknown>,
+    'credentials' | 'allowMethodsValue' | 'allowHeadersValue' | 'maxAgeValue'
+  >,
+  allowOrigin: string,
+  requestMethod: string,
+  requestedHeaders: string,
+  privateNetwork: boolean,
+): CorsHeader[] {
   const headers: CorsHeader[] = [
-    [ACCESS_CONTROL_ALLOW_ORIGIN, policy.originRule.kind === 'any' ? '*' : preflight.origin],
-    // `method` passed the token check above, so echoing it cannot inject anything.
-    [ACCESS_CONTROL_ALLOW_METHODS, policy.allowMethodsValue ?? method],
+    [ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin],
+    [ACCESS_CONTROL_ALLOW_METHODS, policy.allowMethodsValue ?? requestMethod],
   ];
   if (policy.credentials) headers.push([ACCESS_CONTROL_ALLOW_CREDENTIALS, 'true']);
-  // An echo of the requested names is safe: checkRequestHeaders accepted only tokens, commas and spaces.
   const allowHeaders = policy.allowHeadersValue ?? requestedHeaders;
   if (allowHeaders !== '') headers.push([ACCESS_CONTROL_ALLOW_HEADERS, allowHeaders]);
   if (policy.maxAgeValue !== undefined) headers.push([ACCESS_CONTROL_MAX_AGE, policy.maxAgeValue]);
-  if (askedForPrivateNetwork) headers.push([ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, 'true']);
-  return decision(true, 'allowed', headers, policy.preflightVary);
+  if (privateNetwork) headers.push([ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, 'true']);
+  return headers;
 }
 
 function deny<TRequest>(policy: CompiledCorsPolicy<TRequest>, reason: CorsReason): CorsDecision {

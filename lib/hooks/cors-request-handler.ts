@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { CORS_DECISION_KEY } from '../cors.constants.js';
 import {
   appendVary,
   decideActual,
@@ -8,7 +7,7 @@ import {
   type CorsDecision,
 } from '../engine/index.js';
 import type { RouteTable } from '../routing/route-table.js';
-import type { ResponseHeaders } from './response-headers.js';
+import type { HeaderAccess } from './response-headers.js';
 
 /** What the platform hook must do once the CORS work for a request is done. */
 export type HookOutcome =
@@ -45,13 +44,17 @@ export class CorsRequestHandler {
    *
    * @param request the raw Node request (`req` on Express, `request.raw` on Fastify).
    */
-  handle(request: IncomingMessage, response: ResponseHeaders): HookOutcome | Promise<HookOutcome> {
+  handle<R>(
+    request: IncomingMessage,
+    response: R,
+    access: HeaderAccess<R>,
+  ): HookOutcome | Promise<HookOutcome> {
     const headers = request.headers;
     const origin = headers.origin;
     const method = request.method ?? 'GET';
     const url = request.url ?? '/';
     if (origin === undefined && this.uniformNoOriginVary !== undefined) {
-      appendToVary(response, this.uniformNoOriginVary);
+      appendToVary(access, response, this.uniformNoOriginVary);
       return CONTINUE;
     }
     const requestMethod = headers['access-control-request-method'];
@@ -69,59 +72,70 @@ export class CorsRequestHandler {
         request,
       );
       return decision instanceof Promise
-        ? decision.then((settled) => this.finishPreflight(request, response, policy, settled))
-        : this.finishPreflight(request, response, policy, decision);
+        ? decision.then((settled) =>
+            this.finishPreflight(request, response, access, policy, settled),
+          )
+        : this.finishPreflight(request, response, access, policy, decision);
     }
     const policy = this.table.policyFor(method, url, request);
     if (policy === null) return CONTINUE;
     const decision = decideActual(policy, origin, request);
     return decision instanceof Promise
-      ? decision.then((settled) => this.finishActual(request, response, policy, settled))
-      : this.finishActual(request, response, policy, decision);
+      ? decision.then((settled) => this.finishActual(request, response, access, policy, settled))
+      : this.finishActual(request, response, access, policy, decision);
   }
 
-  private finishPreflight(
+  private finishPreflight<R>(
     request: IncomingMessage,
-    response: ResponseHeaders,
+    response: R,
+    access: HeaderAccess<R>,
     policy: CompiledCorsPolicy<IncomingMessage>,
     decision: CorsDecision,
   ): HookOutcome {
-    applyDecision(response, decision);
+    applyDecision(access, response, decision);
     if (!decision.allowed) this.logDenial?.(request, policy, decision, true);
-    return policy.preflightContinue
-      ? CONTINUE
-      : { kind: 'answer', status: policy.optionsSuccessStatus };
+    return policy.preflightContinue ? CONTINUE : answerWith(policy.optionsSuccessStatus);
   }
 
-  private finishActual(
+  private finishActual<R>(
     request: IncomingMessage,
-    response: ResponseHeaders,
+    response: R,
+    access: HeaderAccess<R>,
     policy: CompiledCorsPolicy<IncomingMessage>,
     decision: CorsDecision,
   ): HookOutcome {
-    applyDecision(response, decision);
-    (request as RequestWithDecision)[CORS_DECISION_KEY] = decision;
+    applyDecision(access, response, decision);
     if (!decision.allowed && decision.reason !== 'no-origin')
       this.logDenial?.(request, policy, decision, false);
     return CONTINUE;
   }
 }
 
-/** A raw request after the hook: the decision it applied, for the guard and the interceptor. */
-export interface RequestWithDecision extends IncomingMessage {
-  [CORS_DECISION_KEY]?: CorsDecision;
-}
-
 /** Writes a decision's headers and appends its `Vary` names to whatever `Vary` is there. */
-export function applyDecision(response: ResponseHeaders, decision: CorsDecision): void {
-  for (const [name, value] of decision.headers) response.set(name, value);
-  appendToVary(response, decision.vary);
+export function applyDecision<R>(
+  access: HeaderAccess<R>,
+  response: R,
+  decision: CorsDecision,
+): void {
+  for (const [name, value] of decision.headers) access.set(response, name, value);
+  appendToVary(access, response, decision.vary);
 }
 
-function appendToVary(response: ResponseHeaders, names: string): void {
+function appendToVary<R>(access: HeaderAccess<R>, response: R, names: string): void {
   if (names === '') return;
-  const vary = appendVary(response.get('vary'), names);
-  if (vary !== undefined) response.set('Vary', vary);
+  const vary = appendVary(access.get(response, 'vary'), names);
+  if (vary !== undefined) access.set(response, 'Vary', vary);
+}
+
+/** The outcome of answering a preflight, one per status, so that answering allocates nothing. */
+const ANSWERS = new Map<number, HookOutcome>();
+function answerWith(status: number): HookOutcome {
+  let answer = ANSWERS.get(status);
+  if (answer === undefined) {
+    answer = Object.freeze({ kind: 'answer', status });
+    ANSWERS.set(status, answer);
+  }
+  return answer;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsRequestHandler, HookOutcome } from './cors-request-handler.js';
-import { nodeResponseHeaders } from './response-headers.js';
+import { NODE_RESPONSE_HEADERS } from './response-headers.js';
 
 type Next = (error?: unknown) => void;
 type Middleware = (request: IncomingMessage, response: ServerResponse, next: Next) => void;
@@ -23,9 +23,8 @@ interface ExpressApp {
 export function installExpressRequestHook(app: ExpressApp, handler: CorsRequestHandler): void {
   const hook: Middleware = (request, response, next) => {
     let outcome: HookOutcome | Promise<HookOutcome>;
-    const headers = nodeResponseHeaders(response);
     try {
-      outcome = handler.handle(request, headers);
+      outcome = handler.handle(request, response, NODE_RESPONSE_HEADERS);
     } catch (error) {
       next(error);
       return;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { CorsRequestHandler, HookOutcome } from './cors-request-handler.js';
-import { fastifyResponseHeaders, type FastifyReplyLike } from './response-headers.js';
+import { FASTIFY_REPLY_HEADERS, type FastifyReplyLike } from './response-headers.js';
 
 /** The parts of Fastify's request and reply the hook uses. */
 interface FastifyRequestLike {
@@ -21,7 +21,7 @@ export function installFastifyRequestHook(fastify: FastifyLike, handler: CorsReq
   const hook: OnRequestHook = (request, reply, done) => {
     let outcome: HookOutcome | Promise<HookOutcome>;
     try {
-      outcome = handler.handle(request.raw, fastifyResponseHeaders(reply));
+      outcome = handler.handle(request.raw, reply, FASTIFY_REPLY_HEADERS);
     } catch (error) {
       done(error as Error);
       return;

@@ -1,16 +1,16 @@
 /**
- * The two things the request hook, the guard and the interceptor do to a response, whatever the
- * platform: read a header and set one. Express's `res` and Fastify's `reply` each get a small
- * adapter, so the CORS logic is written once.
+ * Reads and writes one platform's response headers. The request hook, the guard and the
+ * interceptor write CORS headers through it, so that the CORS logic is written once. One object
+ * per platform serves every request: nothing is allocated per request to reach the headers.
  */
-export interface ResponseHeaders {
-  get(name: string): string | undefined;
-  set(name: string, value: string): void;
-  remove(name: string): void;
+export interface HeaderAccess<R> {
+  get(response: R, name: string): string | undefined;
+  set(response: R, name: string, value: string): void;
+  remove(response: R, name: string): void;
 }
 
 /** The parts of Node's response (Express writes headers straight onto it) used here. */
-interface NodeResponseLike {
+export interface NodeResponseLike {
   getHeader(name: string): number | string | string[] | undefined;
   setHeader(name: string, value: string): unknown;
   removeHeader(name: string): void;
@@ -26,27 +26,23 @@ export interface FastifyReplyLike {
   send(payload?: unknown): unknown;
 }
 
-export function nodeResponseHeaders(response: NodeResponseLike): ResponseHeaders {
-  return {
-    get: (name) => headerText(response.getHeader(name)),
-    set: (name, value) => void response.setHeader(name, value),
-    remove: (name) => response.removeHeader(name),
-  };
-}
+/** Express's `res`, and any Node `ServerResponse`. */
+export const NODE_RESPONSE_HEADERS: HeaderAccess<NodeResponseLike> = {
+  get: (response, name) => headerText(response.getHeader(name)),
+  set: (response, name, value) => void response.setHeader(name, value),
+  remove: (response, name) => response.removeHeader(name),
+};
 
-export function fastifyResponseHeaders(reply: FastifyReplyLike): ResponseHeaders {
-  return {
-    get: (name) => headerText(reply.getHeader(name)),
-    set: (name, value) => void reply.header(name, value),
-    remove: (name) => void reply.removeHeader(name),
-  };
-}
+/** Fastify's `reply`. */
+export const FASTIFY_REPLY_HEADERS: HeaderAccess<FastifyReplyLike> = {
+  get: (reply, name) => headerText(reply.getHeader(name)),
+  set: (reply, name, value) => void reply.header(name, value),
+  remove: (reply, name) => void reply.removeHeader(name),
+};
 
-/** The headers of whatever response object a guard or an interceptor was given. */
-export function responseHeadersOf(response: unknown): ResponseHeaders {
-  return isFastifyReply(response)
-    ? fastifyResponseHeaders(response)
-    : nodeResponseHeaders(response as NodeResponseLike);
+/** The header access for whatever response object a guard or an interceptor was given. */
+export function headerAccessFor(response: unknown): HeaderAccess<unknown> {
+  return isFastifyReply(response) ? FASTIFY_REPLY_HEADERS : NODE_RESPONSE_HEADERS;
 }
 
 function isFastifyReply(response: unknown): response is FastifyReplyLike {

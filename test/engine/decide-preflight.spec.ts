@@ -60,6 +60,16 @@ describe('decidePreflight', () => {
     });
   });
 
+  it('reuses one precomputed approval per exact origin when nothing is echoed', () => {
+    const policy = compilePolicy({ origin: APP, methods: ['PUT'], allowedHeaders: ['X-Token'] });
+    const first = decidePreflight(policy, { origin: APP, method: 'PUT', headers: 'x-token' });
+    expect(decidePreflight(policy, { origin: APP, method: 'PUT' })).toBe(first);
+    const echoing = compilePolicy({ origin: APP });
+    expect(decidePreflight(echoing, { origin: APP, method: 'PUT', headers: 'x-a' })).toMatchObject({
+      headers: expect.arrayContaining([['Access-Control-Allow-Headers', 'x-a']]) as unknown,
+    });
+  });
+
   it('uses the defaults of app.enableCors() on Express', () => {
     const decision = preflight({ origin: APP }, { method: 'DELETE', headers: 'x-anything' });
     expect(headersOf(decision)).toEqual({
