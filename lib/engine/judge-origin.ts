@@ -1,4 +1,5 @@
 import type { CompiledCorsPolicy } from './compiled-policy.js';
+import type { CorsOriginPredicate } from './cors-policy-options.js';
 import { matchOrigin } from './origin/origin-matcher.js';
 import { parseSerializedOrigin } from './origin/serialized-origin.js';
 
@@ -35,17 +36,16 @@ export function judgeOrigin<TRequest>(
     case 'match':
       return matchOrigin(rule.matcher, origin, parsed) ? 'allowed' : 'origin-not-allowed';
     case 'predicate':
-      return askPredicate(policy, origin, request);
+      return askPredicate(policy, rule.predicate, origin, request);
   }
 }
 
 function askPredicate<TRequest>(
   policy: CompiledCorsPolicy<TRequest>,
+  predicate: CorsOriginPredicate<TRequest>,
   origin: string,
   request: TRequest,
 ): OriginVerdict | Promise<OriginVerdict> {
-  const rule = policy.originRule;
-  if (rule.kind !== 'predicate') return 'origin-not-allowed';
   const fail = (error: unknown): OriginVerdict => {
     try {
       policy.reportError(error, origin);
@@ -55,7 +55,7 @@ function askPredicate<TRequest>(
     return 'origin-predicate-failed';
   };
   try {
-    const answer: unknown = rule.predicate(origin, request);
+    const answer: unknown = predicate(origin, request);
     if (isThenable(answer)) {
       return Promise.resolve(answer).then(
         (value) => (value === true ? 'allowed' : 'origin-not-allowed'),

@@ -172,19 +172,24 @@ export const SHOP_CASES: readonly Case[] = [
   },
   // Route kinds.
   {
-    name: '@All() serves any method',
-    request: { method: 'POST', path: '/default/any', headers: { origin: APP } },
-    expected: { headers: { [ACAO]: APP } },
+    name: '@All() serves any method, with its own policy',
+    request: { method: 'POST', path: '/default/any', headers: { origin: PARTNER } },
+    expected: { headers: { [ACAO]: PARTNER } },
   },
   {
-    name: 'a preflight for an @All() route',
-    request: preflight('/default/any', APP, 'PATCH'),
-    expected: { status: 204, headers: { [ACAO]: APP } },
+    name: "@All(): the module default's origin is not its policy",
+    request: { method: 'DELETE', path: '/default/any', headers: { origin: APP } },
+    expected: { headers: NOTHING_APPROVED },
   },
   {
-    name: 'a wildcard path',
-    request: get('/default/files/a/b.txt', APP),
-    expected: { status: 200, headers: { [ACAO]: APP } },
+    name: 'a preflight for an @All() route follows its policy',
+    request: preflight('/default/any', PARTNER, 'PATCH', 'x-partner-key'),
+    expected: { status: 204, headers: { [ACAO]: PARTNER, [ACAH]: 'X-Partner-Key' } },
+  },
+  {
+    name: 'a wildcard path follows its policy',
+    request: get('/default/files/a/b.txt', PARTNER),
+    expected: { status: 200, headers: { [ACAO]: PARTNER } },
   },
   {
     name: 'HEAD is served by the GET route and its policy',

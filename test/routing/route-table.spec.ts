@@ -89,6 +89,17 @@ describe('RouteTable', () => {
     expect(policyFor('SEARCH', '/any')).toBe(B);
   });
 
+  it('lets an earlier @All() route serve a method that a later route declares too', () => {
+    const mixed = new RouteTable(
+      [route('ALL', '/mixed', B), route('GET', '/mixed', A)],
+      DEFAULT,
+      EXPRESS,
+      undefined,
+    );
+    expect(mixed.policyFor('GET', '/mixed', requestWith())).toBe(B);
+    expect(mixed.policyFor('POST', '/mixed', requestWith())).toBe(B);
+  });
+
   it("follows Express's case-insensitive, trailing-slash-tolerant matching", () => {
     expect(policyFor('GET', '/ITEMS/')).toBe(A);
     expect(policyFor('PUT', '/Items/42/')).toBe(A);
