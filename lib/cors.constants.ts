@@ -10,3 +10,9 @@ export const NEST_HOST_METADATA = 'host';
 export const NEST_VERSION_METADATA = '__version__';
 export const NEST_MODULE_PATH_METADATA = '__module_path__';
 export const NEST_HEADERS_METADATA = '__headers__';
+
+/**
+ * Metadata under which each handler names itself. Nest copies a handler's metadata onto the
+ * function it registers with the platform, so a platform route can say which handler it serves.
+ */
+export const ROUTE_HANDLER_METADATA = 'nestjs-cors:route-handler';

@@ -1,13 +1,5 @@
-import {
-  ForbiddenException,
-  Inject,
-  Injectable,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { ForbiddenException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
-import type { CorsModuleOptions } from './cors-module-options.js';
 import {
   APPROVING_HEADER_NAMES,
   decideActual,
@@ -15,34 +7,29 @@ import {
   type CorsDecision,
 } from './engine/index.js';
 import { applyDecision } from './hooks/cors-request-handler.js';
-import { headerAccessFor } from './hooks/response-headers.js';
-import { HandlerPolicies } from './routing/handler-policies.js';
+import type { HandlerPolicies } from './routing/handler-policies.js';
 
 /**
  * The authority on a handler's exact policy, for requests that reach a handler. It has work only
- * where the request hook could not be sure which handler a request was for (versions that are not
- * in the path), and with `enforce: true`, where it refuses disallowed cross-origin requests before
- * the handler runs. `CorsModule` registers it globally only when one of these can happen.
+ * where the request hook could not be sure which handler a request was for (ambiguous routes), and
+ * with `enforce: true`, where it refuses disallowed cross-origin requests before the handler runs.
+ * `CorsModule` registers it globally only when one of these can happen.
  */
-@Injectable()
 export class CorsGuard implements CanActivate {
-  private readonly enforce: boolean;
-
   constructor(
     private readonly handlers: HandlerPolicies,
-    @Inject(CORS_MODULE_OPTIONS) options: CorsModuleOptions,
-  ) {
-    this.enforce = options.enforce === true;
-  }
+    private readonly enforce: boolean,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const entry = this.handlers.get(context.getHandler());
+    const entry = this.handlers.get(context.getClass(), context.getHandler());
     if (entry === undefined || (!entry.uncertain && !this.enforce)) return true;
+    const platform = this.handlers.platform;
     const http = context.switchToHttp();
-    const request = rawRequestOf(http.getRequest());
+    const request = platform.rawRequest(http.getRequest());
     const response: unknown = http.getResponse();
-    const access = headerAccessFor(response);
+    const access = platform.responseHeaders;
     if (entry.policy === null) {
       if (entry.uncertain) for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
       return true;
@@ -60,12 +47,6 @@ export class CorsGuard implements CanActivate {
     };
     return decision instanceof Promise ? decision.then(conclude) : conclude(decision);
   }
-}
-
-/** Fastify wraps Node's request; Express extends it. */
-export function rawRequestOf(request: unknown): IncomingMessage {
-  const raw = (request as { raw?: IncomingMessage }).raw;
-  return raw ?? (request as IncomingMessage);
 }
 
 function isSameOriginRequest(request: IncomingMessage): boolean {

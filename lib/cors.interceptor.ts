@@ -1,15 +1,8 @@
-import {
-  Injectable,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-} from '@nestjs/common';
+import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { from, mergeMap, type Observable } from 'rxjs';
-import { rawRequestOf } from './cors.guard.js';
 import { decideActual, type CorsDecision } from './engine/index.js';
 import { applyDecision } from './hooks/cors-request-handler.js';
-import { headerAccessFor } from './hooks/response-headers.js';
-import { HandlerPolicies } from './routing/handler-policies.js';
+import type { HandlerPolicies } from './routing/handler-policies.js';
 
 /**
  * Restores CORS headers that a handler's own `@Header()` metadata replaced: Nest writes those after
@@ -17,19 +10,21 @@ import { HandlerPolicies } from './routing/handler-policies.js';
  * `Vary: Origin`. Runs before the handler, after Nest has applied `@Header()`. `CorsModule`
  * registers it globally only when some handler has such metadata, and it acts only on those.
  */
-@Injectable()
 export class CorsInterceptor implements NestInterceptor {
   constructor(private readonly handlers: HandlerPolicies) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const entry =
-      context.getType() === 'http' ? this.handlers.get(context.getHandler()) : undefined;
+      context.getType() === 'http'
+        ? this.handlers.get(context.getClass(), context.getHandler())
+        : undefined;
     if (entry?.overwritesCorsHeaders !== true || entry.policy === null) return next.handle();
+    const platform = this.handlers.platform;
     const http = context.switchToHttp();
-    const request = rawRequestOf(http.getRequest());
+    const request = platform.rawRequest(http.getRequest());
     const response: unknown = http.getResponse();
     const restore = (decision: CorsDecision) =>
-      applyDecision(headerAccessFor(response), response, decision);
+      applyDecision(platform.responseHeaders, response, decision);
     // Deciding again is cheaper than carrying the hook's decision on every request: exact origins
     // are a map lookup.
     const decision = decideActual(entry.policy, request.headers.origin, request);

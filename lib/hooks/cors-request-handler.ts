@@ -6,8 +6,9 @@ import {
   type CompiledCorsPolicy,
   type CorsDecision,
 } from '../engine/index.js';
-import type { RouteTable } from '../routing/route-table.js';
-import type { HeaderAccess } from './response-headers.js';
+import type { RoutePolicy } from '../routing/route-record.js';
+import type { ResolutionContext, RouteResolution } from '../routing/route-resolution.js';
+import type { HeaderAccess } from '../platform/response-headers.js';
 
 /** What the platform hook must do once the CORS work for a request is done. */
 export type HookOutcome =
@@ -27,39 +28,56 @@ export type DenialLogger = (
 ) => void;
 
 /**
+ * Which route a request is for, as the platform's own router says. `Req` is what the platform's
+ * hook is given (Express's `req`, Fastify's `request`).
+ */
+export interface RouteFinder<Req> {
+  /** The route the router picked for this request, or `undefined` when it picked none of Nest's. */
+  actualRoute(request: Req): RouteResolution | undefined;
+  /**
+   * The route an actual request with `method` to this preflight's URL would be routed to, or
+   * `undefined` when there is none.
+   */
+  preflightRoute(request: Req, method: string): RouteResolution | undefined;
+}
+
+/** What the request handler needs from the rest of the module, fixed at startup. */
+export interface RequestHandlerSettings extends ResolutionContext {
+  /** `Vary` for requests without Origin when every policy agrees on it, so that no lookup is needed. */
+  readonly uniformNoOriginVary: string | undefined;
+  readonly logDenial: DenialLogger | undefined;
+}
+
+/**
  * The platform-neutral body of the request hook: answers preflights with the policy of the route
  * they are for, and writes an actual request's CORS headers before anything else runs, so that
- * every response, an error included, carries them.
+ * every response, an error included, carries them. Which route a request is for comes from the
+ * platform's router, through a {@link RouteFinder}.
  */
-export class CorsRequestHandler {
+export class CorsRequestHandler<Req, Res> {
   constructor(
-    private readonly table: RouteTable,
-    /** `Vary` for requests without Origin when every policy agrees on it, so that no lookup is needed. */
-    private readonly uniformNoOriginVary: string | undefined,
-    private readonly logDenial: DenialLogger | undefined,
+    private readonly routes: RouteFinder<Req>,
+    private readonly access: HeaderAccess<Res>,
+    private readonly settings: RequestHandlerSettings,
   ) {}
 
   /**
    * Handles one request. Synchronous unless an origin predicate answers with a promise.
    *
-   * @param request the raw Node request (`req` on Express, `request.raw` on Fastify).
+   * @param request what the platform's hook was given.
+   * @param raw the raw Node request behind it (the same object on Express).
    */
-  handle<R>(
-    request: IncomingMessage,
-    response: R,
-    access: HeaderAccess<R>,
-  ): HookOutcome | Promise<HookOutcome> {
-    const headers = request.headers;
+  handle(request: Req, raw: IncomingMessage, response: Res): HookOutcome | Promise<HookOutcome> {
+    const headers = raw.headers;
     const origin = headers.origin;
-    const method = request.method ?? 'GET';
-    const url = request.url ?? '/';
-    if (origin === undefined && this.uniformNoOriginVary !== undefined) {
-      appendToVary(access, response, this.uniformNoOriginVary);
+    const settings = this.settings;
+    if (origin === undefined && settings.uniformNoOriginVary !== undefined) {
+      appendToVary(this.access, response, settings.uniformNoOriginVary);
       return CONTINUE;
     }
     const requestMethod = headers['access-control-request-method'];
-    if (method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined) {
-      const policy = this.table.policyFor(requestMethod, url, request);
+    if (raw.method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined) {
+      const policy = this.policyOf(this.routes.preflightRoute(request, requestMethod), raw);
       if (policy === null) return CONTINUE;
       const decision = decidePreflight(
         policy,
@@ -69,44 +87,45 @@ export class CorsRequestHandler {
           headers: headers['access-control-request-headers'],
           privateNetwork: headerValue(headers['access-control-request-private-network']),
         },
-        request,
+        raw,
       );
       return decision instanceof Promise
-        ? decision.then((settled) =>
-            this.finishPreflight(request, response, access, policy, settled),
-          )
-        : this.finishPreflight(request, response, access, policy, decision);
+        ? decision.then((settled) => this.finishPreflight(raw, response, policy, settled))
+        : this.finishPreflight(raw, response, policy, decision);
     }
-    const policy = this.table.policyFor(method, url, request);
+    const policy = this.policyOf(this.routes.actualRoute(request), raw);
     if (policy === null) return CONTINUE;
-    const decision = decideActual(policy, origin, request);
+    const decision = decideActual(policy, origin, raw);
     return decision instanceof Promise
-      ? decision.then((settled) => this.finishActual(request, response, access, policy, settled))
-      : this.finishActual(request, response, access, policy, decision);
+      ? decision.then((settled) => this.finishActual(raw, response, policy, settled))
+      : this.finishActual(raw, response, policy, decision);
   }
 
-  private finishPreflight<R>(
+  private policyOf(route: RouteResolution | undefined, raw: IncomingMessage): RoutePolicy {
+    if (route === undefined) return this.settings.defaultPolicy;
+    return route.fixed ? route.policy : route.policyFor(raw, this.settings);
+  }
+
+  private finishPreflight(
     request: IncomingMessage,
-    response: R,
-    access: HeaderAccess<R>,
+    response: Res,
     policy: CompiledCorsPolicy<IncomingMessage>,
     decision: CorsDecision,
   ): HookOutcome {
-    applyDecision(access, response, decision);
-    if (!decision.allowed) this.logDenial?.(request, policy, decision, true);
+    applyDecision(this.access, response, decision);
+    if (!decision.allowed) this.settings.logDenial?.(request, policy, decision, true);
     return policy.preflightContinue ? CONTINUE : answerWith(policy.optionsSuccessStatus);
   }
 
-  private finishActual<R>(
+  private finishActual(
     request: IncomingMessage,
-    response: R,
-    access: HeaderAccess<R>,
+    response: Res,
     policy: CompiledCorsPolicy<IncomingMessage>,
     decision: CorsDecision,
   ): HookOutcome {
-    applyDecision(access, response, decision);
+    applyDecision(this.access, response, decision);
     if (!decision.allowed && decision.reason !== 'no-origin')
-      this.logDenial?.(request, policy, decision, false);
+      this.settings.logDenial?.(request, policy, decision, false);
     return CONTINUE;
   }
 }

@@ -22,14 +22,19 @@ import type { RouteRecord } from './route-record.js';
 type VersionValue = string | typeof VERSION_NEUTRAL | (string | typeof VERSION_NEUTRAL)[];
 
 /**
- * Lists every route of the application exactly as Nest's router registers it: Nest's own
- * `RoutePathFactory` builds the paths, so the global prefix and its exclusions, URI versioning,
- * `RouterModule` paths and multi-path handlers come out as the router sees them.
+ * Lists every route of the application exactly as Nest hands it to the platform: Nest's own
+ * `RoutePathFactory` builds the paths and the adapter's own `normalizePath` rewrites them, so the
+ * global prefix and its exclusions, URI versioning, `RouterModule` paths, multi-path handlers and
+ * legacy wildcards come out as registered. It decides nothing about requests: the platform's router
+ * does, and `RouteMap` checks that each route it registers is one of these.
+ *
+ * @param normalizePath the adapter's `normalizePath`, as Nest applies it before registering.
  */
 export function collectRoutes(
   modules: ModulesContainer,
   config: ApplicationConfig,
   registry: CorsPolicyRegistry,
+  normalizePath: (path: string) => string,
 ): RouteRecord[] {
   const routePathFactory = new RoutePathFactory(config);
   const pathsExplorer = new PathsExplorer(new MetadataScanner());
@@ -70,7 +75,7 @@ export function collectRoutes(
             for (const path of paths) {
               records.push({
                 method: RequestMethod[definition.requestMethod],
-                path,
+                path: normalizePath(path),
                 hosts,
                 versions,
                 controller,

@@ -1,33 +1,40 @@
-import type { IncomingMessage } from 'node:http';
+import type { Type } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
-import type { CompiledCorsPolicy } from '../engine/index.js';
+import type { HttpPlatform } from '../platform/http-platform.js';
+import type { RoutePolicy } from './route-record.js';
 
 /** What the guard and the interceptor need to know about one handler. */
 export interface HandlerPolicy {
   /** The handler's exact policy, or `null` for CORS switched off. */
-  readonly policy: CompiledCorsPolicy<IncomingMessage> | null;
-  /**
-   * Whether the request hook may have applied another policy: the handler shares its path and
-   * method with handlers of other policies, told apart only by a version a preflight cannot show.
-   */
+  readonly policy: RoutePolicy;
+  /** Whether its route is ambiguous (see `ambiguousRecords`): the request hook may have applied another policy. */
   readonly uncertain: boolean;
   /** Whether the handler's `@Header()` metadata writes `Vary` or an `Access-Control-*` header. */
   readonly overwritesCorsHeaders: boolean;
 }
 
 /**
- * The policy of every handler, filled in once at startup by `CorsModule` and read by the guard and
- * the interceptor with one map lookup per request instead of metadata reflection.
+ * The policy of every handler, and the platform, filled in once at startup by `CorsModule` and
+ * read by the guard and the interceptor with one map lookup per request instead of metadata
+ * reflection. A handler is found by its controller too: a method inherited by two controllers is
+ * one function with two policies.
  */
 @Injectable()
 export class HandlerPolicies {
-  private readonly byHandler = new WeakMap<object, HandlerPolicy>();
+  private readonly byHandler = new WeakMap<object, Map<Type, HandlerPolicy>>();
+  /** The platform seam; set before the first request. */
+  platform!: HttpPlatform;
 
-  set(handler: object, policy: HandlerPolicy): void {
-    this.byHandler.set(handler, policy);
+  set(controller: Type, handler: object, policy: HandlerPolicy): void {
+    let byController = this.byHandler.get(handler);
+    if (byController === undefined) {
+      byController = new Map();
+      this.byHandler.set(handler, byController);
+    }
+    byController.set(controller, policy);
   }
 
-  get(handler: object): HandlerPolicy | undefined {
-    return this.byHandler.get(handler);
+  get(controller: Type, handler: object): HandlerPolicy | undefined {
+    return this.byHandler.get(handler)?.get(controller);
   }
 }

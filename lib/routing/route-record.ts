@@ -2,12 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import type { CompiledCorsPolicy } from '../engine/index.js';
 
-/** One (method, path) that the router serves, with the handler and the CORS policy behind it. */
-export interface RouteRecord {
-  /** The HTTP method, upper case, or `ALL` for `@All()`. */
-  readonly method: string;
-  /** The full path as Nest registers it (path-to-regexp syntax), prefix and version included. */
-  readonly path: string;
+/** A route's CORS policy, or `null` when `@Cors(false)` switched CORS off for it. */
+export type RoutePolicy = CompiledCorsPolicy<IncomingMessage> | null;
+
+/**
+ * Whatever a platform route can lead to: a Nest handler's policy, with the conditions under which
+ * that handler actually runs once the router has picked its route.
+ */
+export interface RouteTarget {
+  readonly policy: RoutePolicy;
   /** Host patterns of a host-bound controller (`@Controller({ host })`), or `undefined`. */
   readonly hosts: readonly RegExp[] | undefined;
   /**
@@ -15,10 +18,21 @@ export interface RouteRecord {
    * when the version is part of the path or there is none.
    */
   readonly versions: readonly (string | symbol)[] | undefined;
+}
+
+/** One (method, path) that Nest registers for a handler, with the handler's CORS policy. */
+export interface RouteRecord extends RouteTarget {
+  /** The HTTP method, upper case, or `ALL` for `@All()`. */
+  readonly method: string;
+  /** The path exactly as Nest hands it to the platform (prefix, version and legacy rewrites done). */
+  readonly path: string;
   readonly controller: Type;
   readonly methodName: string;
-  /** The handler function, the key under which guards and interceptors find its policy. */
+  /** The handler function: the key under which guards and interceptors find its policy. */
   readonly handler: object;
-  /** The handler's policy, or `null` when `@Cors(false)` switched CORS off. */
-  readonly policy: CompiledCorsPolicy<IncomingMessage> | null;
+}
+
+/** How logs and errors name a route's handler: `ItemsController.update`. */
+export function handlerLabel(record: RouteRecord): string {
+  return `${record.controller.name}.${record.methodName}`;
 }

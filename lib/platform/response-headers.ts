@@ -40,20 +40,6 @@ export const FASTIFY_REPLY_HEADERS: HeaderAccess<FastifyReplyLike> = {
   remove: (reply, name) => void reply.removeHeader(name),
 };
 
-/** The header access for whatever response object a guard or an interceptor was given. */
-export function headerAccessFor(response: unknown): HeaderAccess<unknown> {
-  return isFastifyReply(response) ? FASTIFY_REPLY_HEADERS : NODE_RESPONSE_HEADERS;
-}
-
-function isFastifyReply(response: unknown): response is FastifyReplyLike {
-  return (
-    typeof response === 'object' &&
-    response !== null &&
-    'raw' in response &&
-    typeof (response as FastifyReplyLike).code === 'function'
-  );
-}
-
 function headerText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);

@@ -1,0 +1,111 @@
+import type { IncomingMessage } from 'node:http';
+import { VersioningType, type VersioningOptions } from '@nestjs/common';
+import type { ModulesContainer } from '@nestjs/core';
+import { NEST_HEADERS_METADATA, NEST_HOST_METADATA, NEST_VERSION_METADATA } from './cors.constants.js';
+import type { DenialLogger } from './hooks/cors-request-handler.js';
+import type { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
+import { declaredHandlers } from './routing/controllers.js';
+import type { HandlerPolicies } from './routing/handler-policies.js';
+import type { RouteRecord } from './routing/route-record.js';
+import { ambiguousRecords, type VersionReader } from './routing/route-resolution.js';
+
+/**
+ * The startup work of `CorsModule`, as plain functions of what Nest knows at startup, so that the
+ * module itself only wires.
+ */
+
+/** Whether some route may be ambiguous, judged from the classes alone, before any policy exists. */
+export function mayHaveAmbiguousRoutes(modules: ModulesContainer): boolean {
+  return declaredHandlers(modules).some(
+    ({ controller, handler }) =>
+      Reflect.getMetadata(NEST_VERSION_METADATA, controller) !== undefined ||
+      Reflect.getMetadata(NEST_VERSION_METADATA, handler) !== undefined ||
+      Reflect.getMetadata(NEST_HOST_METADATA, controller) !== undefined,
+  );
+}
+
+/** Whether some handler's `@Header()` metadata replaces a header the module writes. */
+export function mayOverwriteCorsHeaders(modules: ModulesContainer): boolean {
+  return declaredHandlers(modules).some(({ handler }) => overwritesCorsHeaders(handler));
+}
+
+/** Fills in what the guard and the interceptor read per handler. */
+export function recordHandlerPolicies(
+  records: readonly RouteRecord[],
+  handlers: HandlerPolicies,
+): void {
+  const ambiguous = ambiguousRecords(records);
+  for (const record of records) {
+    const uncertain =
+      ambiguous.has(record) || handlers.get(record.controller, record.handler)?.uncertain === true;
+    handlers.set(record.controller, record.handler, {
+      policy: record.policy,
+      uncertain,
+      overwritesCorsHeaders: overwritesCorsHeaders(record.handler),
+    });
+  }
+}
+
+/** Reads the version a request asks for as Nest's version filter does, where it can be read. */
+export function versionReaderFor(
+  versioning: VersioningOptions | undefined,
+): VersionReader | undefined {
+  if (versioning?.type === VersioningType.HEADER) {
+    const name = versioning.header.toLowerCase();
+    return (request: IncomingMessage) => {
+      const value = request.headers[name];
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    };
+  }
+  if (versioning?.type === VersioningType.MEDIA_TYPE) {
+    const key = versioning.key;
+    return (request: IncomingMessage) => {
+      // As Nest reads it: the first parameter of Accept, after the key.
+      const parameter = request.headers.accept?.split(';')[1];
+      const version = parameter?.split(key)[1];
+      return version === undefined || version === '' ? undefined : version;
+    };
+  }
+  return undefined;
+}
+
+/** The `Vary` of every response to a request without Origin, when all policies agree on it. */
+export function uniformNoOriginVary(
+  records: readonly RouteRecord[],
+  registry: CorsPolicyRegistry,
+): string | undefined {
+  const values = new Set<string>([registry.defaultPolicy.noOriginDecision.vary]);
+  for (const record of records)
+    values.add(record.policy === null ? '' : record.policy.noOriginDecision.vary);
+  return values.size === 1 ? [...values][0] : undefined;
+}
+
+/** Logs each denial with its reason and the policy that denied it (`debug: true`). */
+export function denialLogger(
+  log: (message: string) => void,
+  registry: CorsPolicyRegistry,
+): DenialLogger {
+  return (request, policy, decision, preflight) => {
+    const method = preflight
+      ? `preflight for ${String(request.headers['access-control-request-method'])}`
+      : request.method;
+    log(
+      `${method} ${request.url} from ${JSON.stringify(request.headers.origin)}: ${decision.reason} by policy ${registry.labelOf(policy)}`,
+    );
+  };
+}
+
+/** The startup report of every route and its policy (`debug: true`). */
+export function routeReport(records: readonly RouteRecord[], registry: CorsPolicyRegistry): string {
+  const lines = records.map(
+    (r) =>
+      `  ${r.method.padEnd(7)} ${r.path}  ->  ${r.policy === null ? 'CORS off' : registry.labelOf(r.policy)}`,
+  );
+  return `Routes and their CORS policies (others: ${registry.labelOf(registry.defaultPolicy)}):\n${lines.join('\n')}`;
+}
+
+function overwritesCorsHeaders(handler: object): boolean {
+  const headers = Reflect.getMetadata(NEST_HEADERS_METADATA, handler) as
+    { name: string }[] | undefined;
+  return headers?.some(({ name }) => /^(vary|access-control-)/i.test(name)) === true;
+}

@@ -1,0 +1,214 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ROUTE_HANDLER_METADATA } from '../cors.constants.js';
+import {
+  CorsRequestHandler,
+  type HookOutcome,
+  type RequestHandlerSettings,
+  type RouteFinder,
+} from '../hooks/cors-request-handler.js';
+import type { RouteMap } from '../routing/route-map.js';
+import type { RouteTarget } from '../routing/route-record.js';
+import { RouteResolution, isConditional } from '../routing/route-resolution.js';
+import type { HttpPlatform } from './http-platform.js';
+import {
+  NODE_RESPONSE_HEADERS,
+  type HeaderAccess,
+  type NodeResponseLike,
+} from './response-headers.js';
+
+type Next = (error?: unknown) => void;
+type Middleware = (request: ExpressRequest, response: ServerResponse, next: Next) => void;
+
+/** Express's request: Node's, plus the pathname as its router reads it (`parseurl`, cached). */
+interface ExpressRequest extends IncomingMessage {
+  readonly path: string;
+}
+
+/** The parts of Express 5's router (`router` package) that routing a request uses. */
+interface ExpressRoute {
+  readonly path: unknown;
+  readonly methods: Readonly<Record<string, boolean | undefined>>;
+  readonly stack: readonly { readonly handle: unknown }[];
+  _handlesMethod(method: string): boolean;
+}
+interface ExpressLayer {
+  readonly handle: unknown;
+  readonly name?: string;
+  readonly route?: ExpressRoute;
+  match(path: string): unknown;
+}
+interface ExpressApp {
+  use(middleware: Middleware): unknown;
+  router?: { stack: ExpressLayer[] };
+  _router?: { stack: ExpressLayer[] };
+}
+
+/** Bound on remembered (method, path) answers: memory stays flat whatever URLs clients send. */
+export const EXPRESS_ROUTE_CACHE_SIZE = 1024;
+
+/**
+ * Express 5. Its router tries the layers of the app's stack in order, each with its own compiled
+ * matcher (built with the app's `case sensitive routing` and `strict routing` settings), and runs
+ * the first route layer that matches the pathname and handles the method. The request hook asks
+ * those same layers, in that same order, with the same pathname (`req.path`, which is what the
+ * router reads), so that it finds the route the router will run, before the router runs it. A
+ * preflight asks them with its `Access-Control-Request-Method` instead of `OPTIONS`.
+ *
+ * The answer for a (method, pathname) pair depends on nothing else, so it is remembered, in a
+ * bounded map that is emptied whenever a layer is added.
+ */
+export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest> {
+  readonly name = 'Express';
+  readonly responseHeaders: HeaderAccess<unknown> = NODE_RESPONSE_HEADERS;
+  private routes: RouteMap | undefined;
+  private readonly targets = new WeakMap<ExpressLayer, RouteTarget>();
+  /** Routes Nest did not register: their handlers end the request with no CORS policy of ours. */
+  private otherRoute: RouteTarget | undefined;
+  private readonly answers = new Map<string, RouteResolution | null>();
+  private answeredForLayers = -1;
+
+  constructor(
+    private readonly app: ExpressApp,
+    private readonly adapter: { normalizePath?(path: string): string },
+  ) {}
+
+  rawRequest(request: unknown): IncomingMessage {
+    return request as IncomingMessage;
+  }
+
+  normalizePath(path: string): string {
+    return this.adapter.normalizePath?.(path) ?? path;
+  }
+
+  watchRoutes(routes: RouteMap): void {
+    this.routes = routes;
+    for (const handler of routes.handlers()) {
+      Reflect.defineMetadata(ROUTE_HANDLER_METADATA, handler, handler);
+    }
+  }
+
+  /**
+   * Installs the hook as the first middleware of the app, ahead of the body parser, Nest's
+   * security hooks and every module middleware: a 400 for a malformed JSON body or a CSRF 403 then
+   * carries CORS headers too, so the page can read it.
+   */
+  installRequestHook(settings: RequestHandlerSettings): void {
+    this.otherRoute = { policy: settings.defaultPolicy, hosts: undefined, versions: undefined };
+    const handler = new CorsRequestHandler<ExpressRequest, NodeResponseLike>(
+      this,
+      NODE_RESPONSE_HEADERS,
+      settings,
+    );
+    const hook: Middleware = (request, response, next) => {
+      let outcome: HookOutcome | Promise<HookOutcome>;
+      try {
+        outcome = handler.handle(request, request, response);
+      } catch (error) {
+        next(error);
+        return;
+      }
+      if (outcome instanceof Promise) outcome.then((settled) => finish(settled, response, next), next);
+      else finish(outcome, response, next);
+    };
+    this.app.use(hook);
+    const stack = this.stack();
+    const index = stack.findIndex((layer) => layer.handle === hook);
+    if (index > 0) stack.unshift(...stack.splice(index, 1));
+  }
+
+  routesRegistered(): void {
+    const routes = this.routes!;
+    for (const layer of this.stack()) {
+      const route = layer.route;
+      const handler: unknown =
+        route?.stack[0] === undefined
+          ? undefined
+          : Reflect.getMetadata(ROUTE_HANDLER_METADATA, route.stack[0].handle as object);
+      if (route === undefined || typeof handler !== 'function') continue;
+      const method = route.methods._all === true ? 'ALL' : methodOf(route);
+      const record = routes.recordOf(handler, method, String(route.path));
+      if (record !== undefined) this.targets.set(layer, record);
+    }
+    routes.assertComplete(this.name);
+  }
+
+  whenReady(callback: (enableCorsIsOn: boolean) => void): void {
+    // app.enableCors() is the `cors` package's middleware, in the same stack.
+    callback(this.stack().some((layer) => layer.name === 'corsMiddleware'));
+  }
+
+  actualRoute(request: ExpressRequest): RouteResolution | undefined {
+    return this.routeFor(request.method ?? 'GET', request.path);
+  }
+
+  preflightRoute(request: ExpressRequest, method: string): RouteResolution | undefined {
+    return this.routeFor(method, request.path);
+  }
+
+  private routeFor(method: string, pathname: string): RouteResolution | undefined {
+    const stack = this.stack();
+    if (stack.length !== this.answeredForLayers) {
+      this.answers.clear();
+      this.answeredForLayers = stack.length;
+    }
+    const key = `${method} ${pathname}`;
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      answer = this.askRouter(stack, method, pathname);
+      if (this.answers.size >= EXPRESS_ROUTE_CACHE_SIZE) {
+        this.answers.delete(this.answers.keys().next().value!);
+      }
+      this.answers.set(key, answer);
+    }
+    return answer ?? undefined;
+  }
+
+  /**
+   * Walks the stack as the router's `next()` does: each layer's own `match()`, route layers only,
+   * `_handlesMethod()` (which lets a GET route serve HEAD). Routing stops at the first route whose
+   * handler always runs; a Nest handler filtered by host or version may hand the request on, so
+   * the routes after it are candidates too.
+   */
+  private askRouter(
+    stack: readonly ExpressLayer[],
+    method: string,
+    pathname: string,
+  ): RouteResolution | null {
+    const targets: RouteTarget[] = [];
+    for (const layer of stack) {
+      let matched: unknown;
+      try {
+        matched = layer.match(pathname);
+      } catch {
+        // A parameter that does not decode: the router skips every later route and answers 400.
+        break;
+      }
+      const route = layer.route;
+      if (!matched || route === undefined || !route._handlesMethod(method)) continue;
+      const target = this.targets.get(layer) ?? this.otherRoute!;
+      targets.push(target);
+      if (!isConditional(target)) break;
+    }
+    return targets.length === 0 ? null : RouteResolution.of(targets);
+  }
+
+  private stack(): ExpressLayer[] {
+    return (this.app.router ?? this.app._router)?.stack ?? [];
+  }
+}
+
+/** The one method of a route Nest registered (`app.get(path, handler)` and the like). */
+function methodOf(route: ExpressRoute): string {
+  const methods = Object.keys(route.methods).filter((name) => route.methods[name] === true);
+  return methods.length === 1 ? methods[0]!.toUpperCase() : methods.join(',').toUpperCase();
+}
+
+function finish(outcome: HookOutcome, response: ServerResponse, next: Next): void {
+  if (outcome.kind === 'continue') {
+    next();
+    return;
+  }
+  response.statusCode = outcome.status;
+  response.setHeader('Content-Length', '0');
+  response.end();
+}

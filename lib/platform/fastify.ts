@@ -1,0 +1,313 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  CorsRequestHandler,
+  type HookOutcome,
+  type RequestHandlerSettings,
+  type RouteFinder,
+} from '../hooks/cors-request-handler.js';
+import type { RouteMap } from '../routing/route-map.js';
+import type { RouteTarget } from '../routing/route-record.js';
+import { RouteResolution } from '../routing/route-resolution.js';
+import type { HttpPlatform } from './http-platform.js';
+import {
+  FASTIFY_REPLY_HEADERS,
+  type FastifyReplyLike,
+  type HeaderAccess,
+} from './response-headers.js';
+
+/** `@RouteConfig()`'s metadata key (`@nestjs/platform-fastify`): Nest passes it as route `config`. */
+const FASTIFY_ROUTE_CONFIG_METADATA = '__fastify_route_config__';
+/** In a route's `config`: the Nest handler it serves, put there through `@RouteConfig()` metadata. */
+const NEST_HANDLER = Symbol('nestjs-cors:nest-handler');
+/** In a route's `config`: the {@link RouteResolution} of requests the router sends to it. */
+const ROUTE = Symbol('nestjs-cors:route');
+/**
+ * In a route's `config`: set on Nest routes with parameters when Nest's adapter hands a request
+ * whose parameter is empty (`/users//profile`) to the not-found handler instead of the route's.
+ */
+const DECLINES_EMPTY_PARAMS = Symbol('nestjs-cors:declines-empty-params');
+/** In a route's `config`: marks the preflight routes this module adds. */
+const PREFLIGHT_ROUTE = Symbol('nestjs-cors:preflight-route');
+/** The find-my-way constraint by which preflights reach the route of their requested method. */
+const PREFLIGHT_METHOD_CONSTRAINT = 'nestjsCorsPreflightMethod';
+
+type RouteConfig = Record<string | symbol, unknown>;
+
+/** The parts of Fastify's route options that `onRoute` hooks see. */
+interface RouteOptions {
+  method: string | string[];
+  url: string;
+  config?: RouteConfig;
+  constraints?: Record<string, unknown>;
+  handler: RouteHandler;
+}
+type RouteHandler = (this: unknown, request: unknown, reply: FastifyReplyLike) => unknown;
+interface FastifyRequestLike {
+  readonly raw: IncomingMessage;
+  readonly params: unknown;
+  readonly routeOptions: { readonly config: RouteConfig };
+}
+type Done = (error?: Error) => void;
+type OnRequestHook = (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void;
+interface ConstraintStrategy {
+  name: string;
+  mustMatchWhenDerived: boolean;
+  storage(): { get(value: string): unknown; set(value: string, store: unknown): void };
+  deriveConstraint(request: IncomingMessage): string | undefined;
+}
+interface FastifyLike {
+  addHook(name: 'onRequest', hook: OnRequestHook): unknown;
+  addHook(name: 'onRoute', hook: (options: RouteOptions) => void): unknown;
+  addHook(name: 'onReady', hook: (done: () => void) => void): unknown;
+  addConstraintStrategy(strategy: ConstraintStrategy): void;
+  hasConstraintStrategy(name: string): boolean;
+  route(options: RouteOptions): unknown;
+  after?(callback: (error?: Error | null) => void): unknown;
+  hasPlugin?(name: string): boolean;
+}
+
+/** The preflight route for one (method, path): every route registered for it, in order. */
+interface PreflightGroup {
+  readonly method: string;
+  readonly url: string;
+  readonly targets: RouteTarget[];
+}
+
+/**
+ * Fastify. Its router (find-my-way) picks the route before any `onRequest` hook runs, after its
+ * own percent-decoding, case, slash and semicolon rules, `rewriteUrl` and constraints, and the
+ * hook reads the policy of that very route from the route's `config`, where it was put when Nest
+ * registered the route (an `onRoute` hook). Nothing here matches a path.
+ *
+ * A preflight is routed by the same router: for every (method, path) of the application this
+ * module registers an `OPTIONS` route on that path, constrained to preflights whose
+ * `Access-Control-Request-Method` is that method. The router then picks, among the paths that
+ * serve the requested method, the one that the actual request will be routed to, by the same
+ * rules. Those routes never answer anything but preflights: any other request that reaches one is
+ * passed to the not-found handler, as it would have been without them.
+ */
+export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequestLike> {
+  readonly name = 'Fastify';
+  readonly responseHeaders: HeaderAccess<unknown> = FASTIFY_REPLY_HEADERS;
+  private routes: RouteMap | undefined;
+  private readonly preflightGroups = new Map<string, PreflightGroup>();
+  /** The handlers of the application's own `OPTIONS` routes, by path. */
+  private readonly optionsHandlers = new Map<string, RouteHandler>();
+  /** Routes Nest did not register: they have no CORS policy of their own. */
+  private otherRoute: RouteTarget | undefined;
+
+  constructor(
+    private readonly fastify: FastifyLike,
+    private readonly adapter: {
+      normalizePath?(path: string): string;
+      corsHook?: unknown;
+      requireNonEmptyParams?: unknown;
+    },
+  ) {}
+
+  rawRequest(request: unknown): IncomingMessage {
+    return (request as FastifyRequestLike).raw;
+  }
+
+  normalizePath(path: string): string {
+    return this.adapter.normalizePath?.(path) ?? path;
+  }
+
+  watchRoutes(routes: RouteMap): void {
+    this.routes = routes;
+    for (const handler of routes.handlers()) {
+      const config = Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) as
+        RouteConfig | undefined;
+      Reflect.defineMetadata(
+        FASTIFY_ROUTE_CONFIG_METADATA,
+        { ...config, [NEST_HANDLER]: handler },
+        handler,
+      );
+    }
+    if (!this.fastify.hasConstraintStrategy(PREFLIGHT_METHOD_CONSTRAINT)) {
+      this.fastify.addConstraintStrategy(preflightMethodStrategy());
+    }
+    this.fastify.addHook('onRoute', (options) => this.noteRoute(options));
+  }
+
+  installRequestHook(settings: RequestHandlerSettings): void {
+    this.otherRoute = { policy: settings.defaultPolicy, hosts: undefined, versions: undefined };
+    const handler = new CorsRequestHandler<FastifyRequestLike, FastifyReplyLike>(
+      this,
+      FASTIFY_REPLY_HEADERS,
+      settings,
+    );
+    const hook: OnRequestHook = (request, reply, done) => {
+      let outcome: HookOutcome | Promise<HookOutcome>;
+      try {
+        outcome = handler.handle(request, request.raw, reply);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      if (outcome instanceof Promise) outcome.then((settled) => finish(settled, reply, done), done);
+      else finish(outcome, reply, done);
+    };
+    this.fastify.addHook('onRequest', hook);
+    // While plugins are still loading, Fastify queues addHook(); after() runs once it has been added.
+    if (this.fastify.after === undefined) moveToFront(this.fastify, hook);
+    else this.fastify.after(() => moveToFront(this.fastify, hook));
+  }
+
+  routesRegistered(): void {
+    const fastify = this.fastify;
+    for (const group of this.preflightGroups.values()) {
+      // Reached by a preflight the hook does not answer (`preflightContinue`, CORS switched off),
+      // and by an OPTIONS request that is not a preflight (no Origin): they go where they would
+      // have gone without this route, to the path's own OPTIONS handler or to the not-found one.
+      const own = this.optionsHandlers.get(group.url);
+      fastify.route({
+        method: 'OPTIONS',
+        url: group.url,
+        constraints: { [PREFLIGHT_METHOD_CONSTRAINT]: group.method },
+        config: {
+          [PREFLIGHT_ROUTE]: true,
+          [ROUTE]: RouteResolution.of(group.targets),
+          [DECLINES_EMPTY_PARAMS]: this.declinesEmptyParams(group.url),
+        },
+        handler:
+          own === undefined
+            ? (_request, reply) => void (reply as unknown as { callNotFound(): void }).callNotFound()
+            : function (this: unknown, request, reply) {
+                return own.call(this, request, reply);
+              },
+      });
+    }
+    this.preflightGroups.clear();
+    this.routes!.assertComplete(this.name);
+  }
+
+  whenReady(callback: (enableCorsIsOn: boolean) => void): void {
+    // Nest registers @fastify/cors as a plugin, which Fastify loads only when it gets ready.
+    this.fastify.addHook('onReady', (done) => {
+      callback(this.adapter.corsHook !== undefined || this.fastify.hasPlugin?.('@fastify/cors') === true);
+      done();
+    });
+  }
+
+  actualRoute(request: FastifyRequestLike): RouteResolution | undefined {
+    const config = request.routeOptions.config;
+    if (config[PREFLIGHT_ROUTE] === true) return undefined;
+    if (config[DECLINES_EMPTY_PARAMS] === true && hasEmptyParam(request.params)) return undefined;
+    return config[ROUTE] as RouteResolution | undefined;
+  }
+
+  /**
+   * The preflight has been routed to the preflight route of its requested method, if the
+   * application serves that method there; or else to an `OPTIONS` route of the application's own
+   * (`@Options()`, `@All()`), whose handler is then the one it is for.
+   */
+  preflightRoute(request: FastifyRequestLike): RouteResolution | undefined {
+    const config = request.routeOptions.config;
+    if (config[DECLINES_EMPTY_PARAMS] === true && hasEmptyParam(request.params)) return undefined;
+    return config[ROUTE] as RouteResolution | undefined;
+  }
+
+  /**
+   * Whether Nest's adapter hands a request with an empty parameter on this path to the not-found
+   * handler (Nest 12 and recent 11 releases do; 11.0 runs the route's handler).
+   */
+  private declinesEmptyParams(url: string): boolean {
+    return typeof this.adapter.requireNonEmptyParams === 'function' && url.includes(':');
+  }
+
+  private noteRoute(options: RouteOptions): void {
+    const config = options.config;
+    if (config?.[PREFLIGHT_ROUTE] === true) return;
+    const handler = config?.[NEST_HANDLER];
+    let target = this.otherRoute ?? OTHER_ROUTE;
+    if (typeof handler === 'function') {
+      const method = Array.isArray(options.method) ? 'ALL' : options.method;
+      const record = this.routes!.recordOf(handler, method, options.url);
+      if (record !== undefined) {
+        target = record;
+        // The router has already chosen among versions (a route constraint) when the hook runs.
+        const routed: RouteTarget = { policy: record.policy, hosts: record.hosts, versions: undefined };
+        options.config = {
+          ...config,
+          [ROUTE]: RouteResolution.of([routed]),
+          [DECLINES_EMPTY_PARAMS]: this.declinesEmptyParams(options.url),
+        };
+      }
+    }
+    const methods = Array.isArray(options.method) ? options.method : [options.method];
+    if (methods.includes('OPTIONS') && Object.keys(options.constraints ?? {}).length === 0) {
+      this.optionsHandlers.set(options.url, options.handler);
+    }
+    for (const method of methods) {
+      const key = `${method} ${options.url}`;
+      let group = this.preflightGroups.get(key);
+      if (group === undefined) {
+        group = { method, url: options.url, targets: [] };
+        this.preflightGroups.set(key, group);
+      }
+      group.targets.push(target);
+    }
+  }
+}
+
+/** As Nest's adapter tests it: a parameter other than the wildcard (`*`) that is empty. */
+function hasEmptyParam(params: unknown): boolean {
+  if (params === null || typeof params !== 'object') return false;
+  for (const [name, value] of Object.entries(params)) if (value === '' && name !== '*') return true;
+  return false;
+}
+
+/** Stands in for the default policy until the hook is installed; replaced before any request. */
+const OTHER_ROUTE: RouteTarget = { policy: null, hosts: undefined, versions: undefined };
+
+/**
+ * Routes a preflight by its `Access-Control-Request-Method`. Requests without one, and preflights
+ * whose method no preflight route serves, fall back to the routes without this constraint
+ * (`mustMatchWhenDerived: false`), exactly as if it did not exist.
+ */
+function preflightMethodStrategy(): ConstraintStrategy {
+  return {
+    name: PREFLIGHT_METHOD_CONSTRAINT,
+    mustMatchWhenDerived: false,
+    storage() {
+      const stores = new Map<string, unknown>();
+      return {
+        get: (method) => stores.get(method) ?? null,
+        set: (method, store) => void stores.set(method, store),
+      };
+    },
+    deriveConstraint(request) {
+      const method = request.headers['access-control-request-method'];
+      return request.method === 'OPTIONS' && typeof method === 'string' ? method : undefined;
+    },
+  };
+}
+
+/**
+ * Nest's Fastify adapter adds its own `onRequest` hooks when it is created, among them the security
+ * hook of `enableCsrfProtection()`, long before any module can add one. Fastify has no public way to
+ * add a hook first, so ours is moved to the front of the instance's hook list: routes copy that list
+ * when the server gets ready, which happens after this. Without it a CSRF 403 carries no CORS
+ * headers and the page cannot read it. If Fastify's internals ever change shape, the hook simply
+ * stays last.
+ */
+function moveToFront(fastify: FastifyLike, hook: OnRequestHook): void {
+  const symbol = Object.getOwnPropertySymbols(fastify).find(
+    (s) => s.description === 'fastify.hooks',
+  );
+  const hooks =
+    symbol === undefined
+      ? undefined
+      : (fastify as unknown as Record<symbol, { onRequest?: unknown }>)[symbol];
+  const onRequest: unknown = hooks?.onRequest;
+  if (!Array.isArray(onRequest)) return;
+  const index = onRequest.indexOf(hook);
+  if (index > 0) onRequest.unshift(...(onRequest.splice(index, 1) as unknown[]));
+}
+
+function finish(outcome: HookOutcome, reply: FastifyReplyLike, done: Done): void {
+  // Answering from an onRequest hook: send, and do not call done, so that no route runs.
+  if (outcome.kind === 'answer') reply.code(outcome.status).send();
+  else done();
+}

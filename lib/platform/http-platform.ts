@@ -1,0 +1,37 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandlerSettings } from '../hooks/cors-request-handler.js';
+import type { RouteMap } from '../routing/route-map.js';
+import type { HeaderAccess } from './response-headers.js';
+
+/**
+ * Everything the module needs from the HTTP platform (Express or Fastify), behind one interface
+ * chosen once at startup. Nothing outside `lib/platform/` knows which platform it runs on.
+ *
+ * Which route a request is for is never worked out here from the URL: each platform asks its own
+ * router, so that a route's policy reaches exactly the handler that router runs.
+ */
+export interface HttpPlatform {
+  /** The platform's name, for messages. */
+  readonly name: string;
+  /** Reads and writes headers of the response objects that guards and interceptors get. */
+  readonly responseHeaders: HeaderAccess<unknown>;
+  /** The raw Node request behind the request object that guards and interceptors get. */
+  rawRequest(request: unknown): IncomingMessage;
+  /** Turns a route path as Nest builds it into the path Nest registers with this platform. */
+  normalizePath(path: string): string;
+  /**
+   * Runs while Nest registers modules, before any route exists: marks every Nest handler so that
+   * the platform's routes can name it, and starts noting every route the platform registers.
+   */
+  watchRoutes(routes: RouteMap): void;
+  /** Installs the request hook ahead of everything else on the server. */
+  installRequestHook(settings: RequestHandlerSettings): void;
+  /**
+   * Runs once Nest has registered every route, before the server starts: completes what the
+   * router needs to answer for preflights, and throws if a Nest route cannot be mapped to its
+   * policy.
+   */
+  routesRegistered(): void;
+  /** Calls back once the platform is ready, saying whether `app.enableCors()` is on as well. */
+  whenReady(callback: (enableCorsIsOn: boolean) => void): void;
+}

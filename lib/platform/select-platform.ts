@@ -1,0 +1,18 @@
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { ExpressPlatform } from './express.js';
+import { FastifyPlatform } from './fastify.js';
+import type { HttpPlatform } from './http-platform.js';
+
+/**
+ * The platform seam for Nest's HTTP adapter, chosen once at startup.
+ *
+ * @throws for a platform other than Express and Fastify.
+ */
+export function selectPlatform(adapter: AbstractHttpAdapter): HttpPlatform {
+  const type = adapter.getType();
+  const instance = adapter.getInstance<object>();
+  const reference = adapter as unknown as { normalizePath?(path: string): string };
+  if (type === 'express') return new ExpressPlatform(instance as never, reference);
+  if (type === 'fastify') return new FastifyPlatform(instance as never, reference);
+  throw new Error(`CorsModule supports the express and fastify platforms, not "${type}".`);
+}

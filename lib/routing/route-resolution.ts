@@ -1,0 +1,103 @@
+import type { IncomingMessage } from 'node:http';
+import { VERSION_NEUTRAL } from '@nestjs/common';
+import type { CompiledCorsPolicy } from '../engine/index.js';
+import type { RouteRecord, RoutePolicy, RouteTarget } from './route-record.js';
+
+/** Reads the version a request asks for under header or media-type versioning, if it can be read. */
+export type VersionReader = (request: IncomingMessage) => string | undefined;
+
+/** What choosing among conditional targets needs besides the request. */
+export interface ResolutionContext {
+  readonly defaultPolicy: CompiledCorsPolicy<IncomingMessage>;
+  readonly readVersion: VersionReader | undefined;
+}
+
+/**
+ * Whether a handler's route can be passed over after the router picked it: Nest filters host-bound
+ * controllers and non-URI versions inside the handler, so the router's answer alone does not say
+ * whether that handler runs.
+ */
+export function isConditional(target: RouteTarget): boolean {
+  return target.hosts !== undefined || target.versions !== undefined;
+}
+
+/**
+ * What the router's answer for one request comes to: the targets that the route (or, where Nest
+ * filters inside handlers, the routes) it picked lead to, in the order the router tries them.
+ * When the first one is unconditional its policy is known at once; otherwise it is chosen per
+ * request, from the `Host` header and the requested version.
+ */
+export class RouteResolution {
+  /** Whether {@link policy} is the answer whatever the request carries. */
+  readonly fixed: boolean;
+  /** The answer when {@link fixed}. */
+  readonly policy: RoutePolicy;
+
+  private constructor(private readonly targets: readonly RouteTarget[]) {
+    const first = targets[0]!;
+    this.fixed = !isConditional(first);
+    this.policy = first.policy;
+  }
+
+  /** @param targets at least one, in the order the router tries them. */
+  static of(targets: readonly RouteTarget[]): RouteResolution {
+    if (targets.length === 0) throw new RangeError('a route resolution needs a target');
+    return new RouteResolution(targets);
+  }
+
+  /**
+   * The policy for a request: the first target whose host matches, then the one whose version it
+   * asks for. A version the request does not show (every preflight, and custom versioning) cannot
+   * be chosen by: then the candidates' policy if they all share one, else the default policy, and
+   * the guard applies the exact one if a handler runs.
+   */
+  policyFor(request: IncomingMessage, context: ResolutionContext): RoutePolicy {
+    if (this.fixed) return this.policy;
+    const hostname = hostnameOf(request);
+    const eligible = this.targets.filter(
+      (target) => target.hosts === undefined || target.hosts.some((host) => host.test(hostname)),
+    );
+    const first = eligible[0];
+    if (first === undefined) return context.defaultPolicy;
+    if (first.versions === undefined) return first.policy;
+    const versioned = eligible.filter((target) => target.versions !== undefined);
+    const requested = context.readVersion?.(request);
+    if (requested !== undefined) {
+      const chosen =
+        versioned.find((target) => target.versions!.includes(requested)) ??
+        versioned.find((target) => target.versions!.includes(VERSION_NEUTRAL));
+      return chosen === undefined ? context.defaultPolicy : chosen.policy;
+    }
+    return versioned.every((target) => target.policy === first.policy)
+      ? first.policy
+      : context.defaultPolicy;
+  }
+}
+
+/**
+ * The one definition of an ambiguous route: a conditional handler that shares its method and path
+ * with a handler of another policy. Only a version or a host tells them apart, and a preflight
+ * shows no version, so the request hook may apply the other policy; the guard corrects it once
+ * the handler is known.
+ */
+export function ambiguousRecords(records: readonly RouteRecord[]): Set<RouteRecord> {
+  const policiesByRoute = new Map<string, Set<RoutePolicy>>();
+  const keyOf = (record: RouteRecord) => `${record.method} ${record.path}`;
+  for (const record of records) {
+    const policies = policiesByRoute.get(keyOf(record)) ?? new Set<RoutePolicy>();
+    policies.add(record.policy);
+    policiesByRoute.set(keyOf(record), policies);
+  }
+  return new Set(
+    records.filter(
+      (record) => isConditional(record) && policiesByRoute.get(keyOf(record))!.size > 1,
+    ),
+  );
+}
+
+function hostnameOf(request: IncomingMessage): string {
+  const host = request.headers.host ?? '';
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const colon = host.indexOf(':');
+  return colon === -1 ? host : host.slice(0, colon);
+}
