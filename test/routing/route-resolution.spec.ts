@@ -1,0 +1,135 @@
+import type { IncomingMessage } from 'node:http';
+import { VERSION_NEUTRAL, type Type } from '@nestjs/common';
+import { compilePolicy } from '../../lib';
+import type { RouteRecord, RouteTarget } from '../../lib/routing/route-record';
+import {
+  RouteResolution,
+  ambiguousRecords,
+  isConditional,
+  type ResolutionContext,
+} from '../../lib/routing/route-resolution';
+
+const DEFAULT = compilePolicy({ origin: 'https://default.example' });
+const A = compilePolicy({ origin: 'https://a.example' });
+const B = compilePolicy({ origin: 'https://b.example' });
+
+const target = (policy: RouteTarget['policy'], extra: Partial<RouteTarget> = {}): RouteTarget => ({
+  policy,
+  hosts: undefined,
+  versions: undefined,
+  ...extra,
+});
+const request = (headers: Record<string, string> = {}) => ({ headers }) as IncomingMessage;
+const byHeader: ResolutionContext = {
+  defaultPolicy: DEFAULT,
+  readVersion: (r) => r.headers['x-version'] as string | undefined,
+};
+
+describe('RouteResolution', () => {
+  it('is fixed by its first target when that one always runs', () => {
+    const resolution = RouteResolution.of([target(A), target(B)]);
+    expect(resolution.fixed).toBe(true);
+    expect(resolution.policy).toBe(A);
+    expect(resolution.policyFor(request(), byHeader)).toBe(A);
+  });
+
+  it('keeps a switched-off route switched off', () => {
+    expect(RouteResolution.of([target(null)]).policyFor(request(), byHeader)).toBeNull();
+  });
+
+  it('refuses to exist without a target', () => {
+    expect(() => RouteResolution.of([])).toThrow(RangeError);
+  });
+
+  describe('host-bound targets', () => {
+    const resolution = RouteResolution.of([
+      target(A, { hosts: [/^admin\.example$/] }),
+      target(B),
+    ]);
+    it('is not fixed', () => expect(resolution.fixed).toBe(false));
+    it('takes the host-bound target for its host, port ignored', () =>
+      expect(resolution.policyFor(request({ host: 'admin.example:8080' }), byHeader)).toBe(A));
+    it('falls through to the next route for another host', () =>
+      expect(resolution.policyFor(request({ host: 'other.example' }), byHeader)).toBe(B));
+    it('falls through for a request without Host', () =>
+      expect(resolution.policyFor(request(), byHeader)).toBe(B));
+    it('gives the default when no host-bound target matches and nothing follows', () =>
+      expect(
+        RouteResolution.of([target(A, { hosts: [/^admin\.example$/] })]).policyFor(
+          request({ host: 'x.example' }),
+          byHeader,
+        ),
+      ).toBe(DEFAULT));
+    it('reads an IPv6 host without its port', () =>
+      expect(
+        RouteResolution.of([target(A, { hosts: [/^\[::1\]$/] })]).policyFor(
+          request({ host: '[::1]:3000' }),
+          byHeader,
+        ),
+      ).toBe(A));
+  });
+
+  describe('version-filtered targets', () => {
+    const resolution = RouteResolution.of([
+      target(A, { versions: ['1'] }),
+      target(B, { versions: ['2', VERSION_NEUTRAL] }),
+    ]);
+    it('takes the version the request asks for', () => {
+      expect(resolution.policyFor(request({ 'x-version': '1' }), byHeader)).toBe(A);
+      expect(resolution.policyFor(request({ 'x-version': '2' }), byHeader)).toBe(B);
+    });
+    it('takes the neutral target for an unknown version', () =>
+      expect(resolution.policyFor(request({ 'x-version': '9' }), byHeader)).toBe(B));
+    it('gives the default when the version cannot be read and the policies differ', () =>
+      expect(resolution.policyFor(request(), byHeader)).toBe(DEFAULT));
+    it('gives the shared policy when the version cannot be read but they agree', () =>
+      expect(
+        RouteResolution.of([
+          target(A, { versions: ['1'] }),
+          target(A, { versions: ['2'] }),
+        ]).policyFor(request(), { defaultPolicy: DEFAULT, readVersion: undefined }),
+      ).toBe(A));
+  });
+});
+
+describe('ambiguousRecords', () => {
+  class C {}
+  const record = (
+    method: string,
+    path: string,
+    policy: RouteRecord['policy'],
+    extra: Partial<RouteRecord> = {},
+  ): RouteRecord => ({
+    method,
+    path,
+    policy,
+    hosts: undefined,
+    versions: undefined,
+    controller: C as Type,
+    methodName: 'm',
+    handler: {},
+    ...extra,
+  });
+
+  it('names conditional routes that share method and path with another policy', () => {
+    const v1 = record('GET', '/x', A, { versions: ['1'] });
+    const v2 = record('GET', '/x', B, { versions: ['2'] });
+    const put = record('PUT', '/x', B, { versions: ['2'] });
+    expect(ambiguousRecords([v1, v2, put])).toEqual(new Set([v1, v2]));
+  });
+
+  it('does not name conditional routes that share one policy', () => {
+    const v1 = record('GET', '/x', A, { versions: ['1'] });
+    const v2 = record('GET', '/x', A, { versions: ['2'] });
+    expect(ambiguousRecords([v1, v2]).size).toBe(0);
+  });
+
+  it('does not name unconditional routes, whatever shares their path', () => {
+    expect(ambiguousRecords([record('GET', '/x', A), record('GET', '/x', B)]).size).toBe(0);
+  });
+
+  it('agrees with isConditional', () => {
+    expect(isConditional(record('GET', '/x', A, { hosts: [/x/] }))).toBe(true);
+    expect(isConditional(record('GET', '/x', A))).toBe(false);
+  });
+});
