@@ -221,19 +221,20 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     if (config?.[PREFLIGHT_ROUTE] === true) return;
     const handler = config?.[NEST_HANDLER];
     let target = this.otherRoute ?? OTHER_ROUTE;
-    if (typeof handler === 'function') {
-      const method = Array.isArray(options.method) ? 'ALL' : options.method;
-      const record = this.routes!.recordOf(handler, method, options.url);
-      if (record !== undefined) {
-        target = record;
-        // The router has already chosen among versions (a route constraint) when the hook runs.
-        const routed: RouteTarget = { policy: record.policy, hosts: record.hosts, versions: undefined };
-        options.config = {
-          ...config,
-          [ROUTE]: RouteResolution.of([routed]),
-          [DECLINES_EMPTY_PARAMS]: this.declinesEmptyParams(options.url),
-        };
-      }
+    const method = Array.isArray(options.method) ? 'ALL' : options.method;
+    const record =
+      typeof handler === 'function'
+        ? this.routes!.recordOf(handler, method, options.url)
+        : this.routes!.recordAt(method, options.url);
+    if (record !== undefined) {
+      target = record;
+      // The router has already chosen among versions (a route constraint) when the hook runs.
+      const routed: RouteTarget = { policy: record.policy, hosts: record.hosts, versions: undefined };
+      options.config = {
+        ...config,
+        [ROUTE]: RouteResolution.of([routed]),
+        [DECLINES_EMPTY_PARAMS]: this.declinesEmptyParams(options.url),
+      };
     }
     const methods = Array.isArray(options.method) ? options.method : [options.method];
     if (methods.includes('OPTIONS') && Object.keys(options.constraints ?? {}).length === 0) {

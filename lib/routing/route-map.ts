@@ -49,6 +49,19 @@ export class RouteMap {
     return record;
   }
 
+  /**
+   * The record of a route the platform registered without naming its handler, found by method and
+   * path alone: only where exactly one Nest route has them, for a platform that refuses two routes
+   * with the same method and path (Fastify). Nest 11's Fastify adapter registers `@All()` routes
+   * this way.
+   */
+  recordAt(method: string, path: string): RouteRecord | undefined {
+    const found = this.records.filter((r) => r.path === path && r.method === method);
+    if (found.length !== 1) return undefined;
+    this.seen.add(found[0]!);
+    return found[0];
+  }
+
   /** Throws if a Nest route was never reported by the platform, or reported unlike any record. */
   assertComplete(platform: string): void {
     const missing = this.records
