@@ -71,7 +71,11 @@ import { RouteMap } from './routing/route-map.js';
     {
       provide: APP_GUARD,
       inject: [CORS_MODULE_OPTIONS, ModulesContainer, HandlerPolicies],
-      useFactory: (options: CorsModuleOptions, modules: ModulesContainer, handlers: HandlerPolicies) =>
+      useFactory: (
+        options: CorsModuleOptions,
+        modules: ModulesContainer,
+        handlers: HandlerPolicies,
+      ) =>
         options.enforce === true || mayHaveAmbiguousRoutes(modules)
           ? new CorsGuard(handlers, options.enforce === true)
           : null,

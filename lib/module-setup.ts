@@ -1,7 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { VersioningType, type VersioningOptions } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
-import { NEST_HEADERS_METADATA, NEST_HOST_METADATA, NEST_VERSION_METADATA } from './cors.constants.js';
+import {
+  NEST_HEADERS_METADATA,
+  NEST_HOST_METADATA,
+  NEST_VERSION_METADATA,
+} from './cors.constants.js';
 import type { DenialLogger } from './hooks/cors-request-handler.js';
 import type { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
 import { declaredHandlers } from './routing/controllers.js';

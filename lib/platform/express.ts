@@ -107,7 +107,8 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
         next(error);
         return;
       }
-      if (outcome instanceof Promise) outcome.then((settled) => finish(settled, response, next), next);
+      if (outcome instanceof Promise)
+        outcome.then((settled) => finish(settled, response, next), next);
       else finish(outcome, response, next);
     };
     this.app.use(hook);

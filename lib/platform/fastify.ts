@@ -172,7 +172,8 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
         },
         handler:
           own === undefined
-            ? (_request, reply) => void (reply as unknown as { callNotFound(): void }).callNotFound()
+            ? (_request, reply) =>
+                void (reply as unknown as { callNotFound(): void }).callNotFound()
             : function (this: unknown, request, reply) {
                 return own.call(this, request, reply);
               },
@@ -185,7 +186,9 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   whenReady(callback: (enableCorsIsOn: boolean) => void): void {
     // Nest registers @fastify/cors as a plugin, which Fastify loads only when it gets ready.
     this.fastify.addHook('onReady', (done) => {
-      callback(this.adapter.corsHook !== undefined || this.fastify.hasPlugin?.('@fastify/cors') === true);
+      callback(
+        this.adapter.corsHook !== undefined || this.fastify.hasPlugin?.('@fastify/cors') === true,
+      );
       done();
     });
   }
@@ -229,7 +232,11 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     if (record !== undefined) {
       target = record;
       // The router has already chosen among versions (a route constraint) when the hook runs.
-      const routed: RouteTarget = { policy: record.policy, hosts: record.hosts, versions: undefined };
+      const routed: RouteTarget = {
+        policy: record.policy,
+        hosts: record.hosts,
+        versions: undefined,
+      };
       options.config = {
         ...config,
         [ROUTE]: RouteResolution.of([routed]),

@@ -69,8 +69,12 @@ export class RouteMap {
       .map((record) => `${record.method} ${record.path} (${handlerLabel(record)})`);
     if (missing.length === 0 && this.strays.length === 0) return;
     const lines = [
-      ...missing.map((route) => `  - ${route}: Nest declares it, but ${platform} never registered it`),
-      ...this.strays.map((route) => `  - ${route}: ${platform} registered it, but Nest declares no such route`),
+      ...missing.map(
+        (route) => `  - ${route}: Nest declares it, but ${platform} never registered it`,
+      ),
+      ...this.strays.map(
+        (route) => `  - ${route}: ${platform} registered it, but Nest declares no such route`,
+      ),
     ];
     throw new Error(
       `CorsModule cannot tell which CORS policy these routes have, so it refuses to start rather than serve them with another route's policy:\n${lines.join('\n')}\n` +

@@ -29,20 +29,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** What `new FastifyAdapter()` takes: Fastify's own options (`routerOptions`, for one). */
+export type FastifyAdapterOptions = ConstructorParameters<typeof FastifyAdapter>[0];
+
 /**
  * Boots `rootModule` on a platform, the way users do: `setUp` runs between creation and `init()`,
  * where `setGlobalPrefix`, `enableVersioning` and friends go. `options` go to
  * `createNestApplication()` (a `logger` to capture logs, for one); logging is off by default.
+ * `fastifyOptions` go to the Fastify adapter, and are ignored on Express.
  */
 export async function startApp(
   platform: Platform,
   rootModule: Type,
   setUp: (app: INestApplication) => void = () => undefined,
   options: NestApplicationOptions = {},
+  fastifyOptions?: FastifyAdapterOptions,
 ): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({ imports: [rootModule] }).compile();
   const app = moduleRef.createNestApplication(
-    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(fastifyOptions),
     {
       logger: false,
       ...options,
