@@ -42,10 +42,7 @@ describe('RouteResolution', () => {
   });
 
   describe('host-bound targets', () => {
-    const resolution = RouteResolution.of([
-      target(A, { hosts: [/^admin\.example$/] }),
-      target(B),
-    ]);
+    const resolution = RouteResolution.of([target(A, { hosts: [/^admin\.example$/] }), target(B)]);
     it('is not fixed', () => expect(resolution.fixed).toBe(false));
     it('takes the host-bound target for its host, port ignored', () =>
       expect(resolution.policyFor(request({ host: 'admin.example:8080' }), byHeader)).toBe(A));
