@@ -1,13 +1,18 @@
 // Builds the Nest application of one (adapter, variant, scenario): plain JavaScript with
 // Reflect.decorate, run against the built dist/ of nestjs-cors and Nest 12 from node_modules.
 import 'reflect-metadata';
-import { Controller, Get, Module, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, Module, Post, Put } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Cors, CorsModule } from 'nestjs-cors';
-import { MANY_ROUTES } from './scenarios.mjs';
+import { API_CONTROLLERS, APP_ORIGIN, MANY_ROUTES, bareHeaders } from './scenarios.mjs';
 
-/** A controller class with the given name, path and routes: `{ name, decorator, path }`. */
-function defineController(className, path, routes, corsPolicy) {
+const ROUTE_DECORATORS = { GET: Get, POST: Post, PUT: Put, DELETE: Delete };
+
+/**
+ * A controller class with the given name, path and routes: `{ name, decorator, path }`, with
+ * `@Cors(corsPolicy)` on every handler when given one, and `@Cors(controllerPolicy)` on the class.
+ */
+function defineController(className, path, routes, corsPolicy, controllerPolicy) {
   const Controller_ = { [className]: class {} }[className];
   for (const route of routes) {
     Controller_.prototype[route.name] = function () {
@@ -22,11 +27,17 @@ function defineController(className, path, routes, corsPolicy) {
       Object.getOwnPropertyDescriptor(Controller_.prototype, route.name),
     );
   }
-  Reflect.decorate([Controller(path)], Controller_);
+  const classDecorators = [Controller(path)];
+  if (controllerPolicy !== undefined) classDecorators.unshift(Cors(controllerPolicy));
+  Reflect.decorate(classDecorators, Controller_);
   return Controller_;
 }
 
-function controllersOf(shape, corsPolicy) {
+/**
+ * @param corsPolicy `@Cors()` for every handler (`items` and `many`);
+ * @param withControllerPolicies whether the `api` controllers carry their own `@Cors()`.
+ */
+function controllersOf(shape, adapter, corsPolicy, withControllerPolicies) {
   if (shape === 'items') {
     return [
       defineController(
@@ -53,14 +64,75 @@ function controllersOf(shape, corsPolicy) {
       return defineController(`Controller${c}`, `c${c}`, routes, corsPolicy);
     });
   }
+  if (shape === 'api') {
+    return API_CONTROLLERS.map(({ className, path, cors, routes }) =>
+      defineController(
+        className,
+        path,
+        routes.map((route) => ({
+          name: route.name,
+          decorator: ROUTE_DECORATORS[route.method],
+          path: typeof route.path === 'object' ? route.path[adapter] : route.path,
+        })),
+        undefined,
+        withControllerPolicies ? cors : undefined,
+      ),
+    );
+  }
   throw new Error(`unknown app shape ${JSON.stringify(shape)}`);
+}
+
+/**
+ * The bare variant's hook: for a request from {@link APP_ORIGIN}, writes the headers the module
+ * writes for an approved actual request under `policy`, precomputed, and nothing else; no library.
+ * Placed first, as the module's hook is: on Express, a middleware at the head of the app's stack;
+ * on Fastify, an `onRequest` hook at the head of the instance's list.
+ */
+async function installBareHook(app, adapter, policy) {
+  const headers = bareHeaders(policy, APP_ORIGIN);
+  const instance = app.getHttpAdapter().getInstance();
+  if (adapter === 'express') {
+    const hook = (req, res, next) => {
+      if (req.headers.origin === APP_ORIGIN) {
+        for (const [name, value] of headers) res.setHeader(name, value);
+      }
+      next();
+    };
+    app.use(hook);
+    // Nest adds its body parsers on init: move the hook ahead of them, as the module does.
+    await app.init();
+    const stack = (instance.router ?? instance._router)?.stack ?? [];
+    const index = stack.findIndex((layer) => layer.handle === hook);
+    if (index === -1) throw new Error('bare hook: not in the Express stack');
+    stack.unshift(...stack.splice(index, 1));
+  } else {
+    const hook = (request, reply, done) => {
+      if (request.headers.origin === APP_ORIGIN) {
+        for (const [name, value] of headers) reply.header(name, value);
+      }
+      done();
+    };
+    instance.addHook('onRequest', hook);
+    // Ahead of the onRequest hooks Nest's adapter adds when it is created, as the module does:
+    // routes copy the instance's hook list when they are registered, on init.
+    instance.after(() => {
+      const symbol = Object.getOwnPropertySymbols(instance).find(
+        (s) => s.description === 'fastify.hooks',
+      );
+      const onRequest = instance[symbol]?.onRequest;
+      const index = onRequest?.indexOf(hook) ?? -1;
+      if (index === -1) throw new Error('bare hook: not in the Fastify onRequest hooks');
+      onRequest.unshift(...onRequest.splice(index, 1));
+    });
+  }
 }
 
 /**
  * Creates (not yet listening) the app of a variant:
  * - `none`: no CORS at all;
+ * - `bare`: a hand-written hook that writes fixed headers for the allowed origin (see above);
  * - `enableCors`: `app.enableCors(policy)` (`cors` on Express, `@fastify/cors` on Fastify);
- * - `module`: `CorsModule.forRoot(policy)`;
+ * - `module`: `CorsModule.forRoot(policy)`, and the `api` app's controller policies;
  * - `decorator`: `CorsModule.forRoot()` with no default origin, and `@Cors(policy)` on every handler.
  */
 export async function createBenchApp({ adapter, variant, scenario }) {
@@ -69,7 +141,9 @@ export async function createBenchApp({ adapter, variant, scenario }) {
   if (variant === 'decorator') imports.push(CorsModule.forRoot());
   const controllers = controllersOf(
     scenario.app,
+    adapter,
     variant === 'decorator' ? scenario.policy : undefined,
+    variant === 'module',
   );
   class BenchModule {}
   Reflect.decorate([Module({ imports, controllers })], BenchModule);
@@ -84,5 +158,6 @@ export async function createBenchApp({ adapter, variant, scenario }) {
     throw new Error(`unknown adapter ${JSON.stringify(adapter)}`);
   }
   if (variant === 'enableCors') app.enableCors(scenario.enableCorsPolicy ?? scenario.policy);
+  if (variant === 'bare') await installBareHook(app, adapter, scenario.policy);
   return app;
 }

@@ -1,6 +1,7 @@
 // Process and load plumbing shared by the benchmark scripts: start an app variant in its own
 // process, check what it answers, and drive it with autocannon.
 import { fork, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +19,9 @@ const CLOSE_TIMEOUT_MS = 10_000;
  */
 export function describeSource() {
   const git = (...gitArgs) =>
-    spawnSync('git', gitArgs, { cwd: ROOT_DIR, encoding: 'utf8' }).stdout?.trim() ?? '';
+    spawnSync('git', gitArgs, { cwd: ROOT_DIR, encoding: 'utf8' }).stdout?.trimEnd() ?? '';
   const commit = git('rev-parse', '--short', 'HEAD') || 'unknown';
+  // Not trimmed at the start: each porcelain line begins with a 2-column status, often a space.
   const changed = git('status', '--porcelain', '--', 'lib').split('\n').filter(Boolean);
   return changed.length === 0
     ? `commit ${commit}, lib/ unchanged`
@@ -102,6 +104,28 @@ export function startApp({ adapter, variant, scenario, execArgv = [] }) {
       });
     });
   });
+}
+
+/** Clock ticks per second, the unit of CPU times in `/proc/<pid>/stat` (`getconf CLK_TCK`). */
+export const CLOCK_TICKS_PER_SECOND =
+  Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/**
+ * CPU time a process has used so far, user plus system, in clock ticks (fields 14 and 15 of
+ * `/proc/<pid>/stat`, all of its threads), or `undefined` where there is no `/proc` (not Linux) or
+ * the process is gone. Read from outside, so that measuring costs the process nothing.
+ */
+export function cpuTicks(pid) {
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name, field 2, is in parentheses and may hold spaces: count from after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state), so field N is fields[N - 3].
+  return Number(fields[14 - 3]) + Number(fields[15 - 3]);
 }
 
 /** Sends one request over a fresh connection and returns `{ status, headers }`. */

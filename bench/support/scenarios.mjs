@@ -6,13 +6,40 @@ export const APP_ORIGIN = 'https://app.example.com';
 export const ADMIN_ORIGIN = 'https://admin.example.com';
 export const EVIL_ORIGIN = 'https://evil.example.net';
 
-/** The four app variants, in the order of every round. */
+/**
+ * Every app variant, in the order of every round. A scenario runs the ones its `variants` lists, by
+ * default {@link DEFAULT_VARIANTS}:
+ * - `none`: no CORS at all;
+ * - `bare`: the physical limit, a hand-written first hook that writes the scenario's response
+ *   headers for its one allowed origin and does nothing else (no library, no policy lookup);
+ * - `enableCors`: `app.enableCors(policy)`;
+ * - `module`: `CorsModule.forRoot(policy)`;
+ * - `decorator`: `CorsModule.forRoot()` without a default origin, and `@Cors(policy)` on every
+ *   handler.
+ */
 export const VARIANTS = [
   { id: 'none', label: 'no CORS' },
+  { id: 'bare', label: 'bare hook' },
   { id: 'enableCors', label: 'app.enableCors()' },
   { id: 'module', label: 'CorsModule.forRoot()' },
   { id: 'decorator', label: '@Cors() per route' },
 ];
+
+export const DEFAULT_VARIANTS = ['none', 'enableCors', 'module', 'decorator'];
+
+/**
+ * With the bare hook: only the plain allowed-origin GET (`allowed`), the one scenario whose question
+ * is what a CORS layer costs over writing its headers, and whose requests are all actual requests
+ * from {@link APP_ORIGIN}, the one origin the hook knows, to a route whose policy is `BASE_POLICY`.
+ * The others have none: without Origin or from a disallowed origin nothing approving is written
+ * (only `Vary`); a preflight must be answered and ended, which is a different job; where the origin
+ * changes from request to request (1,000 origins, wildcard subdomains), deciding whether it is
+ * allowed is the library's work, which a hook echoing every origin would skip. `path-param` and
+ * `routes-200` send the same origin and get the same headers, so the hook would be valid there, but
+ * they measure routing, which the hook does not do; `allowed` gives the floor without it, and the
+ * extra rounds would cost time in every run (CI runs the quick mode).
+ */
+const WITH_BARE = ['none', 'bare', 'enableCors', 'module', 'decorator'];
 
 export const ADAPTERS = ['express', 'fastify'];
 
@@ -79,9 +106,121 @@ function manyRoutesRequests() {
 }
 
 /**
+ * The API app of the preflight scenario: 20 controllers of 10 routes each (static, parameterised,
+ * nested parameters, a wildcard), every 4th one under a parameterised prefix. With the module,
+ * controllers carry `@Cors(...)` policies in turn, from {@link API_CONTROLLER_POLICIES}; the 5th of
+ * every 5 has none and takes the module default. Statics come first, as in most controllers (Express
+ * serves the first registered route that matches).
+ */
+const API_RESOURCES = [
+  'items',
+  'users',
+  'orders',
+  'invoices',
+  'products',
+  'carts',
+  'payments',
+  'shipments',
+  'reviews',
+  'categories',
+  'tags',
+  'comments',
+  'teams',
+  'projects',
+  'tasks',
+  'reports',
+  'webhooks',
+  'sessions',
+  'accounts',
+  'documents',
+];
+const API_ROUTES = [
+  { name: 'list', method: 'GET', path: undefined },
+  { name: 'create', method: 'POST', path: undefined },
+  { name: 'special', method: 'GET', path: 'special' },
+  { name: 'replaceSpecial', method: 'PUT', path: 'special' },
+  { name: 'one', method: 'GET', path: ':id' },
+  { name: 'update', method: 'PUT', path: ':id' },
+  { name: 'remove', method: 'DELETE', path: ':id' },
+  { name: 'part', method: 'GET', path: ':id/parts/:partId' },
+  { name: 'updatePart', method: 'PUT', path: ':id/parts/:partId' },
+  // Each router has its own wildcard syntax, which Nest passes on as written.
+  { name: 'upload', method: 'PUT', path: { express: 'files/*path', fastify: 'files/*' } },
+];
+
+/**
+ * The preflight scenario's module default (`CorsModule.forRoot`) and the policy `app.enableCors()`
+ * gets: `BASE_POLICY`. Every policy below allows {@link APP_ORIGIN}, PUT and `X-Token`, so that every
+ * preflight of the scenario is approved, whichever route (or, for a path the module cannot resolve,
+ * the default) answers it.
+ */
+const API_NAMED_POLICIES = {
+  partner: {
+    origin: [APP_ORIGIN, 'https://partner.example.org'],
+    methods: ['GET', 'PUT', 'PATCH'],
+    allowedHeaders: ['X-Token', 'X-Partner-Key'],
+    maxAge: 300,
+  },
+};
+/** `@Cors(...)` of the API controllers, in turn; `undefined`: no decorator, the module default. */
+export const API_CONTROLLER_POLICIES = [
+  { maxAge: 60 },
+  { origin: [APP_ORIGIN, 'https://*.example.com'], exposedHeaders: ['X-Total', 'X-Request-Id'] },
+  { methods: ['GET', 'PUT', 'PATCH'], allowedHeaders: ['X-Token'], maxAge: 7200 },
+  'partner',
+  undefined,
+];
+
+/**
+ * The API app's controllers: `{ className, path, cors, routes }`, routes `{ name, method, path }`
+ * (`path` per adapter where the routers' syntaxes differ).
+ */
+export const API_CONTROLLERS = API_RESOURCES.map((resource, c) => ({
+  className: `${resource[0].toUpperCase()}${resource.slice(1)}Controller`,
+  path: c % 4 === 3 ? `orgs/:orgId/${resource}` : resource,
+  cors: API_CONTROLLER_POLICIES[c % API_CONTROLLER_POLICIES.length],
+  routes: API_ROUTES,
+}));
+
+/** `users` -> `%75sers`: the first letter percent-encoded. */
+const encodeFirstLetter = (segment) => `%${segment.charCodeAt(0).toString(16)}${segment.slice(1)}`;
+
+/**
+ * 100 preflights for PUT with `X-Token` from {@link APP_ORIGIN}, 5 per controller, interleaved so
+ * that consecutive requests go to different controllers: a parameter value; a percent-encoded letter,
+ * in a static segment on even controllers (`/items/sp%65cial`, which Fastify's router decodes to the
+ * static `special` and Express matches as `:id`) and in the resource name on odd ones
+ * (`/%75sers/18`, which Fastify's router decodes and Express does not match); nested parameters with
+ * a trailing slash (which Express ignores and Fastify does not); the wildcard with encoded
+ * characters; a parameter with a query string.
+ */
+function apiPreflights() {
+  const requests = [];
+  const targets = [
+    (prefix, c) => `/${prefix}/${1000 + c}`,
+    (prefix, c) =>
+      c % 2 === 0
+        ? `/${prefix}/sp%65cial`
+        : `/${prefix.replace(/[^/]+$/, encodeFirstLetter)}/${17 + c}`,
+    (prefix, c) => `/${prefix}/${c}/parts/p-${c * 3}/`,
+    (prefix, c) => `/${prefix}/files/2024/r%C3%A9sum%C3%A9-${c}.pdf`,
+    (prefix, c) => `/${prefix}/${c * 7}?fields=name&expand=parts`,
+  ];
+  for (const target of targets) {
+    API_CONTROLLERS.forEach(({ path }, c) => {
+      const prefix = path.replace(':orgId', `acme-${c}`);
+      requests.push(preflight(target(prefix, c), APP_ORIGIN, 'PUT', 'x-token'));
+    });
+  }
+  return requests;
+}
+
+/**
  * Each scenario: `policy` for CorsModule and `@Cors()`, `enableCorsPolicy` when `app.enableCors()`
- * needs another spelling of it, `app` (`items` or `many`), the `requests` each autocannon connection
- * cycles through, and what the first of them must get back (`preflight`, `allowed`).
+ * needs another spelling of it, `app` (`items`, `many` or `api`), the `requests` each autocannon
+ * connection cycles through, what they must get back (`preflight`, `allowed`), the `variants` it
+ * runs when not {@link DEFAULT_VARIANTS}, and `checkAll` to check every request's answer before load
+ * rather than the first, middle and last.
  */
 export const SCENARIOS = [
   {
@@ -99,6 +238,7 @@ export const SCENARIOS = [
     app: 'items',
     requests: [get('/items', APP_ORIGIN)],
     allowed: true,
+    variants: WITH_BARE,
   },
   {
     id: 'disallowed',
@@ -160,6 +300,21 @@ export const SCENARIOS = [
     requests: manyRoutesRequests(),
     allowed: true,
   },
+  {
+    id: 'preflight-200',
+    title: 'preflights, 200 routes, encoded paths',
+    // The module default; the controllers' own @Cors policies come with the app (`api`).
+    policy: { ...BASE_POLICY, policies: API_NAMED_POLICIES },
+    // `app.enableCors()` knows no routes: the default policy answers every preflight.
+    enableCorsPolicy: BASE_POLICY,
+    app: 'api',
+    requests: apiPreflights(),
+    preflight: true,
+    allowed: true,
+    // `module` is the module default with @Cors per controller; there is no per-handler variant.
+    variants: ['none', 'enableCors', 'module'],
+    checkAll: true,
+  },
 ];
 
 /**
@@ -182,14 +337,41 @@ export function scenarioById(id) {
   return scenario;
 }
 
+/** The variants a scenario runs, in round order. */
+export function variantsOf(scenario) {
+  const ids = scenario.variants ?? DEFAULT_VARIANTS;
+  return VARIANTS.filter((variant) => ids.includes(variant.id));
+}
+
 /**
- * What a request of the scenario must get from a variant: the status, and the
- * `Access-Control-Allow-Origin` value (`undefined` for none).
+ * What a request of the scenario must get from a variant: the status, the
+ * `Access-Control-Allow-Origin` value (`undefined` for none), and for an approved preflight the
+ * method (`allowMethod`) and request headers (`allowHeaders`) the answer must grant.
  */
 export function expectationFor(scenario, variant, request) {
   const cors = variant !== 'none';
   let status = 200;
   if (scenario.preflight) status = cors ? 204 : 404;
   const allowOrigin = cors && scenario.allowed ? request.headers.origin : undefined;
-  return { status, allowOrigin };
+  if (!(scenario.preflight && allowOrigin !== undefined)) return { status, allowOrigin };
+  const requested = request.headers['access-control-request-headers'] ?? '';
+  return {
+    status,
+    allowOrigin,
+    allowMethod: request.headers['access-control-request-method'],
+    allowHeaders: requested.split(',').map((name) => name.trim().toLowerCase()),
+  };
+}
+
+/**
+ * The response headers the bare hook writes for an actual request from its allowed origin: those an
+ * approved actual request gets under `policy` (origin, credentials, exposed headers, `Vary`).
+ */
+export function bareHeaders(policy, origin) {
+  const headers = [['Access-Control-Allow-Origin', origin]];
+  if (policy.credentials) headers.push(['Access-Control-Allow-Credentials', 'true']);
+  if (policy.exposedHeaders?.length > 0)
+    headers.push(['Access-Control-Expose-Headers', policy.exposedHeaders.join(', ')]);
+  headers.push(['Vary', 'Origin']);
+  return headers;
 }
