@@ -5,6 +5,7 @@ import {
   decideActual,
   isSameOrigin,
   type CorsDecision,
+  whenSettled,
 } from './engine/index.js';
 import { applyDecision } from './hooks/cors-request-handler.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
@@ -45,7 +46,7 @@ export class CorsGuard implements CanActivate {
       }
       return true;
     };
-    return decision instanceof Promise ? decision.then(conclude) : conclude(decision);
+    return whenSettled(decision, conclude);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { from, mergeMap, type Observable } from 'rxjs';
-import { decideActual, type CorsDecision } from './engine/index.js';
+import { decideActual, whenSettled, type CorsDecision } from './engine/index.js';
 import { applyDecision } from './hooks/cors-request-handler.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
 
@@ -23,20 +23,14 @@ export class CorsInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = platform.rawRequest(http.getRequest());
     const response: unknown = http.getResponse();
-    const restore = (decision: CorsDecision) =>
-      applyDecision(platform.responseHeaders, response, decision);
     // Deciding again is cheaper than carrying the hook's decision on every request: exact origins
     // are a map lookup.
-    const decision = decideActual(entry.policy, request.headers.origin, request);
-    if (decision instanceof Promise) {
-      return from(decision).pipe(
-        mergeMap((settled) => {
-          restore(settled);
-          return next.handle();
-        }),
-      );
-    }
-    restore(decision);
-    return next.handle();
+    const restored = whenSettled(
+      decideActual(entry.policy, request.headers.origin, request),
+      (decision: CorsDecision) => applyDecision(platform.responseHeaders, response, decision),
+    );
+    return restored instanceof Promise
+      ? from(restored).pipe(mergeMap(() => next.handle()))
+      : next.handle();
   }
 }

@@ -19,6 +19,7 @@ export type { CompiledCorsPolicy, CorsErrorReporter } from './engine/compiled-po
 export {
   CorsConfigurationError,
   type CorsConfigurationProblem,
+  type CorsProblemCode,
 } from './engine/cors-configuration-error.js';
 export type { CorsDecision, CorsHeader, CorsReason } from './engine/cors-decision.js';
 export type {

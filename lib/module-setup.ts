@@ -73,14 +73,21 @@ export function versionReaderFor(
   return undefined;
 }
 
-/** The `Vary` of every response to a request without Origin, when all policies agree on it. */
+/**
+ * The `Vary` of every response to a request without Origin, when every policy answers such a
+ * request alike with nothing but `Vary`, so that the hook need not find the route. A `'*'` policy
+ * answers it with `Access-Control-Allow-Origin: *`, and then each route must be looked up.
+ */
 export function uniformNoOriginVary(
   records: readonly RouteRecord[],
   registry: CorsPolicyRegistry,
 ): string | undefined {
-  const values = new Set<string>([registry.defaultPolicy.noOriginDecision.vary]);
-  for (const record of records)
-    values.add(record.policy === null ? '' : record.policy.noOriginDecision.vary);
+  const decisions = [registry.defaultPolicy, ...records.map((record) => record.policy)].map(
+    (policy) => policy?.noOriginDecision,
+  );
+  if (decisions.some((decision) => decision !== undefined && decision.headers.length > 0))
+    return undefined;
+  const values = new Set(decisions.map((decision) => decision?.vary ?? ''));
   return values.size === 1 ? [...values][0] : undefined;
 }
 

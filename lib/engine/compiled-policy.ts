@@ -1,5 +1,5 @@
 import type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
-import type { CorsOriginPredicate, CorsPolicyOptions } from './cors-policy-options.js';
+import type { CorsOriginPredicate } from './cors-policy-options.js';
 import type { RequestHeaderRule } from './http/request-headers.js';
 import type { OriginMatcher } from './origin/origin-matcher.js';
 
@@ -25,14 +25,23 @@ export type MethodRule =
 /** Receives errors that a policy's origin predicate threw, since they must not fail the request. */
 export type CorsErrorReporter = (error: unknown, origin: string) => void;
 
+declare const compiledCorsPolicy: unique symbol;
+
 /**
- * A policy checked and turned into the form that answers requests: every header value that does not
- * depend on the request is computed here, once, so that a request costs lookups, not string work.
- * Frozen; build one with {@link compilePolicy}.
+ * A policy checked and compiled by {@link compilePolicy}, for {@link decideActual} and
+ * {@link decidePreflight}. Opaque on purpose: what it holds is the engine's business, and may
+ * change in any release.
  */
 export interface CompiledCorsPolicy<TRequest = unknown> {
-  /** The options as given, for diagnostics. */
-  readonly source: Readonly<CorsPolicyOptions<TRequest>>;
+  readonly [compiledCorsPolicy]: (request: TRequest) => void;
+}
+
+/**
+ * What a compiled policy holds: every header value that does not depend on the request is
+ * computed once, so that a request costs lookups, not string work. Frozen. Internal to the
+ * package; the public type is the opaque {@link CompiledCorsPolicy}.
+ */
+export interface CompiledPolicy<TRequest = unknown> extends CompiledCorsPolicy<TRequest> {
   readonly credentials: boolean;
   readonly preflightContinue: boolean;
   readonly optionsSuccessStatus: number;
@@ -46,6 +55,8 @@ export interface CompiledCorsPolicy<TRequest = unknown> {
   /** `Access-Control-Allow-Headers` of an approved preflight, or `undefined` to echo the requested headers. */
   readonly allowHeadersValue: string | undefined;
   readonly maxAgeValue: string | undefined;
+  /** `Cache-Control` of an approved preflight, for shared caches, or `undefined` for none. */
+  readonly preflightCacheControlValue: string | undefined;
   /** Headers every approved actual response carries besides `Access-Control-Allow-Origin`. */
   readonly actualHeadersAfterOrigin: readonly CorsHeader[];
   /** `Vary` of actual responses: `Origin` unless the answer never depends on it. */
@@ -59,10 +70,20 @@ export interface CompiledCorsPolicy<TRequest = unknown> {
    */
   readonly exactPreflightDecisions: ReadonlyMap<string, CorsDecision>;
   readonly anyOriginPreflightDecision: CorsDecision | undefined;
-  /** The answer to an actual request without `Origin`, or from any origin under `'*'`. */
+  /**
+   * The answer to an actual request without `Origin`: under `'*'` the same as with any origin (the
+   * answer does not vary, so a shared cache may serve it to everyone), otherwise nothing approved.
+   */
   readonly noOriginDecision: CorsDecision;
   readonly anyOriginActualDecision: CorsDecision;
   readonly deniedActualDecisions: ReadonlyMap<CorsReason, CorsDecision>;
   readonly deniedPreflightDecisions: ReadonlyMap<CorsReason, CorsDecision>;
   readonly reportError: CorsErrorReporter;
+}
+
+/** The internals of a policy that {@link compilePolicy} made. */
+export function internalsOf<TRequest>(
+  policy: CompiledCorsPolicy<TRequest>,
+): CompiledPolicy<TRequest> {
+  return policy as CompiledPolicy<TRequest>;
 }

@@ -1,5 +1,47 @@
+/**
+ * A stable, machine-readable name for each kind of configuration problem, for tools and tests; the
+ * prose of {@link CorsConfigurationProblem.problem} and `fix` may be reworded, these will not.
+ */
+export type CorsProblemCode =
+  | 'policy-not-object'
+  | 'unknown-option'
+  | 'not-boolean'
+  | 'not-a-list'
+  | 'list-item-not-string'
+  | 'origin-any-with-credentials'
+  | 'origin-reflect-with-credentials'
+  | 'origin-permissive-regex-with-credentials'
+  | 'origin-wildcard-among-others'
+  | 'origin-not-string-or-regexp'
+  | 'origin-insecure-with-credentials'
+  | 'origin-null'
+  | 'origin-whitespace'
+  | 'origin-no-scheme'
+  | 'origin-invalid-scheme'
+  | 'origin-not-serialized'
+  | 'origin-not-ascii'
+  | 'origin-invalid-port'
+  | 'origin-default-port'
+  | 'origin-misplaced-wildcard'
+  | 'origin-invalid-host'
+  | 'origin-public-suffix-wildcard'
+  | 'method-invalid'
+  | 'method-forbidden'
+  | 'header-name-invalid'
+  | 'header-never-sent'
+  | 'header-never-readable'
+  | 'expose-any-with-credentials'
+  | 'max-age-out-of-range'
+  | 'success-status-not-2xx'
+  | 'cache-control-invalid'
+  | 'policies-not-object'
+  | 'policy-name-unknown'
+  | 'decorator-argument-invalid';
+
 /** One thing wrong with a policy: which option, which value, and what to write instead. */
 export interface CorsConfigurationProblem {
+  /** What kind of problem it is, for tools and tests. */
+  readonly code: CorsProblemCode;
   /** The option's path, such as `origin[2]` or `allowedHeaders`. */
   readonly option: string;
   /** The offending value, as the user wrote it. */
@@ -66,12 +108,8 @@ export function describeValue(value: unknown): string {
 export class ProblemList {
   private readonly problems: CorsConfigurationProblem[] = [];
 
-  add(option: string, value: unknown, problem: string, fix: string): void {
-    this.problems.push({ option, value, problem, fix });
-  }
-
-  get isEmpty(): boolean {
-    return this.problems.length === 0;
+  add(code: CorsProblemCode, option: string, value: unknown, problem: string, fix: string): void {
+    this.problems.push({ code, option, value, problem, fix });
   }
 
   throwIfAny(where: string | undefined): void {

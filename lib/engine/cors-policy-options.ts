@@ -49,7 +49,8 @@ export interface CorsPolicyOptions<TRequest = unknown> {
   origin?: CorsOrigin<TRequest>;
   /**
    * Methods a preflight may ask for, as an array or a comma-separated string; `'*'` for any (echoed
-   * back one by one when `credentials` is on). GET, HEAD and POST always pass, as in browsers.
+   * back one by one when `credentials` is on). GET, HEAD and POST always pass: they are
+   * CORS-safelisted methods (https://fetch.spec.whatwg.org/#cors-safelisted-method).
    * Default: `GET,HEAD,PUT,PATCH,POST,DELETE`.
    */
   methods?: string | readonly string[];
@@ -71,8 +72,19 @@ export interface CorsPolicyOptions<TRequest = unknown> {
   preflightContinue?: boolean;
   /** Status of a preflight answer, 200 to 299. Default: 204. */
   optionsSuccessStatus?: number;
-  /** Answer Private Network Access preflights (`Access-Control-Request-Private-Network: true`). Default: `false`. */
+  /**
+   * Answer Private Network Access preflights (`Access-Control-Request-Private-Network: true`) with
+   * `Access-Control-Allow-Private-Network: true`. Only Chromium-based browsers ever sent them, and
+   * Chrome has replaced them with the Local Network Access permission prompt (from about Chrome
+   * 142), which no response header grants; this still serves older Chromium builds. Default: `false`.
+   */
   privateNetworkAccess?: boolean;
+  /**
+   * `Cache-Control` of approved preflights, so that a shared cache (a CDN) may keep them: seconds
+   * (`600` is `public, max-age=600`) or a value as written. Safe because a preflight answer's `Vary`
+   * lists everything it depends on. Default: none.
+   */
+  preflightCacheControl?: number | string;
   /**
    * Allow the origin `null`, sent by sandboxed iframes and by `data:` and `file:` documents, which
    * anyone can create. Default: `false`.
@@ -83,6 +95,11 @@ export interface CorsPolicyOptions<TRequest = unknown> {
    * anyone on the network path can impersonate them. Default: `false`.
    */
   dangerouslyAllowInsecureOriginsWithCredentials?: boolean;
+  /**
+   * Allow, together with `credentials`, a regex that accepts origins nobody owns (such as
+   * `/^https:\/\/.*$/`), which lets any website act as the signed-in user. Default: `false`.
+   */
+  dangerouslyAllowPermissiveRegexWithCredentials?: boolean;
 }
 
 /** Every option name, so that a misspelt one is reported rather than ignored. */
@@ -96,6 +113,8 @@ export const POLICY_OPTION_NAMES: readonly (keyof CorsPolicyOptions)[] = [
   'preflightContinue',
   'optionsSuccessStatus',
   'privateNetworkAccess',
+  'preflightCacheControl',
   'dangerouslyAllowNullOrigin',
   'dangerouslyAllowInsecureOriginsWithCredentials',
+  'dangerouslyAllowPermissiveRegexWithCredentials',
 ];

@@ -1,7 +1,8 @@
-import type { CompiledCorsPolicy } from './compiled-policy.js';
+import { internalsOf, type CompiledCorsPolicy, type CompiledPolicy } from './compiled-policy.js';
 import { decision, type CorsDecision } from './cors-decision.js';
 import { ACCESS_CONTROL_ALLOW_ORIGIN } from './http/header-names.js';
 import { judgeOrigin, type OriginVerdict } from './judge-origin.js';
+import { whenSettled, type MaybePromise } from './maybe-promise.js';
 
 /**
  * Decides the CORS headers of an actual (non-preflight) request: any request that is not a
@@ -21,22 +22,22 @@ import { judgeOrigin, type OriginVerdict } from './judge-origin.js';
  * ```
  */
 export function decideActual<TRequest>(
-  policy: CompiledCorsPolicy<TRequest>,
+  compiled: CompiledCorsPolicy<TRequest>,
   origin: string | undefined,
   request?: TRequest,
-): CorsDecision | Promise<CorsDecision> {
+): MaybePromise<CorsDecision> {
+  const policy = internalsOf(compiled);
   if (origin === undefined) return policy.noOriginDecision;
   if (policy.originRule.kind === 'any') return policy.anyOriginActualDecision;
   const exact = policy.exactActualDecisions.get(origin);
   if (exact !== undefined) return exact;
-  const verdict = judgeOrigin(policy, origin, request as TRequest);
-  return typeof verdict === 'string'
-    ? actualDecision(policy, origin, verdict)
-    : verdict.then((settled) => actualDecision(policy, origin, settled));
+  return whenSettled(judgeOrigin(policy, origin, request as TRequest), (verdict) =>
+    actualDecision(policy, origin, verdict),
+  );
 }
 
 function actualDecision<TRequest>(
-  policy: CompiledCorsPolicy<TRequest>,
+  policy: CompiledPolicy<TRequest>,
   origin: string,
   verdict: OriginVerdict,
 ): CorsDecision {

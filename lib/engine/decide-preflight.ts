@@ -1,4 +1,4 @@
-import type { CompiledCorsPolicy } from './compiled-policy.js';
+import { internalsOf, type CompiledCorsPolicy, type CompiledPolicy } from './compiled-policy.js';
 import { decision, type CorsDecision, type CorsHeader, type CorsReason } from './cors-decision.js';
 import {
   ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -7,11 +7,13 @@ import {
   ACCESS_CONTROL_ALLOW_ORIGIN,
   ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
   ACCESS_CONTROL_MAX_AGE,
+  CACHE_CONTROL,
 } from './http/header-names.js';
 import { SAFELISTED_METHODS } from './http/methods.js';
-import { checkRequestHeaders } from './http/request-headers.js';
+import { checkRequestHeaders, normalizeRequestHeaders } from './http/request-headers.js';
 import { isToken } from './http/tokens.js';
 import { judgeOrigin, type OriginVerdict } from './judge-origin.js';
+import { whenSettled, type MaybePromise } from './maybe-promise.js';
 
 /** The request headers that make a preflight, as received. */
 export interface PreflightRequest {
@@ -27,14 +29,27 @@ export interface PreflightRequest {
 
 /**
  * Whether a request is a CORS preflight: an `OPTIONS` request with both `Origin` and
- * `Access-Control-Request-Method`. Any other `OPTIONS` request belongs to the application.
+ * `Access-Control-Request-Method` (https://fetch.spec.whatwg.org/#cors-preflight-request). Any
+ * other `OPTIONS` request belongs to the application.
  */
 export function isPreflight(
-  method: string,
+  method: string | undefined,
   origin: string | undefined,
   requestMethod: string | undefined,
 ): boolean {
-  return method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined;
+  return preflightMethodOf(method, origin, requestMethod) !== undefined;
+}
+
+/**
+ * The method a preflight asks for (its `Access-Control-Request-Method`), or `undefined` when the
+ * request is no preflight (see {@link isPreflight}).
+ */
+export function preflightMethodOf(
+  method: string | undefined,
+  origin: string | undefined,
+  requestMethod: string | undefined,
+): string | undefined {
+  return method === 'OPTIONS' && origin !== undefined ? requestMethod : undefined;
 }
 
 /**
@@ -54,18 +69,18 @@ export function isPreflight(
  * ```
  */
 export function decidePreflight<TRequest>(
-  policy: CompiledCorsPolicy<TRequest>,
+  compiled: CompiledCorsPolicy<TRequest>,
   preflight: PreflightRequest,
   request?: TRequest,
-): CorsDecision | Promise<CorsDecision> {
-  const verdict = judgeOrigin(policy, preflight.origin, request as TRequest);
-  return typeof verdict === 'string'
-    ? preflightDecision(policy, preflight, verdict)
-    : verdict.then((settled) => preflightDecision(policy, preflight, settled));
+): MaybePromise<CorsDecision> {
+  const policy = internalsOf(compiled);
+  return whenSettled(judgeOrigin(policy, preflight.origin, request as TRequest), (verdict) =>
+    preflightDecision(policy, preflight, verdict),
+  );
 }
 
 function preflightDecision<TRequest>(
-  policy: CompiledCorsPolicy<TRequest>,
+  policy: CompiledPolicy<TRequest>,
   preflight: PreflightRequest,
   verdict: OriginVerdict,
 ): CorsDecision {
@@ -74,6 +89,9 @@ function preflightDecision<TRequest>(
   const method = preflight.method;
   if (!isToken(method)) return deny(policy, 'method-malformed');
   const methodRule = policy.methodRule;
+  // GET, HEAD and POST are CORS-safelisted methods, which pass without being listed
+  // (https://fetch.spec.whatwg.org/#cors-safelisted-method, and step 6 of the CORS-preflight cache
+  // check in https://fetch.spec.whatwg.org/#cors-preflight-fetch).
   if (
     methodRule.kind === 'listed' &&
     !methodRule.allowed.has(method) &&
@@ -108,12 +126,17 @@ function preflightDecision<TRequest>(
 
 /**
  * The headers of an approved preflight. Echoing `requestMethod` and `requestedHeaders` is safe only
- * because the caller has checked them: a token, and a list of tokens.
+ * because the caller has checked them: a token, and a list of tokens (echoed without its empty
+ * elements).
  */
 export function approvedPreflightHeaders(
   policy: Pick<
-    CompiledCorsPolicy<unknown>,
-    'credentials' | 'allowMethodsValue' | 'allowHeadersValue' | 'maxAgeValue'
+    CompiledPolicy,
+    | 'credentials'
+    | 'allowMethodsValue'
+    | 'allowHeadersValue'
+    | 'maxAgeValue'
+    | 'preflightCacheControlValue'
   >,
   allowOrigin: string,
   requestMethod: string,
@@ -125,14 +148,16 @@ export function approvedPreflightHeaders(
     [ACCESS_CONTROL_ALLOW_METHODS, policy.allowMethodsValue ?? requestMethod],
   ];
   if (policy.credentials) headers.push([ACCESS_CONTROL_ALLOW_CREDENTIALS, 'true']);
-  const allowHeaders = policy.allowHeadersValue ?? requestedHeaders;
+  const allowHeaders = policy.allowHeadersValue ?? normalizeRequestHeaders(requestedHeaders);
   if (allowHeaders !== '') headers.push([ACCESS_CONTROL_ALLOW_HEADERS, allowHeaders]);
   if (policy.maxAgeValue !== undefined) headers.push([ACCESS_CONTROL_MAX_AGE, policy.maxAgeValue]);
   if (privateNetwork) headers.push([ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, 'true']);
+  if (policy.preflightCacheControlValue !== undefined)
+    headers.push([CACHE_CONTROL, policy.preflightCacheControlValue]);
   return headers;
 }
 
-function deny<TRequest>(policy: CompiledCorsPolicy<TRequest>, reason: CorsReason): CorsDecision {
+function deny<TRequest>(policy: CompiledPolicy<TRequest>, reason: CorsReason): CorsDecision {
   return (
     policy.deniedPreflightDecisions.get(reason) ?? decision(false, reason, [], policy.preflightVary)
   );

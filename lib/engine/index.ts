@@ -1,12 +1,13 @@
 /**
  * The engine's surface: everything the Nest layer may use. Nothing in this folder imports Nest.
  */
-export { compilePolicy, type CompilePolicyContext } from './compile-policy.js';
-export type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';
+export { buildPolicy, compilePolicy, type CompilePolicyContext } from './compile-policy.js';
+export type { CompiledCorsPolicy, CompiledPolicy, CorsErrorReporter } from './compiled-policy.js';
 export {
   CorsConfigurationError,
   ProblemList,
   type CorsConfigurationProblem,
+  type CorsProblemCode,
 } from './cors-configuration-error.js';
 export type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
 export {
@@ -16,7 +17,14 @@ export {
   type CorsPolicyOptions,
 } from './cors-policy-options.js';
 export { decideActual } from './decide-actual.js';
-export { decidePreflight, isPreflight, type PreflightRequest } from './decide-preflight.js';
+export {
+  decidePreflight,
+  isPreflight,
+  preflightMethodOf,
+  type PreflightRequest,
+} from './decide-preflight.js';
 export { appendVary } from './http/vary.js';
+export { readBoolean } from './options/boolean-options.js';
+export { whenSettled, type MaybePromise } from './maybe-promise.js';
 export { APPROVING_HEADER_NAMES } from './http/header-names.js';
 export { isSameOrigin } from './http/same-origin.js';

@@ -1,5 +1,6 @@
-import type { CompiledCorsPolicy } from './compiled-policy.js';
+import type { CompiledPolicy } from './compiled-policy.js';
 import type { CorsOriginPredicate } from './cors-policy-options.js';
+import type { MaybePromise } from './maybe-promise.js';
 import { matchOrigin } from './origin/origin-matcher.js';
 import { parseSerializedOrigin } from './origin/serialized-origin.js';
 
@@ -12,10 +13,10 @@ export type OriginVerdict =
  * with a promise. Never throws: a failing predicate is reported and denies.
  */
 export function judgeOrigin<TRequest>(
-  policy: CompiledCorsPolicy<TRequest>,
+  policy: CompiledPolicy<TRequest>,
   origin: string,
   request: TRequest,
-): OriginVerdict | Promise<OriginVerdict> {
+): MaybePromise<OriginVerdict> {
   const rule = policy.originRule;
   switch (rule.kind) {
     case 'any':
@@ -41,11 +42,11 @@ export function judgeOrigin<TRequest>(
 }
 
 function askPredicate<TRequest>(
-  policy: CompiledCorsPolicy<TRequest>,
+  policy: CompiledPolicy<TRequest>,
   predicate: CorsOriginPredicate<TRequest>,
   origin: string,
   request: TRequest,
-): OriginVerdict | Promise<OriginVerdict> {
+): MaybePromise<OriginVerdict> {
   const fail = (error: unknown): OriginVerdict => {
     try {
       policy.reportError(error, origin);

@@ -3,8 +3,11 @@ import {
   appendVary,
   decideActual,
   decidePreflight,
-  type CompiledCorsPolicy,
+  type CompiledPolicy,
   type CorsDecision,
+  type MaybePromise,
+  preflightMethodOf,
+  whenSettled,
 } from '../engine/index.js';
 import type { RoutePolicy } from '../routing/route-record.js';
 import type { ResolutionContext, RouteResolution } from '../routing/route-resolution.js';
@@ -22,7 +25,7 @@ const CONTINUE: HookOutcome = Object.freeze({ kind: 'continue' });
 /** Logs a denial; present only with `debug: true`. */
 export type DenialLogger = (
   request: IncomingMessage,
-  policy: CompiledCorsPolicy<IncomingMessage>,
+  policy: CompiledPolicy<IncomingMessage>,
   decision: CorsDecision,
   preflight: boolean,
 ) => void;
@@ -67,7 +70,7 @@ export class CorsRequestHandler<Req, Res> {
    * @param request what the platform's hook was given.
    * @param raw the raw Node request behind it (the same object on Express).
    */
-  handle(request: Req, raw: IncomingMessage, response: Res): HookOutcome | Promise<HookOutcome> {
+  handle(request: Req, raw: IncomingMessage, response: Res): MaybePromise<HookOutcome> {
     const headers = raw.headers;
     const origin = headers.origin;
     const settings = this.settings;
@@ -75,8 +78,12 @@ export class CorsRequestHandler<Req, Res> {
       appendToVary(this.access, response, settings.uniformNoOriginVary);
       return CONTINUE;
     }
-    const requestMethod = headers['access-control-request-method'];
-    if (raw.method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined) {
+    const requestMethod = preflightMethodOf(
+      raw.method,
+      origin,
+      headers['access-control-request-method'],
+    );
+    if (requestMethod !== undefined && origin !== undefined) {
       const policy = this.policyOf(this.routes.preflightRoute(request, requestMethod), raw);
       if (policy === null) return CONTINUE;
       const decision = decidePreflight(
@@ -89,16 +96,35 @@ export class CorsRequestHandler<Req, Res> {
         },
         raw,
       );
-      return decision instanceof Promise
-        ? decision.then((settled) => this.finishPreflight(raw, response, policy, settled))
-        : this.finishPreflight(raw, response, policy, decision);
+      return whenSettled(decision, (settled) =>
+        this.conclude(raw, response, policy, settled, true),
+      );
     }
     const policy = this.policyOf(this.routes.actualRoute(request), raw);
     if (policy === null) return CONTINUE;
     const decision = decideActual(policy, origin, raw);
-    return decision instanceof Promise
-      ? decision.then((settled) => this.finishActual(raw, response, policy, settled))
-      : this.finishActual(raw, response, policy, decision);
+    return whenSettled(decision, (settled) => this.conclude(raw, response, policy, settled, false));
+  }
+
+  /**
+   * {@link handle}, for a platform hook: the outcome goes to `proceed`, now or once an async origin
+   * predicate answers, and an error, thrown or rejected, goes to `fail` instead of escaping.
+   */
+  run(
+    request: Req,
+    raw: IncomingMessage,
+    response: Res,
+    proceed: (outcome: HookOutcome) => void,
+    fail: (error: unknown) => void,
+  ): void {
+    let outcome: MaybePromise<HookOutcome>;
+    try {
+      outcome = this.handle(request, raw, response);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    void whenSettled(outcome, proceed, fail);
   }
 
   private policyOf(route: RouteResolution | undefined, raw: IncomingMessage): RoutePolicy {
@@ -106,27 +132,20 @@ export class CorsRequestHandler<Req, Res> {
     return route.fixed ? route.policy : route.policyFor(raw, this.settings);
   }
 
-  private finishPreflight(
+  /** Writes the decision; a preflight is then answered here unless the policy hands it on. */
+  private conclude(
     request: IncomingMessage,
     response: Res,
-    policy: CompiledCorsPolicy<IncomingMessage>,
+    policy: CompiledPolicy<IncomingMessage>,
     decision: CorsDecision,
-  ): HookOutcome {
-    applyDecision(this.access, response, decision);
-    if (!decision.allowed) this.settings.logDenial?.(request, policy, decision, true);
-    return policy.preflightContinue ? CONTINUE : answerWith(policy.optionsSuccessStatus);
-  }
-
-  private finishActual(
-    request: IncomingMessage,
-    response: Res,
-    policy: CompiledCorsPolicy<IncomingMessage>,
-    decision: CorsDecision,
+    preflight: boolean,
   ): HookOutcome {
     applyDecision(this.access, response, decision);
     if (!decision.allowed && decision.reason !== 'no-origin')
-      this.settings.logDenial?.(request, policy, decision, false);
-    return CONTINUE;
+      this.settings.logDenial?.(request, policy, decision, preflight);
+    return preflight && !policy.preflightContinue
+      ? answerWith(policy.optionsSuccessStatus)
+      : CONTINUE;
   }
 }
 

@@ -99,18 +99,8 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
       NODE_RESPONSE_HEADERS,
       settings,
     );
-    const hook: Middleware = (request, response, next) => {
-      let outcome: HookOutcome | Promise<HookOutcome>;
-      try {
-        outcome = handler.handle(request, request, response);
-      } catch (error) {
-        next(error);
-        return;
-      }
-      if (outcome instanceof Promise)
-        outcome.then((settled) => finish(settled, response, next), next);
-      else finish(outcome, response, next);
-    };
+    const hook: Middleware = (request, response, next) =>
+      handler.run(request, request, response, (outcome) => finish(outcome, response, next), next);
     this.app.use(hook);
     const stack = this.stack();
     const index = stack.findIndex((layer) => layer.handle === hook);

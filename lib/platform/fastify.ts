@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { preflightMethodOf } from '../engine/index.js';
 import {
   CorsRequestHandler,
   type HookOutcome,
@@ -137,17 +138,14 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
       FASTIFY_REPLY_HEADERS,
       settings,
     );
-    const hook: OnRequestHook = (request, reply, done) => {
-      let outcome: HookOutcome | Promise<HookOutcome>;
-      try {
-        outcome = handler.handle(request, request.raw, reply);
-      } catch (error) {
-        done(error as Error);
-        return;
-      }
-      if (outcome instanceof Promise) outcome.then((settled) => finish(settled, reply, done), done);
-      else finish(outcome, reply, done);
-    };
+    const hook: OnRequestHook = (request, reply, done) =>
+      handler.run(
+        request,
+        request.raw,
+        reply,
+        (outcome) => finish(outcome, reply, done),
+        (error) => done(error as Error),
+      );
     this.fastify.addHook('onRequest', hook);
     // While plugins are still loading, Fastify queues addHook(); after() runs once it has been added.
     if (this.fastify.after === undefined) moveToFront(this.fastify, hook);
@@ -286,8 +284,12 @@ function preflightMethodStrategy(): ConstraintStrategy {
       };
     },
     deriveConstraint(request) {
-      const method = request.headers['access-control-request-method'];
-      return request.method === 'OPTIONS' && typeof method === 'string' ? method : undefined;
+      const headers = request.headers;
+      return preflightMethodOf(
+        request.method,
+        headers.origin,
+        headers['access-control-request-method'],
+      );
     },
   };
 }

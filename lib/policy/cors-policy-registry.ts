@@ -2,11 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import { CORS_POLICY_METADATA } from '../cors.constants.js';
 import type { CorsPolicyMetadata } from '../cors.decorator.js';
-import { type MODULE_OPTION_NAMES, type CorsModuleOptions } from '../cors-module-options.js';
+import type { CorsModuleOptions } from '../cors-module-options.js';
 import {
   ProblemList,
-  compilePolicy,
-  type CompiledCorsPolicy,
+  buildPolicy,
+  readBoolean,
+  type CompiledPolicy,
   type CorsErrorReporter,
   type CorsPolicyOptions,
 } from '../engine/index.js';
@@ -14,7 +15,7 @@ import {
 /** A policy as resolved so far: the options it was made of, and their compiled form. */
 interface ResolvedPolicy {
   readonly options: CorsPolicyOptions<IncomingMessage>;
-  readonly compiled: CompiledCorsPolicy<IncomingMessage>;
+  readonly compiled: CompiledPolicy<IncomingMessage>;
 }
 
 /**
@@ -24,15 +25,15 @@ interface ResolvedPolicy {
  */
 export class CorsPolicyRegistry {
   /** The policy of routes without `@Cors()` and of requests that match no route. */
-  readonly defaultPolicy: CompiledCorsPolicy<IncomingMessage>;
+  readonly defaultPolicy: CompiledPolicy<IncomingMessage>;
   /** Whether the default policy allows no origin because none was configured. */
   readonly hasNoDefaultOrigin: boolean;
   private readonly defaults: ResolvedPolicy;
   private readonly named = new Map<string, ResolvedPolicy>();
   private readonly byController = new Map<Type, ResolvedPolicy | null>();
-  private readonly labels = new WeakMap<CompiledCorsPolicy<IncomingMessage>, string>();
+  private readonly labels = new WeakMap<CompiledPolicy<IncomingMessage>, string>();
   /** Compiled policies by fingerprint: equal options written in two places share one policy. */
-  private readonly byFingerprint = new Map<string, CompiledCorsPolicy<IncomingMessage>>();
+  private readonly byFingerprint = new Map<string, CompiledPolicy<IncomingMessage>>();
   private readonly functionIds = new WeakMap<object, number>();
   private nextFunctionId = 1;
 
@@ -42,13 +43,14 @@ export class CorsPolicyRegistry {
   ) {
     const problems = new ProblemList();
     const { policies, debug, enforce, ...defaultOptions } = options;
-    checkModuleSwitch('debug', debug, problems);
-    checkModuleSwitch('enforce', enforce, problems);
+    readBoolean(debug, 'debug', problems);
+    readBoolean(enforce, 'enforce', problems);
     if (
       policies !== undefined &&
       (policies === null || typeof policies !== 'object' || Array.isArray(policies))
     ) {
       problems.add(
+        'policies-not-object',
         'policies',
         policies,
         'is not an object of named policies',
@@ -78,7 +80,7 @@ export class CorsPolicyRegistry {
     controller: Type,
     handler: object,
     methodName: string,
-  ): CompiledCorsPolicy<IncomingMessage> | null {
+  ): CompiledPolicy<IncomingMessage> | null {
     const handlerMetadata = readMetadata(handler);
     const controllerPolicy = this.resolveController(controller);
     if (handlerMetadata === undefined) return controllerPolicy?.compiled ?? null;
@@ -112,6 +114,7 @@ export class CorsPolicyRegistry {
       const problems = new ProblemList();
       const known = this.policyNames;
       problems.add(
+        'policy-name-unknown',
         '@Cors()',
         metadata,
         'is not a policy name of CorsModule.forRoot({ policies })',
@@ -124,6 +127,7 @@ export class CorsPolicyRegistry {
     if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
       const problems = new ProblemList();
       problems.add(
+        'decorator-argument-invalid',
         '@Cors()',
         metadata,
         'is not a policy, a policy name or false',
@@ -138,7 +142,7 @@ export class CorsPolicyRegistry {
   }
 
   /** Where a compiled policy was declared, such as `ItemsController.update`, for logs. */
-  labelOf(policy: CompiledCorsPolicy<IncomingMessage>): string {
+  labelOf(policy: CompiledPolicy<IncomingMessage>): string {
     return this.labels.get(policy) ?? 'unknown';
   }
 
@@ -146,7 +150,7 @@ export class CorsPolicyRegistry {
     const fingerprint = this.fingerprintOf(options);
     let compiled = this.byFingerprint.get(fingerprint);
     if (compiled === undefined) {
-      compiled = compilePolicy(options, { where, reportError: this.reportError });
+      compiled = buildPolicy(options, { where, reportError: this.reportError });
       this.byFingerprint.set(fingerprint, compiled);
       this.labels.set(compiled, where);
     }
@@ -184,14 +188,4 @@ const MODULE_OPTIONS_PLACE = 'CorsModule options';
 
 function readMetadata(target: object): CorsPolicyMetadata | undefined {
   return Reflect.getMetadata(CORS_POLICY_METADATA, target) as CorsPolicyMetadata | undefined;
-}
-
-function checkModuleSwitch(
-  name: (typeof MODULE_OPTION_NAMES)[number],
-  value: unknown,
-  problems: ProblemList,
-): void {
-  if (value !== undefined && typeof value !== 'boolean') {
-    problems.add(name, value, 'is not a boolean', `write ${name}: true or ${name}: false`);
-  }
 }

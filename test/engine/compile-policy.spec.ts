@@ -1,4 +1,5 @@
 import { CorsConfigurationError, compilePolicy, type CorsPolicyOptions } from '../../lib';
+import { buildPolicy } from '../../lib/engine/compile-policy';
 
 /** Compiles `options` and returns the error it must throw. */
 function configurationError(options: unknown, where?: string): CorsConfigurationError {
@@ -289,6 +290,41 @@ describe('compilePolicy: configuration checks', () => {
       'not a string',
       'X-Request-Id',
     ],
+    [
+      'a regex matching any origin, with credentials',
+      { origin: /.*/, credentials: true },
+      'origin',
+      'nobody owns',
+      'dangerouslyAllowPermissiveRegexWithCredentials',
+    ],
+    [
+      'a regex matching any https origin, with credentials',
+      { origin: ['https://a.example.com', /^https?:\/\/.*$/], credentials: true },
+      'origin[1]',
+      '.invalid',
+      'anchor it to your own domains',
+    ],
+    [
+      'a regex matching any origin under an unanchored suffix, with credentials',
+      { origin: /https:\/\/.+/, credentials: true },
+      'origin',
+      'nobody owns',
+      'anchor it',
+    ],
+    [
+      'a negative preflight cache lifetime',
+      { preflightCacheControl: -1 },
+      'preflightCacheControl',
+      'Cache-Control value',
+      'public, max-age=600',
+    ],
+    [
+      'a preflight cache value that would split the header',
+      { preflightCacheControl: 'public\r\nX-Evil: 1' },
+      'preflightCacheControl',
+      'Cache-Control value',
+      'preflightCacheControl: 600',
+    ],
   ];
 
   it.each(refused)(
@@ -318,6 +354,26 @@ describe('compilePolicy: configuration checks', () => {
     ]);
     expect(error.message.split('\n')[0]).toBe('invalid CORS policy in ItemsController.update:');
     expect(error.message).toContain('"https://a.example.com/"');
+  });
+
+  it.each([
+    [{ origin: '*', credentials: true }, 'origin-any-with-credentials'],
+    [{ origin: true, credentials: true }, 'origin-reflect-with-credentials'],
+    [{ origin: /.*/, credentials: true }, 'origin-permissive-regex-with-credentials'],
+    [{ origin: 'https://a.example.com/' }, 'origin-not-serialized'],
+    [{ origin: 'null' }, 'origin-null'],
+    [{ origin: 'https://*.com' }, 'origin-public-suffix-wildcard'],
+    [{ origin: 'https://a.example.com:443' }, 'origin-default-port'],
+    [{ origin: 'http://a.example.com', credentials: true }, 'origin-insecure-with-credentials'],
+    [{ methods: ['TRACE'] }, 'method-forbidden'],
+    [{ allowedHeaders: ['Cookie'] }, 'header-never-sent'],
+    [{ exposedHeaders: ['Set-Cookie'] }, 'header-never-readable'],
+    [{ maxAge: 90000 }, 'max-age-out-of-range'],
+    [{ optionsSuccessStatus: 404 }, 'success-status-not-2xx'],
+    [{ allowHeaders: [] }, 'unknown-option'],
+    [{ credentials: 'yes' }, 'not-boolean'],
+  ])('gives the problem of %j the stable code %s', (options, code) => {
+    expect(configurationError(options).problems.map((p) => p.code)).toEqual([code]);
   });
 
   it('refuses something that is not an options object', () => {
@@ -355,6 +411,17 @@ describe('compilePolicy: configuration checks', () => {
     ],
     ["'null', deliberately", { origin: 'https://a.example.com', dangerouslyAllowNullOrigin: true }],
     ['a regex with credentials', { origin: /^https:\/\/[a-z]+\.example\.com$/, credentials: true }],
+    [
+      'an unanchored regex of one domain with credentials (it is matched in full)',
+      { origin: /https:\/\/([a-z]+\.)?example\.com/, credentials: true },
+    ],
+    [
+      'a permissive regex with credentials, deliberately',
+      { origin: /.*/, credentials: true, dangerouslyAllowPermissiveRegexWithCredentials: true },
+    ],
+    ['a permissive regex without credentials', { origin: /^https:\/\/.*$/ }],
+    ['a preflight cache lifetime', { preflightCacheControl: 600 }],
+    ['a preflight cache value', { preflightCacheControl: 'public, max-age=600, s-maxage=3600' }],
     ['a predicate with credentials', { origin: () => true, credentials: true }],
     [
       "'*' without credentials",
@@ -376,11 +443,10 @@ describe('compilePolicy: configuration checks', () => {
   it('compiles to a frozen policy', () => {
     const policy = compilePolicy({ origin: 'https://a.example.com' });
     expect(Object.isFrozen(policy)).toBe(true);
-    expect(Object.isFrozen(policy.source)).toBe(true);
   });
 
   it('normalises the case of configured origins and standard methods', () => {
-    const policy = compilePolicy({
+    const policy = buildPolicy({
       origin: 'HTTPS://App.Example.COM',
       methods: ['put', 'patch', 'Purge'],
     });

@@ -1,4 +1,5 @@
 import { compilePolicy, decideActual, type CorsDecision, type CorsPolicyOptions } from '../../lib';
+import { buildPolicy } from '../../lib/engine/compile-policy';
 
 const ACAO = 'Access-Control-Allow-Origin';
 const ACAC = 'Access-Control-Allow-Credentials';
@@ -52,15 +53,23 @@ describe('decideActual', () => {
       expect(decision.vary).toBe('');
     });
 
-    it("gives every origin, even a malformed one, the same answer under '*'", () => {
+    it("gives every request, without Origin or with a malformed one, the same answer under '*'", () => {
+      // A shared cache may store the answer to a request without Origin and serve it to a
+      // cross-origin fetch: with no Vary: Origin, it must carry the same '*'.
       const policy = compilePolicy({ origin: '*' });
-      expect(decideActual(policy, 'not an origin')).toBe(decideActual(policy, 'https://a.example'));
-      expect(decideActual(policy, undefined)).toEqual({
-        allowed: false,
-        reason: 'no-origin',
-        headers: [],
-        vary: '',
-      });
+      const answer = decideActual(policy, 'https://a.example');
+      expect(decideActual(policy, 'not an origin')).toBe(answer);
+      expect(decideActual(policy, undefined)).toBe(answer);
+      expect(answer).toEqual({ allowed: true, reason: 'allowed', headers: [[ACAO, '*']], vary: '' });
+    });
+
+    it('answers a request without Origin with nothing approving under any other policy', () => {
+      for (const origin of ['https://a.example', true, /^https:\/\/a\.example$/, []]) {
+        expect(decideActual(compilePolicy({ origin }), undefined)).toMatchObject({
+          allowed: false,
+          headers: [],
+        });
+      }
     });
 
     it('reflects any well-formed origin under true', () => {
@@ -109,7 +118,7 @@ describe('decideActual', () => {
 
     it('answer as fast from 10,000 origins: a set lookup, not a scan', () => {
       const many = Array.from({ length: 10_000 }, (_, i) => `https://tenant${i}.example.com`);
-      const big = compilePolicy({ origin: many });
+      const big = buildPolicy({ origin: many });
       expect(big.originRule.kind === 'match' && big.originRule.matcher.exact.size).toBe(10_000);
       expect(big.originRule.kind === 'match' && big.originRule.matcher.patterns).toEqual([]);
       expect((decideActual(big, 'https://tenant9999.example.com') as CorsDecision).allowed).toBe(

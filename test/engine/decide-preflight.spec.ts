@@ -6,6 +6,7 @@ import {
   type CorsPolicyOptions,
   type PreflightRequest,
 } from '../../lib';
+import { buildPolicy } from '../../lib/engine/compile-policy';
 
 const APP = 'https://app.example.com';
 const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
@@ -131,7 +132,7 @@ describe('decidePreflight', () => {
       [
         'a malformed header list',
         { origin: APP },
-        { headers: 'x-a,,x-b' },
+        { headers: 'x-a, ,x b' },
         'request-headers-malformed',
       ],
       [
@@ -243,14 +244,44 @@ describe('decidePreflight', () => {
     );
   });
 
+  describe('preflightCacheControl', () => {
+    it('lets shared caches keep an approved preflight, fixed or echoed', () => {
+      expect(
+        headersOf(preflight({ origin: APP, preflightCacheControl: 600 }, { headers: 'x-a' })),
+      ).toMatchObject({ 'Cache-Control': 'public, max-age=600' });
+      const fixed = { origin: APP, methods: ['PUT'], allowedHeaders: ['X-A'] };
+      expect(
+        headersOf(preflight({ ...fixed, preflightCacheControl: 'public, s-maxage=60' }, {})),
+      ).toMatchObject({ 'Cache-Control': 'public, s-maxage=60' });
+    });
+
+    it('is not sent on a denied preflight, nor when unset', () => {
+      const denied = preflight(
+        { origin: APP, preflightCacheControl: 600 },
+        { origin: 'https://evil.example' },
+      );
+      expect(denied.headers).toEqual([]);
+      expect(headersOf(preflight({ origin: APP }, {}))['Cache-Control']).toBeUndefined();
+    });
+  });
+
+  it('echoes a padded header list without its empty elements', () => {
+    expect(headersOf(preflight({ origin: APP }, { headers: ' , ,x-a,, x-b ,' }))).toMatchObject({
+      'Access-Control-Allow-Headers': 'x-a, x-b',
+    });
+    expect(
+      headersOf(preflight({ origin: APP }, { headers: ', ,' }))['Access-Control-Allow-Headers'],
+    ).toBeUndefined();
+  });
+
   it('exposes preflightContinue and optionsSuccessStatus for the caller', () => {
-    const policy = compilePolicy({
+    const policy = buildPolicy({
       origin: APP,
       preflightContinue: true,
       optionsSuccessStatus: 200,
     });
     expect(policy.preflightContinue).toBe(true);
     expect(policy.optionsSuccessStatus).toBe(200);
-    expect(compilePolicy({}).optionsSuccessStatus).toBe(204);
+    expect(buildPolicy({}).optionsSuccessStatus).toBe(204);
   });
 });

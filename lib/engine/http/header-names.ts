@@ -6,15 +6,11 @@ export const ACCESS_CONTROL_ALLOW_METHODS = 'Access-Control-Allow-Methods';
 export const ACCESS_CONTROL_ALLOW_HEADERS = 'Access-Control-Allow-Headers';
 export const ACCESS_CONTROL_MAX_AGE = 'Access-Control-Max-Age';
 export const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK = 'Access-Control-Allow-Private-Network';
-
-/** Request header names the engine reads, in the lower case Node uses for them. */
-export const ORIGIN = 'origin';
-export const ACCESS_CONTROL_REQUEST_METHOD = 'access-control-request-method';
-export const ACCESS_CONTROL_REQUEST_HEADERS = 'access-control-request-headers';
-export const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK = 'access-control-request-private-network';
+export const CACHE_CONTROL = 'Cache-Control';
 
 /**
- * Request header names a page can never set (Fetch "forbidden request-header"), plus the names of
+ * Request header names a page can never set (https://fetch.spec.whatwg.org/#forbidden-request-header),
+ * plus the names of
  * the CORS protocol itself. Listing one in `allowedHeaders` can only be a mistake.
  */
 const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([

@@ -23,9 +23,14 @@ const COMMA = 0x2c;
 const SPACE = 0x20;
 const TAB = 0x09;
 const MAX_NAME_IN_REASON = 64;
+/** A list element that is empty or only whitespace, at the start, between commas or at the end. */
+const EMPTY_ELEMENT = /(?:^|,)[ \t]*(?:,|$)/;
 
 /**
- * Checks an `Access-Control-Request-Headers` value in one left-to-right pass.
+ * Checks an `Access-Control-Request-Headers` value in one left-to-right pass. As RFC 9110 section
+ * 5.6.1 requires of a recipient, empty list elements and whitespace around elements are accepted
+ * and ignored (`" , ,x-token"`, or lines a proxy joined with commas); the length bound keeps their
+ * number reasonable.
  *
  * @returns `undefined` when every requested name passes `rule`, otherwise the reason for refusing.
  */
@@ -35,21 +40,17 @@ export function checkRequestHeaders(value: string, rule: RequestHeaderRule): str
   let names = 0;
   let i = 0;
   while (i < end) {
-    while (i < end && isOptionalWhitespace(value.charCodeAt(i))) i++;
-    if (i === end) {
-      // Only whitespace (or nothing) after the last comma: a list may not end with an empty element.
-      return names === 0 ? undefined : 'request-headers-malformed';
+    const code = value.charCodeAt(i);
+    if (code === COMMA || isOptionalWhitespace(code)) {
+      i++;
+      continue;
     }
     const start = i;
     while (i < end && isTokenChar(value.charCodeAt(i))) i++;
     if (i === start) return 'request-headers-malformed';
     const nameEnd = i;
     while (i < end && isOptionalWhitespace(value.charCodeAt(i))) i++;
-    if (i < end) {
-      if (value.charCodeAt(i) !== COMMA) return 'request-headers-malformed';
-      i++;
-      if (i === end) return 'request-headers-malformed';
-    }
+    if (i < end && value.charCodeAt(i) !== COMMA) return 'request-headers-malformed';
     if (++names > MAX_REQUEST_HEADER_NAMES) return 'request-headers-too-many';
     if (rule.kind !== 'any') {
       const name = value.slice(start, nameEnd).toLowerCase();
@@ -59,6 +60,20 @@ export function checkRequestHeaders(value: string, rule: RequestHeaderRule): str
     }
   }
   return undefined;
+}
+
+/**
+ * A request-headers list that {@link checkRequestHeaders} accepted, without its empty elements:
+ * what an approved preflight echoes when the policy lists no headers. A list without empty
+ * elements (every browser's) is echoed as it came.
+ */
+export function normalizeRequestHeaders(value: string): string {
+  if (!EMPTY_ELEMENT.test(value)) return value;
+  return value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+    .join(', ');
 }
 
 function isOptionalWhitespace(code: number): boolean {

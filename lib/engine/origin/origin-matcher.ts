@@ -63,7 +63,7 @@ export function matchOrigin(
  * also matches `https://evil-example.com`. The `g` and `y` flags are dropped because they make
  * `test()` stateful (alternating allow and deny); `m` because it lets `^`/`$` match inside a value.
  */
-function toFullMatch(regex: RegExp): RegExp {
+export function toFullMatch(regex: RegExp): RegExp {
   const flags = regex.flags.replace(/[gym]/g, '');
   return new RegExp(`^(?:${regex.source})$`, flags);
 }

@@ -1,4 +1,4 @@
-import type { ProblemList } from '../cors-configuration-error.js';
+import type { CorsProblemCode, ProblemList } from '../cors-configuration-error.js';
 import { isPublicSuffix } from './public-suffix.js';
 import { defaultPortOf, parsePort, parseSerializedOrigin } from './serialized-origin.js';
 
@@ -35,19 +35,21 @@ export function parseOriginPattern(
   option: string,
   problems: ProblemList,
 ): OriginPattern | undefined {
-  const report = (problem: string, fix: string): undefined => {
-    problems.add(option, raw, problem, fix);
+  const report = (code: CorsProblemCode, problem: string, fix: string): undefined => {
+    problems.add(code, option, raw, problem, fix);
     return undefined;
   };
 
   if (raw === 'null') {
     return report(
+      'origin-null',
       'is the origin of every sandboxed iframe and every data: or file: document, so allowing it allows pages anyone can make',
       'remove it; if you really must allow such documents, set `dangerouslyAllowNullOrigin: true`',
     );
   }
   if (raw.trim() !== raw || raw.length === 0) {
     return report(
+      'origin-whitespace',
       'is empty or has whitespace around it',
       'write the origin alone, such as "https://app.example.com"',
     );
@@ -55,13 +57,18 @@ export function parseOriginPattern(
   const schemeEnd = raw.indexOf('://');
   if (schemeEnd <= 0) {
     return report(
+      'origin-no-scheme',
       'has no scheme, so it is not an origin',
       `write it with its scheme, such as "https://${raw}"`,
     );
   }
   const scheme = raw.slice(0, schemeEnd).toLowerCase();
   if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) {
-    return report(`has an invalid scheme "${scheme}"`, 'write a scheme such as "https"');
+    return report(
+      'origin-invalid-scheme',
+      `has an invalid scheme "${scheme}"`,
+      'write a scheme such as "https"',
+    );
   }
   const afterScheme = raw.slice(schemeEnd + 3);
   const authorityEnd = afterScheme.search(/[/?#]/);
@@ -78,12 +85,14 @@ export function parseOriginPattern(
             ? 'has a fragment'
             : 'has a path';
     return report(
+      'origin-not-serialized',
       `${what}, but a browser's Origin header never does, so no request can ever match it`,
       `write "${suggestion}"`,
     );
   }
   if (authority.includes('@')) {
     return report(
+      'origin-not-serialized',
       "has user info, but a browser's Origin header never does, so no request can ever match it",
       `write "${scheme}://${authority.slice(authority.lastIndexOf('@') + 1).toLowerCase()}"`,
     );
@@ -98,6 +107,7 @@ export function parseOriginPattern(
   if (/[^\x21-\x7e]/.test(host)) {
     const ascii = toAsciiHost(scheme, host.replace(/^\*\./, ''));
     return report(
+      'origin-not-ascii',
       'has a host that is not in ASCII, but browsers send the punycode form',
       ascii === undefined
         ? 'write the host in its punycode form'
@@ -112,12 +122,14 @@ export function parseOriginPattern(
     port = parsePort(portText, 0);
     if (port === undefined) {
       return report(
+        'origin-invalid-port',
         `has an invalid port "${portText}"`,
         'write a port between 0 and 65535 without leading zeros',
       );
     }
     if (port === defaultPortOf(scheme)) {
       return report(
+        'origin-default-port',
         `writes out the default port ${port}, which a browser's Origin header leaves out, so no request can ever match it`,
         `write "${scheme}://${host}"`,
       );
@@ -128,6 +140,7 @@ export function parseOriginPattern(
   if (isSubdomainPattern) host = host.slice(2);
   if (host.includes('*')) {
     return report(
+      'origin-misplaced-wildcard',
       'has a wildcard that is not a whole leftmost label',
       'write the wildcard as the first label only, such as "https://*.example.com" (which matches one or more labels before example.com)',
     );
@@ -135,6 +148,7 @@ export function parseOriginPattern(
   const serializedPort = typeof port === 'number' ? `:${port}` : '';
   if (parseSerializedOrigin(`${scheme}://${host}${serializedPort}`) === undefined) {
     return report(
+      'origin-invalid-host',
       `has an invalid host "${host}"`,
       'write a host name, an IPv4 address or a bracketed IPv6 address',
     );
@@ -143,18 +157,21 @@ export function parseOriginPattern(
   if (isSubdomainPattern) {
     if (port === 'any') {
       return report(
+        'origin-misplaced-wildcard',
         'combines a subdomain wildcard with a port wildcard',
         'list the ports you use, such as "https://*.example.com:8443"',
       );
     }
     if (host.startsWith('[') || /^[0-9.]+$/.test(host)) {
       return report(
+        'origin-misplaced-wildcard',
         'puts a subdomain wildcard over an IP address',
         'list the exact origins instead',
       );
     }
     if (isPublicSuffix(host)) {
       return report(
+        'origin-public-suffix-wildcard',
         `puts a wildcard over "${host}", a suffix under which anyone can register a domain`,
         `write the wildcard over a domain you control, such as "${scheme}://*.your-domain.${host}"`,
       );

@@ -1,0 +1,54 @@
+import type { MethodRule } from '../compiled-policy.js';
+import type { ProblemList } from '../cors-configuration-error.js';
+import { DEFAULT_METHODS, FORBIDDEN_METHODS, normalizeConfiguredMethod } from '../http/methods.js';
+import { isToken } from '../http/tokens.js';
+import { readList } from './list-option.js';
+
+/**
+ * Checks `methods` and compiles the rule a preflight's requested method is judged by, with the
+ * `Access-Control-Allow-Methods` value of an approved preflight (`undefined`: echo the method).
+ */
+export function compileMethods(
+  value: unknown,
+  credentials: boolean,
+  problems: ProblemList,
+): { rule: MethodRule; value: string | undefined } {
+  const list = readList(value, 'methods', problems) ?? DEFAULT_METHODS;
+  const allowed = new Set<string>();
+  let wildcard = false;
+  for (const raw of list) {
+    if (raw === '*') {
+      wildcard = true;
+      continue;
+    }
+    if (!isToken(raw)) {
+      problems.add(
+        'method-invalid',
+        'methods',
+        raw,
+        'is not a valid HTTP method name',
+        'write a method such as "PUT"',
+      );
+      continue;
+    }
+    const method = normalizeConfiguredMethod(raw);
+    // https://fetch.spec.whatwg.org/#forbidden-method
+    if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
+      problems.add(
+        'method-forbidden',
+        'methods',
+        raw,
+        'is a method browsers never let a page send',
+        'remove it',
+      );
+      continue;
+    }
+    allowed.add(method);
+  }
+  if (wildcard) {
+    // With credentials a literal '*' is a method named '*', so the requested method is echoed
+    // (https://fetch.spec.whatwg.org/#http-access-control-allow-methods).
+    return { rule: { kind: 'any' }, value: credentials ? undefined : '*' };
+  }
+  return { rule: { kind: 'listed', allowed }, value: [...allowed].join(', ') };
+}

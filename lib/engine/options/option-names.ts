@@ -1,0 +1,48 @@
+import type { ProblemList } from '../cors-configuration-error.js';
+import { POLICY_OPTION_NAMES } from '../cors-policy-options.js';
+
+/** Reports every option name that is not a CORS option, with the likely intended one. */
+export function checkOptionNames(options: object, problems: ProblemList): void {
+  const known = new Set<string>(POLICY_OPTION_NAMES);
+  for (const name of Object.keys(options)) {
+    if (known.has(name)) continue;
+    const closest = closestName(name, POLICY_OPTION_NAMES);
+    problems.add(
+      'unknown-option',
+      name,
+      (options as Record<string, unknown>)[name],
+      'is not a CORS option, so it would be ignored',
+      closest === undefined
+        ? `remove it; the options are ${POLICY_OPTION_NAMES.join(', ')}`
+        : `did you mean "${closest}"?`,
+    );
+  }
+}
+
+/** The known name nearest to a misspelt one, if any is near enough to be a likely typo. */
+function closestName(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.floor(name.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, for names of a few dozen characters. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
