@@ -7,6 +7,7 @@ import {
   InvalidAsyncFactoryAppModule,
   InvalidControllerPolicyAppModule,
   OptionsClassAppModule,
+  PermissiveRegexWithCredentialsAppModule,
   TypoOptionAppModule,
   UnknownPolicyNameAppModule,
   WildcardWithCredentialsAppModule,
@@ -43,6 +44,13 @@ const STARTUP_ERROR_CASES: readonly StartupErrorCase[] = [
     where: 'CorsModule options:',
     value: 'origin: "*"',
     fix: 'list the origins you trust',
+  },
+  {
+    name: 'a regex that accepts origins nobody owns, with credentials',
+    rootModule: PermissiveRegexWithCredentialsAppModule,
+    where: 'CorsModule options:',
+    value: 'origin[1]: /^https:\\/\\/.*$/ accepts origins nobody owns',
+    fix: 'anchor it to your own domains',
   },
   {
     name: 'a misspelt option (allowHeaders)',
