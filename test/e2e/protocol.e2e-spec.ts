@@ -1,7 +1,7 @@
 import { ACAC, ACAH, ACAO, ACEH, NOTHING_APPROVED, get, preflight, type Case } from './cases';
 import { describeCasesOnEachPlatform } from './describe-cases';
 import { APP, EVIL } from './fixtures/origins';
-import { ProtocolAppModule } from './fixtures/protocol-app';
+import { ProtocolAppModule, PublicAppModule } from './fixtures/protocol-app';
 
 const CACHE_CONTROL = 'cache-control';
 
@@ -65,3 +65,16 @@ const PROTOCOL_CASES: readonly Case[] = [
 ];
 
 describeCasesOnEachPlatform('protocol', { module: ProtocolAppModule }, PROTOCOL_CASES);
+
+describeCasesOnEachPlatform('an application open to every origin', { module: PublicAppModule }, [
+  {
+    name: "a request without Origin gets '*', as any other does",
+    request: get('/items'),
+    expected: { status: 200, headers: { [ACAO]: '*' }, varyExcludes: ['Origin'] },
+  },
+  {
+    name: "a 404 without Origin gets '*' too",
+    request: get('/nowhere'),
+    expected: { status: 404, headers: { [ACAO]: '*' } },
+  },
+]);
