@@ -8,16 +8,8 @@ import {
   type OnApplicationBootstrap,
   type OnModuleInit,
 } from '@nestjs/common';
-import {
-  APP_GUARD,
-  APP_INTERCEPTOR,
-  ApplicationConfig,
-  HttpAdapterHost,
-  ModulesContainer,
-} from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { CORS_LOGGER_CONTEXT } from './cors.constants.js';
-import { CorsGuard } from './cors.guard.js';
-import { CorsInterceptor } from './cors.interceptor.js';
 import {
   CORS_ASYNC_OPTIONS_TYPE,
   CORS_MODULE_OPTIONS,
@@ -25,31 +17,18 @@ import {
   ConfigurableCorsModule,
 } from './cors.module-definition.js';
 import type { CorsModuleOptions } from './cors-module-options.js';
-import {
-  denialLogger,
-  mayHaveAmbiguousRoutes,
-  mayOverwriteCorsHeaders,
-  recordHandlerPolicies,
-  routeReport,
-  uniformNoOriginVary,
-  versionReaderFor,
-} from './module-setup.js';
+import { CORS_PROVIDERS } from './cors.providers.js';
+import { setUpCors } from './module-setup.js';
 import type { HttpPlatform } from './platform/http-platform.js';
-import { selectPlatform } from './platform/select-platform.js';
-import { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
-import { collectRoutes } from './routing/collect-routes.js';
 import { HandlerPolicies } from './routing/handler-policies.js';
-import { RouteMap } from './routing/route-map.js';
 
 /**
  * Per-controller and per-route CORS for NestJS. Import it once, in the root module; it is global.
  *
  * At startup it compiles and checks every policy, maps every route the platform registers to its
- * handler's policy, and installs a request hook (Express middleware placed first, or a Fastify
- * `onRequest` hook) that answers each preflight with the policy of the route the platform's router
- * sends it to, and writes the CORS headers of every other request before anything else runs. A
- * global guard and interceptor are registered only when some route needs them (`enforce`, routes
- * told apart only by host or version, `@Header()` that overwrites CORS headers).
+ * handler's policy, and installs a request hook that answers each preflight with the policy of the
+ * route the platform's router sends it to, and writes the CORS headers of every other request
+ * before anything else runs.
  *
  * @example
  * ```ts
@@ -65,29 +44,7 @@ import { RouteMap } from './routing/route-map.js';
  * export class AppModule {}
  * ```
  */
-@Module({
-  providers: [
-    HandlerPolicies,
-    {
-      provide: APP_GUARD,
-      inject: [CORS_MODULE_OPTIONS, ModulesContainer, HandlerPolicies],
-      useFactory: (
-        options: CorsModuleOptions,
-        modules: ModulesContainer,
-        handlers: HandlerPolicies,
-      ) =>
-        options.enforce === true || mayHaveAmbiguousRoutes(modules)
-          ? new CorsGuard(handlers, options.enforce === true)
-          : null,
-    },
-    {
-      provide: APP_INTERCEPTOR,
-      inject: [ModulesContainer, HandlerPolicies],
-      useFactory: (modules: ModulesContainer, handlers: HandlerPolicies) =>
-        mayOverwriteCorsHeaders(modules) ? new CorsInterceptor(handlers) : null,
-    },
-  ],
-})
+@Module({ providers: CORS_PROVIDERS })
 export class CorsModule
   extends ConfigurableCorsModule
   implements NestModule, OnModuleInit, OnApplicationBootstrap
@@ -132,47 +89,21 @@ export class CorsModule
     return super.forRootAsync(options);
   }
 
-  /**
-   * Runs while Nest registers modules: the global prefix and versioning are final, controllers are
-   * instantiated, and no route is registered yet, so this is where policies are compiled and the
-   * platform starts watching routes.
-   */
+  /** Runs while Nest registers modules: prefix and versioning are final, no route exists yet. */
   configure(_consumer: MiddlewareConsumer): void {
-    const adapter = this.adapterHost.httpAdapter;
+    const server = this.adapterHost.httpAdapter.getInstance<object>();
     // A module imported twice is configured twice; one hook per server is the rule.
-    if (configuredServers.has(adapter.getInstance())) return;
-    configuredServers.add(adapter.getInstance());
-    const platform = selectPlatform(adapter);
-    this.platform = platform;
-    this.handlers.platform = platform;
-
-    const registry = new CorsPolicyRegistry(this.options, (error, origin) =>
-      this.logger.error(
-        `The origin predicate failed for ${JSON.stringify(origin)}; the request was denied.`,
-        error instanceof Error ? error.stack : String(error),
-      ),
-    );
-    const records = collectRoutes(this.modules, this.config, registry, (path) =>
-      platform.normalizePath(path),
-    );
-    recordHandlerPolicies(records, this.handlers);
-    platform.watchRoutes(new RouteMap(records));
-    platform.installRequestHook({
-      defaultPolicy: registry.defaultPolicy,
-      readVersion: versionReaderFor(this.config.getVersioning()),
-      uniformNoOriginVary: uniformNoOriginVary(records, registry),
-      logDenial:
-        this.options.debug === true
-          ? denialLogger((message) => this.logger.log(message), registry)
-          : undefined,
+    if (configuredServers.has(server)) return;
+    configuredServers.add(server);
+    this.platform = setUpCors({
+      options: this.options,
+      adapter: this.adapterHost.httpAdapter,
+      modules: this.modules,
+      config: this.config,
+      handlers: this.handlers,
+      log: (message) => this.logger.log(message),
+      logError: (message, stack) => this.logger.error(message, stack),
     });
-
-    if (registry.hasNoDefaultOrigin) {
-      this.logger.log(
-        'No origin in CorsModule options: cross-origin requests are allowed only where @Cors() allows them.',
-      );
-    }
-    if (this.options.debug === true) this.logger.log(routeReport(records, registry));
   }
 
   /** Nest has registered every route by now: each must map to its handler's policy. */

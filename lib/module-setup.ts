@@ -1,22 +1,73 @@
+/**
+ * The startup work of `CorsModule`, as plain functions of what Nest knows at startup, so that the
+ * module itself only wires.
+ */
 import type { IncomingMessage } from 'node:http';
 import { VersioningType, type VersioningOptions } from '@nestjs/common';
-import type { ModulesContainer } from '@nestjs/core';
+import type { AbstractHttpAdapter, ApplicationConfig, ModulesContainer } from '@nestjs/core';
 import {
   NEST_HEADERS_METADATA,
   NEST_HOST_METADATA,
   NEST_VERSION_METADATA,
 } from './cors.constants.js';
+import type { CorsModuleOptions } from './cors-module-options.js';
 import type { DenialLogger } from './hooks/cors-request-handler.js';
-import type { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
+import type { HttpPlatform } from './platform/http-platform.js';
+import { selectPlatform } from './platform/select-platform.js';
+import { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
+import { collectRoutes } from './routing/collect-routes.js';
 import { declaredHandlers } from './routing/controllers.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
 import type { RouteRecord } from './routing/route-record.js';
+import { RouteMap } from './routing/route-map.js';
 import { ambiguousRecords, type VersionReader } from './routing/route-resolution.js';
 
+/** What setting the module up needs from Nest, and where it reports. */
+export interface CorsSetupContext {
+  readonly options: CorsModuleOptions;
+  readonly adapter: AbstractHttpAdapter;
+  readonly modules: ModulesContainer;
+  readonly config: ApplicationConfig;
+  readonly handlers: HandlerPolicies;
+  readonly log: (message: string) => void;
+  readonly logError: (message: string, stack?: string) => void;
+}
+
 /**
- * The startup work of `CorsModule`, as plain functions of what Nest knows at startup, so that the
- * module itself only wires.
+ * Compiles every policy, lists every route, and has the platform watch its routes and run the
+ * request hook. Runs while Nest registers modules, before any route exists.
+ *
+ * @returns the platform seam, for the steps that come once routes are registered.
  */
+export function setUpCors(context: CorsSetupContext): HttpPlatform {
+  const { options, config, handlers, log } = context;
+  const platform = selectPlatform(context.adapter);
+  handlers.platform = platform;
+  const registry = new CorsPolicyRegistry(options, (error, origin) =>
+    context.logError(
+      `The origin predicate failed for ${JSON.stringify(origin)}; the request was denied.`,
+      error instanceof Error ? error.stack : String(error),
+    ),
+  );
+  const records = collectRoutes(context.modules, config, registry, (path) =>
+    platform.normalizePath(path),
+  );
+  recordHandlerPolicies(records, handlers);
+  platform.watchRoutes(new RouteMap(records));
+  platform.installRequestHook({
+    defaultPolicy: registry.defaultPolicy,
+    readVersion: versionReaderFor(config.getVersioning()),
+    uniformNoOriginVary: uniformNoOriginVary(records, registry),
+    logDenial: options.debug === true ? denialLogger(log, registry) : undefined,
+  });
+  if (registry.hasNoDefaultOrigin) {
+    log(
+      'No origin in CorsModule options: cross-origin requests are allowed only where @Cors() allows them.',
+    );
+  }
+  if (options.debug === true) log(routeReport(records, registry));
+  return platform;
+}
 
 /** Whether some route may be ambiguous, judged from the classes alone, before any policy exists. */
 export function mayHaveAmbiguousRoutes(modules: ModulesContainer): boolean {

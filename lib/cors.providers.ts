@@ -1,0 +1,34 @@
+import type { Provider } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
+import { CorsGuard } from './cors.guard.js';
+import { CorsInterceptor } from './cors.interceptor.js';
+import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
+import type { CorsModuleOptions } from './cors-module-options.js';
+import { mayHaveAmbiguousRoutes, mayOverwriteCorsHeaders } from './module-setup.js';
+import { HandlerPolicies } from './routing/handler-policies.js';
+
+/**
+ * The module's providers. The global guard and interceptor exist only where some route needs them
+ * (a `null` `APP_*` provider is no guard at all), so that other routes do not pay for them.
+ */
+export const CORS_PROVIDERS: Provider[] = [
+  HandlerPolicies,
+  {
+    provide: APP_GUARD,
+    inject: [CORS_MODULE_OPTIONS, ModulesContainer, HandlerPolicies],
+    useFactory: (
+      options: CorsModuleOptions,
+      modules: ModulesContainer,
+      handlers: HandlerPolicies,
+    ) =>
+      options.enforce === true || mayHaveAmbiguousRoutes(modules)
+        ? new CorsGuard(handlers, options.enforce === true)
+        : null,
+  },
+  {
+    provide: APP_INTERCEPTOR,
+    inject: [ModulesContainer, HandlerPolicies],
+    useFactory: (modules: ModulesContainer, handlers: HandlerPolicies) =>
+      mayOverwriteCorsHeaders(modules) ? new CorsInterceptor(handlers) : null,
+  },
+];
