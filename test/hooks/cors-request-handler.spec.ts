@@ -1,0 +1,194 @@
+import type { IncomingMessage } from 'node:http';
+import { buildPolicy } from '../../lib/engine/compile-policy';
+import {
+  CorsRequestHandler,
+  type DenialLogger,
+  type HookOutcome,
+  type RequestHandlerSettings,
+  type RouteFinder,
+} from '../../lib/hooks/cors-request-handler';
+import type { HeaderAccess } from '../../lib/platform/response-headers';
+import type { RouteTarget } from '../../lib/routing/route-record';
+import { RouteResolution } from '../../lib/routing/route-resolution';
+
+const APP = 'https://app.example.com';
+const ADMIN = 'https://admin.example.com';
+const DEFAULT = buildPolicy<IncomingMessage>({ origin: APP });
+const ADMIN_ONLY = buildPolicy<IncomingMessage>({ origin: ADMIN, methods: ['PUT'] });
+const CONTINUING = buildPolicy<IncomingMessage>({ origin: ADMIN, preflightContinue: true });
+
+type Headers = Map<string, string>;
+const ACCESS: HeaderAccess<Headers> = {
+  get: (headers, name) => headers.get(name.toLowerCase()),
+  set: (headers, name, value) => void headers.set(name.toLowerCase(), value),
+  remove: (headers, name) => void headers.delete(name.toLowerCase()),
+};
+
+const target = (policy: RouteTarget['policy'], hosts?: RegExp[]): RouteTarget => ({
+  policy,
+  hosts,
+  versions: undefined,
+});
+
+/** A router that knows one route, and notes what it was asked. */
+class OneRoute implements RouteFinder<IncomingMessage> {
+  readonly asked: string[] = [];
+  constructor(private readonly route: RouteResolution | undefined) {}
+  actualRoute(request: IncomingMessage) {
+    this.asked.push(`actual ${request.method}`);
+    return this.route;
+  }
+  preflightRoute(_request: IncomingMessage, method: string) {
+    this.asked.push(`preflight ${method}`);
+    return this.route;
+  }
+}
+
+function request(method: string, headers: Record<string, string> = {}): IncomingMessage {
+  return { method, url: '/x', headers } as unknown as IncomingMessage;
+}
+
+function handlerFor(
+  route: RouteResolution | undefined,
+  settings: Partial<RequestHandlerSettings> = {},
+) {
+  const router = new OneRoute(route);
+  const handler = new CorsRequestHandler<IncomingMessage, Headers>(router, ACCESS, {
+    defaultPolicy: DEFAULT,
+    readVersion: undefined,
+    uniformNoOriginVary: undefined,
+    logDenial: undefined,
+    ...settings,
+  });
+  const handle = (sent: IncomingMessage) => {
+    const headers: Headers = new Map();
+    const outcome = handler.handle(sent, sent, headers);
+    if (outcome instanceof Promise) throw new Error('expected a synchronous outcome');
+    return { outcome, headers };
+  };
+  return { router, handler, handle };
+}
+
+describe('CorsRequestHandler', () => {
+  it("writes the headers of the route's policy and lets the request go on", () => {
+    const { handle, router } = handlerFor(RouteResolution.of([target(ADMIN_ONLY)]));
+    const { outcome, headers } = handle(request('GET', { origin: ADMIN }));
+    expect(outcome).toEqual({ kind: 'continue' });
+    expect(headers.get('access-control-allow-origin')).toBe(ADMIN);
+    expect(headers.get('vary')).toBe('Origin');
+    expect(router.asked).toEqual(['actual GET']);
+  });
+
+  it('uses the default policy where the router found no route', () => {
+    const { handle } = handlerFor(undefined);
+    expect(handle(request('GET', { origin: APP })).headers.get('access-control-allow-origin')).toBe(
+      APP,
+    );
+    expect(
+      handle(request('GET', { origin: ADMIN })).headers.has('access-control-allow-origin'),
+    ).toBe(false);
+  });
+
+  it('writes nothing at all for a route with CORS switched off', () => {
+    const { handle } = handlerFor(RouteResolution.of([target(null)]));
+    const { outcome, headers } = handle(request('GET', { origin: APP }));
+    expect(outcome).toEqual({ kind: 'continue' });
+    expect([...headers]).toEqual([]);
+  });
+
+  it("asks the router for the preflight's requested method and answers it", () => {
+    const { handle, router } = handlerFor(RouteResolution.of([target(ADMIN_ONLY)]));
+    const { outcome, headers } = handle(
+      request('OPTIONS', { origin: ADMIN, 'access-control-request-method': 'PUT' }),
+    );
+    expect(router.asked).toEqual(['preflight PUT']);
+    expect(outcome).toEqual({ kind: 'answer', status: 204 });
+    expect(headers.get('access-control-allow-methods')).toBe('PUT');
+  });
+
+  it('hands a preflight on when its policy says preflightContinue', () => {
+    const { handle } = handlerFor(RouteResolution.of([target(CONTINUING)]));
+    const { outcome, headers } = handle(
+      request('OPTIONS', { origin: ADMIN, 'access-control-request-method': 'PUT' }),
+    );
+    expect(outcome).toEqual({ kind: 'continue' });
+    expect(headers.get('access-control-allow-origin')).toBe(ADMIN);
+  });
+
+  it('treats OPTIONS without Origin or without a requested method as an ordinary request', () => {
+    const { handle, router } = handlerFor(RouteResolution.of([target(ADMIN_ONLY)]));
+    expect(handle(request('OPTIONS', { origin: ADMIN })).outcome).toEqual({ kind: 'continue' });
+    expect(handle(request('OPTIONS', { 'access-control-request-method': 'PUT' })).outcome).toEqual({
+      kind: 'continue',
+    });
+    expect(router.asked).toEqual(['actual OPTIONS', 'actual OPTIONS']);
+  });
+
+  it('answers a request without Origin from the shared Vary alone when every policy agrees', () => {
+    const { handle, router } = handlerFor(RouteResolution.of([target(ADMIN_ONLY)]), {
+      uniformNoOriginVary: 'Origin',
+    });
+    const { headers } = handle(request('GET'));
+    expect([...headers]).toEqual([['vary', 'Origin']]);
+    expect(router.asked).toEqual([]);
+  });
+
+  it('chooses among host-bound targets with the Host header', () => {
+    const route = RouteResolution.of([target(ADMIN_ONLY, [/^admin\.local$/]), target(DEFAULT)]);
+    const { handle } = handlerFor(route);
+    const admin = handle(request('GET', { origin: ADMIN, host: 'admin.local:3000' }));
+    expect(admin.headers.get('access-control-allow-origin')).toBe(ADMIN);
+    const other = handle(request('GET', { origin: APP, host: 'www.local' }));
+    expect(other.headers.get('access-control-allow-origin')).toBe(APP);
+  });
+
+  it('logs denials with their reason, but not requests without Origin', () => {
+    const logged: string[] = [];
+    const logDenial: DenialLogger = (_request, _policy, decision, preflight) =>
+      logged.push(`${preflight ? 'preflight' : 'actual'}: ${decision.reason}`);
+    const { handle } = handlerFor(RouteResolution.of([target(ADMIN_ONLY)]), { logDenial });
+    handle(request('GET', { origin: 'https://evil.example' }));
+    handle(request('GET'));
+    handle(request('OPTIONS', { origin: ADMIN, 'access-control-request-method': 'PATCH' }));
+    expect(logged).toEqual(['actual: origin-not-allowed', 'preflight: method-not-allowed']);
+  });
+
+  describe('run', () => {
+    it('waits for an asynchronous origin predicate, then proceeds', async () => {
+      const policy = buildPolicy<IncomingMessage>({ origin: async (o) => o === ADMIN });
+      const { handler } = handlerFor(RouteResolution.of([target(policy)]));
+      const sent = request('GET', { origin: ADMIN });
+      const headers: Headers = new Map();
+      const outcome = await new Promise<HookOutcome>((resolve, reject) =>
+        handler.run(sent, sent, headers, resolve, reject),
+      );
+      expect(outcome).toEqual({ kind: 'continue' });
+      expect(headers.get('access-control-allow-origin')).toBe(ADMIN);
+    });
+
+    it('hands an error to fail instead of throwing', () => {
+      const broken: RouteFinder<IncomingMessage> = {
+        actualRoute: () => {
+          throw new Error('router broke');
+        },
+        preflightRoute: () => undefined,
+      };
+      const handler = new CorsRequestHandler<IncomingMessage, Headers>(broken, ACCESS, {
+        defaultPolicy: DEFAULT,
+        readVersion: undefined,
+        uniformNoOriginVary: undefined,
+        logDenial: undefined,
+      });
+      const sent = request('GET', { origin: APP });
+      const failures: unknown[] = [];
+      handler.run(
+        sent,
+        sent,
+        new Map(),
+        () => failures.push('proceeded'),
+        (e) => failures.push(e),
+      );
+      expect(failures).toEqual([new Error('router broke')]);
+    });
+  });
+});
