@@ -1,4 +1,5 @@
-import type { CompiledCorsPolicy, CompiledPolicy, CorsErrorReporter } from './compiled-policy.js';
+import type { CompiledPolicy } from './compiled-policy-internals.js';
+import type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';
 import { ProblemList } from './cors-configuration-error.js';
 import {
   sharedDecision,

@@ -1,4 +1,5 @@
-import { internalsOf, type CompiledCorsPolicy, type CompiledPolicy } from './compiled-policy.js';
+import { internalsOf, type CompiledPolicy } from './compiled-policy-internals.js';
+import type { CompiledCorsPolicy } from './compiled-policy.js';
 import { decision, type CorsDecision, type CorsHeader, type CorsReason } from './cors-decision.js';
 import {
   ACCESS_CONTROL_ALLOW_CREDENTIALS,

@@ -2,7 +2,8 @@
  * The engine's surface: everything the Nest layer may use. Nothing in this folder imports Nest.
  */
 export { buildPolicy, compilePolicy, type CompilePolicyContext } from './compile-policy.js';
-export type { CompiledCorsPolicy, CompiledPolicy, CorsErrorReporter } from './compiled-policy.js';
+export type { CompiledPolicy } from './compiled-policy-internals.js';
+export type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';
 export {
   CorsConfigurationError,
   ProblemList,

@@ -1,4 +1,4 @@
-import type { CompiledPolicy } from './compiled-policy.js';
+import type { CompiledPolicy } from './compiled-policy-internals.js';
 import type { CorsOriginPredicate } from './cors-policy-options.js';
 import type { MaybePromise } from './maybe-promise.js';
 import { matchOrigin } from './origin/origin-matcher.js';

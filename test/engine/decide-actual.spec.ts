@@ -60,7 +60,12 @@ describe('decideActual', () => {
       const answer = decideActual(policy, 'https://a.example');
       expect(decideActual(policy, 'not an origin')).toBe(answer);
       expect(decideActual(policy, undefined)).toBe(answer);
-      expect(answer).toEqual({ allowed: true, reason: 'allowed', headers: [[ACAO, '*']], vary: '' });
+      expect(answer).toEqual({
+        allowed: true,
+        reason: 'allowed',
+        headers: [[ACAO, '*']],
+        vary: '',
+      });
     });
 
     it('answers a request without Origin with nothing approving under any other policy', () => {

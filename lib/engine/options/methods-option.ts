@@ -1,4 +1,4 @@
-import type { MethodRule } from '../compiled-policy.js';
+import type { MethodRule } from '../compiled-policy-internals.js';
 import type { ProblemList } from '../cors-configuration-error.js';
 import { DEFAULT_METHODS, FORBIDDEN_METHODS, normalizeConfiguredMethod } from '../http/methods.js';
 import { isToken } from '../http/tokens.js';

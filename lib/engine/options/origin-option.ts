@@ -1,4 +1,4 @@
-import type { OriginRule } from '../compiled-policy.js';
+import type { OriginRule } from '../compiled-policy-internals.js';
 import type { ProblemList } from '../cors-configuration-error.js';
 import type { CorsOriginPredicate } from '../cors-policy-options.js';
 import { compileOriginMatcher, toFullMatch } from '../origin/origin-matcher.js';
