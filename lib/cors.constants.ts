@@ -5,11 +5,13 @@ export const CORS_POLICY_METADATA = 'nestjs-cors:policy';
 export const CORS_LOGGER_CONTEXT = 'Cors';
 
 /** Nest's own metadata keys, spelled as Nest 11 and 12 spell them (`@nestjs/common/constants`). */
-export const NEST_PATH_METADATA = 'path';
-export const NEST_HOST_METADATA = 'host';
-export const NEST_VERSION_METADATA = '__version__';
-export const NEST_MODULE_PATH_METADATA = '__module_path__';
-export const NEST_HEADERS_METADATA = '__headers__';
+export const NEST_METADATA = Object.freeze({
+  path: 'path',
+  host: 'host',
+  version: '__version__',
+  modulePath: '__module_path__',
+  headers: '__headers__',
+});
 
 /**
  * Metadata under which each handler names itself. Nest copies a handler's metadata onto the

@@ -5,11 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { VersioningType, type VersioningOptions } from '@nestjs/common';
 import type { AbstractHttpAdapter, ApplicationConfig, ModulesContainer } from '@nestjs/core';
-import {
-  NEST_HEADERS_METADATA,
-  NEST_HOST_METADATA,
-  NEST_VERSION_METADATA,
-} from './cors.constants.js';
+import { NEST_METADATA } from './cors.constants.js';
 import type { CorsModuleOptions } from './cors-module-options.js';
 import type { DenialLogger } from './hooks/cors-request-handler.js';
 import type { HttpPlatform } from './platform/http-platform.js';
@@ -56,6 +52,7 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
   platform.watchRoutes(new RouteMap(records));
   platform.installRequestHook({
     defaultPolicy: registry.defaultPolicy,
+    defaultRoute: { policy: registry.defaultPolicy, hosts: undefined, versions: undefined },
     readVersion: versionReaderFor(config.getVersioning()),
     uniformNoOriginVary: uniformNoOriginVary(records, registry),
     logDenial: options.debug === true ? denialLogger(log, registry) : undefined,
@@ -73,9 +70,9 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
 export function mayHaveAmbiguousRoutes(modules: ModulesContainer): boolean {
   return declaredHandlers(modules).some(
     ({ controller, handler }) =>
-      Reflect.getMetadata(NEST_VERSION_METADATA, controller) !== undefined ||
-      Reflect.getMetadata(NEST_VERSION_METADATA, handler) !== undefined ||
-      Reflect.getMetadata(NEST_HOST_METADATA, controller) !== undefined,
+      Reflect.getMetadata(NEST_METADATA.version, controller) !== undefined ||
+      Reflect.getMetadata(NEST_METADATA.version, handler) !== undefined ||
+      Reflect.getMetadata(NEST_METADATA.host, controller) !== undefined,
   );
 }
 
@@ -167,7 +164,7 @@ export function routeReport(records: readonly RouteRecord[], registry: CorsPolic
 }
 
 function overwritesCorsHeaders(handler: object): boolean {
-  const headers = Reflect.getMetadata(NEST_HEADERS_METADATA, handler) as
+  const headers = Reflect.getMetadata(NEST_METADATA.headers, handler) as
     { name: string }[] | undefined;
   return headers?.some(({ name }) => /^(vary|access-control-)/i.test(name)) === true;
 }

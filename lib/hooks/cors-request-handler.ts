@@ -9,7 +9,7 @@ import {
   preflightMethodOf,
   whenSettled,
 } from '../engine/index.js';
-import type { RoutePolicy } from '../routing/route-record.js';
+import type { RoutePolicy, RouteTarget } from '../routing/route-record.js';
 import type { ResolutionContext, RouteResolution } from '../routing/route-resolution.js';
 import type { HeaderAccess } from '../platform/response-headers.js';
 
@@ -46,6 +46,8 @@ export interface RouteFinder<Req> {
 
 /** What the request handler needs from the rest of the module, fixed at startup. */
 export interface RequestHandlerSettings extends ResolutionContext {
+  /** Where a route that Nest did not register leads: the default policy, unconditionally. */
+  readonly defaultRoute: RouteTarget;
   /** `Vary` for requests without Origin when every policy agrees on it, so that no lookup is needed. */
   readonly uniformNoOriginVary: string | undefined;
   readonly logDenial: DenialLogger | undefined;

@@ -10,11 +10,7 @@ import type { RouteMap } from '../routing/route-map.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution, isConditional } from '../routing/route-resolution.js';
 import type { HttpPlatform } from './http-platform.js';
-import {
-  NODE_RESPONSE_HEADERS,
-  type HeaderAccess,
-  type NodeResponseLike,
-} from './response-headers.js';
+import { NODE_RESPONSE_HEADERS, type HeaderAccess } from './response-headers.js';
 
 type Next = (error?: unknown) => void;
 type Middleware = (request: ExpressRequest, response: ServerResponse, next: Next) => void;
@@ -62,7 +58,7 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
   readonly responseHeaders: HeaderAccess<unknown> = NODE_RESPONSE_HEADERS;
   private routes: RouteMap | undefined;
   private readonly targets = new WeakMap<ExpressLayer, RouteTarget>();
-  /** Routes Nest did not register: their handlers end the request with no CORS policy of ours. */
+  /** Routes Nest did not register: their handlers end the request under the default policy. */
   private otherRoute: RouteTarget | undefined;
   private readonly answers = new Map<string, RouteResolution | null>();
   private answeredForLayers = -1;
@@ -93,12 +89,8 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
    * carries CORS headers too, so the page can read it.
    */
   installRequestHook(settings: RequestHandlerSettings): void {
-    this.otherRoute = { policy: settings.defaultPolicy, hosts: undefined, versions: undefined };
-    const handler = new CorsRequestHandler<ExpressRequest, NodeResponseLike>(
-      this,
-      NODE_RESPONSE_HEADERS,
-      settings,
-    );
+    this.otherRoute = settings.defaultRoute;
+    const handler = new CorsRequestHandler(this, NODE_RESPONSE_HEADERS, settings);
     const hook: Middleware = (request, response, next) =>
       handler.run(request, request, response, (outcome) => finish(outcome, response, next), next);
     this.app.use(hook);

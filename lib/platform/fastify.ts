@@ -132,12 +132,8 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   }
 
   installRequestHook(settings: RequestHandlerSettings): void {
-    this.otherRoute = { policy: settings.defaultPolicy, hosts: undefined, versions: undefined };
-    const handler = new CorsRequestHandler<FastifyRequestLike, FastifyReplyLike>(
-      this,
-      FASTIFY_REPLY_HEADERS,
-      settings,
-    );
+    this.otherRoute = settings.defaultRoute;
+    const handler = new CorsRequestHandler(this, FASTIFY_REPLY_HEADERS, settings);
     const hook: OnRequestHook = (request, reply, done) =>
       handler.run(
         request,

@@ -9,12 +9,7 @@ import { MetadataScanner, type ApplicationConfig, type ModulesContainer } from '
 import { PathsExplorer } from '@nestjs/core/router/paths-explorer.js';
 import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
 import { pathToRegexp } from 'path-to-regexp';
-import {
-  NEST_HOST_METADATA,
-  NEST_MODULE_PATH_METADATA,
-  NEST_PATH_METADATA,
-  NEST_VERSION_METADATA,
-} from '../cors.constants.js';
+import { NEST_METADATA } from '../cors.constants.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { RouteRecord } from './route-record.js';
 
@@ -42,49 +37,39 @@ export function collectRoutes(
   const versioningOptions = config.getVersioning();
   const records: RouteRecord[] = [];
 
-  for (const module of modules.values()) {
-    const modulePath = modulePathOf(modules, module.metatype);
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as Type | null;
-      const instance = wrapper.instance as object | undefined;
-      if (controller === null || instance === undefined || instance === null) continue;
-      const controllerVersion: VersionValue | undefined = versioningOptions
-        ? ((Reflect.getMetadata(NEST_VERSION_METADATA, controller) as VersionValue | undefined) ??
-          versioningOptions.defaultVersion)
-        : undefined;
-      const hosts = hostPatternsOf(controller);
+  for (const { controller, instance, modulePath } of controllersOf(modules)) {
+    const controllerVersion: VersionValue | undefined = versioningOptions
+      ? ((Reflect.getMetadata(NEST_METADATA.version, controller) as VersionValue | undefined) ??
+        versioningOptions.defaultVersion)
+      : undefined;
+    const hosts = hostPatternsOf(controller);
+    for (const definition of pathsExplorer.scanForPaths(instance)) {
+      const handler = definition.targetCallback as object;
+      const route = {
+        method: RequestMethod[definition.requestMethod],
+        hosts,
+        versions: filteredVersions(definition.version ?? controllerVersion, versioningOptions),
+        controller,
+        methodName: definition.methodName,
+        handler,
+        policy: registry.resolve(controller, handler, definition.methodName),
+      };
+      // Every path Nest registers for this handler: each controller path with each method path.
       for (const ctrlPath of controllerPathsOf(controller)) {
-        for (const definition of pathsExplorer.scanForPaths(instance)) {
-          const handler = definition.targetCallback as object;
-          const policy = registry.resolve(controller, handler, definition.methodName);
-          const version = definition.version ?? controllerVersion;
-          const versions = filteredVersions(version, versioningOptions);
-          for (const methodPath of definition.path) {
-            const paths = routePathFactory.create(
-              {
-                ctrlPath,
-                modulePath,
-                globalPrefix,
-                controllerVersion,
-                methodVersion: definition.version,
-                versioningOptions,
-                methodPath,
-              },
-              definition.requestMethod,
-            );
-            for (const path of paths) {
-              records.push({
-                method: RequestMethod[definition.requestMethod],
-                path: normalizePath(path),
-                hosts,
-                versions,
-                controller,
-                methodName: definition.methodName,
-                handler,
-                policy,
-              });
-            }
-          }
+        for (const methodPath of definition.path) {
+          const paths = routePathFactory.create(
+            {
+              ctrlPath,
+              modulePath,
+              globalPrefix,
+              controllerVersion,
+              methodVersion: definition.version,
+              versioningOptions,
+              methodPath,
+            },
+            definition.requestMethod,
+          );
+          for (const path of paths) records.push({ ...route, path: normalizePath(path) });
         }
       }
     }
@@ -92,20 +77,35 @@ export function collectRoutes(
   return records;
 }
 
+/** Every controller with an instance, and the `RouterModule` path of its module. */
+function* controllersOf(
+  modules: ModulesContainer,
+): Generator<{ controller: Type; instance: object; modulePath: string | undefined }> {
+  for (const module of modules.values()) {
+    const modulePath = modulePathOf(modules, module.metatype);
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as Type | null;
+      const instance = wrapper.instance as object | undefined | null;
+      if (controller !== null && instance !== undefined && instance !== null)
+        yield { controller, instance, modulePath };
+    }
+  }
+}
+
 function modulePathOf(modules: ModulesContainer, metatype: unknown): string | undefined {
   if (typeof metatype !== 'function') return undefined;
-  return (Reflect.getMetadata(NEST_MODULE_PATH_METADATA + modules.applicationId, metatype) ??
-    Reflect.getMetadata(NEST_MODULE_PATH_METADATA, metatype)) as string | undefined;
+  return (Reflect.getMetadata(NEST_METADATA.modulePath + modules.applicationId, metatype) ??
+    Reflect.getMetadata(NEST_METADATA.modulePath, metatype)) as string | undefined;
 }
 
 function controllerPathsOf(controller: Type): string[] {
-  const path = Reflect.getMetadata(NEST_PATH_METADATA, controller) as string | string[] | undefined;
+  const path = Reflect.getMetadata(NEST_METADATA.path, controller) as string | string[] | undefined;
   const paths = Array.isArray(path) ? path : [path ?? '/'];
   return paths.map((p) => (p.startsWith('/') ? p : `/${p}`));
 }
 
 function hostPatternsOf(controller: Type): RegExp[] | undefined {
-  const host = Reflect.getMetadata(NEST_HOST_METADATA, controller) as
+  const host = Reflect.getMetadata(NEST_METADATA.host, controller) as
     string | RegExp | (string | RegExp)[] | undefined;
   if (host === undefined) return undefined;
   return (Array.isArray(host) ? host : [host]).map((h) =>

@@ -30,6 +30,14 @@ const target = (policy: RouteTarget['policy'], hosts?: RegExp[]): RouteTarget =>
   versions: undefined,
 });
 
+const SETTINGS: RequestHandlerSettings = {
+  defaultPolicy: DEFAULT,
+  defaultRoute: target(DEFAULT),
+  readVersion: undefined,
+  uniformNoOriginVary: undefined,
+  logDenial: undefined,
+};
+
 /** A router that knows one route, and notes what it was asked. */
 class OneRoute implements RouteFinder<IncomingMessage> {
   readonly asked: string[] = [];
@@ -54,10 +62,7 @@ function handlerFor(
 ) {
   const router = new OneRoute(route);
   const handler = new CorsRequestHandler<IncomingMessage, Headers>(router, ACCESS, {
-    defaultPolicy: DEFAULT,
-    readVersion: undefined,
-    uniformNoOriginVary: undefined,
-    logDenial: undefined,
+    ...SETTINGS,
     ...settings,
   });
   const handle = (sent: IncomingMessage) => {
@@ -173,12 +178,7 @@ describe('CorsRequestHandler', () => {
         },
         preflightRoute: () => undefined,
       };
-      const handler = new CorsRequestHandler<IncomingMessage, Headers>(broken, ACCESS, {
-        defaultPolicy: DEFAULT,
-        readVersion: undefined,
-        uniformNoOriginVary: undefined,
-        logDenial: undefined,
-      });
+      const handler = new CorsRequestHandler<IncomingMessage, Headers>(broken, ACCESS, SETTINGS);
       const sent = request('GET', { origin: APP });
       const failures: unknown[] = [];
       handler.run(
