@@ -84,8 +84,9 @@ interface PreflightGroup {
  * module registers an `OPTIONS` route on that path, constrained to preflights whose
  * `Access-Control-Request-Method` is that method. The router then picks, among the paths that
  * serve the requested method, the one that the actual request will be routed to, by the same
- * rules. Those routes never answer anything but preflights: any other request that reaches one is
- * passed to the not-found handler, as it would have been without them.
+ * rules. Those routes never answer anything but preflights: any other request that reaches one,
+ * and a preflight the hook hands on (`preflightContinue`, CORS switched off), goes where it would
+ * have gone without them: the path's own `OPTIONS` handler, else the not-found handler.
  */
 export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequestLike> {
   readonly name = 'Fastify';
@@ -94,7 +95,7 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   private readonly preflightGroups = new Map<string, PreflightGroup>();
   /** The handlers of the application's own `OPTIONS` routes, by path. */
   private readonly optionsHandlers = new Map<string, RouteHandler>();
-  /** Routes Nest did not register: they have no CORS policy of their own. */
+  /** Where routes that Nest did not register lead: the default policy. */
   private otherRoute: RouteTarget | undefined;
 
   constructor(
