@@ -74,16 +74,8 @@ export class CorsModule
   }
 
   /**
-   * Like {@link CorsModule.forRoot}, with options from a factory, a class or an existing provider.
-   *
-   * @example
-   * ```ts
-   * CorsModule.forRootAsync({
-   *   imports: [ConfigModule],
-   *   inject: [ConfigService],
-   *   useFactory: (config: ConfigService) => ({ origin: config.getOrThrow<string>('CORS_ORIGINS').split(',') }),
-   * });
-   * ```
+   * Like {@link CorsModule.forRoot}, with options from a factory, a class or an existing provider,
+   * e.g. `useFactory: (config: ConfigService) => ({ origin: config.getOrThrow('CORS_ORIGINS') })`.
    */
   static override forRootAsync(options: typeof CORS_ASYNC_OPTIONS_TYPE): DynamicModule {
     return super.forRootAsync(options);

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { METHODS, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ROUTE_HANDLER_METADATA } from '../cors.constants.js';
 import {
   CorsRequestHandler,
@@ -41,6 +41,10 @@ interface ExpressApp {
 
 /** Bound on remembered (method, path) answers: memory stays flat whatever URLs clients send. */
 export const EXPRESS_ROUTE_CACHE_SIZE = 1024;
+/** Longer paths are asked about each time rather than kept, so the cache stays a few megabytes. */
+const CACHED_PATH_LENGTH = 2048;
+/** The methods Node's HTTP parser accepts: the only ones an actual request can have. */
+const NODE_METHODS: ReadonlySet<string> = new Set(METHODS);
 
 /**
  * Express 5. Its router tries the layers of the app's stack in order, each with its own compiled
@@ -125,7 +129,9 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
   }
 
   preflightRoute(request: ExpressRequest, method: string): RouteResolution | undefined {
-    return this.routeFor(method, request.path);
+    // A method Node's parser refuses (it takes methods in upper case only) can never reach a
+    // route, although the router would match it: `_handlesMethod('get')` is true.
+    return NODE_METHODS.has(method) ? this.routeFor(method, request.path) : undefined;
   }
 
   private routeFor(method: string, pathname: string): RouteResolution | undefined {
@@ -133,6 +139,9 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
     if (stack.length !== this.answeredForLayers) {
       this.answers.clear();
       this.answeredForLayers = stack.length;
+    }
+    if (pathname.length > CACHED_PATH_LENGTH) {
+      return this.askRouter(stack, method, pathname) ?? undefined;
     }
     const key = `${method} ${pathname}`;
     let answer = this.answers.get(key);

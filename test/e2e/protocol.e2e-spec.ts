@@ -44,6 +44,16 @@ const PROTOCOL_CASES: readonly Case[] = [
     expected: { status: 204, headers: NOTHING_APPROVED },
   },
   {
+    name: 'a preflight for a method no request can have (Node refuses "get") reaches no route',
+    request: preflight('/catalog', EVIL, 'get'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+  },
+  {
+    name: 'a preflight for a method the route serves gets its policy',
+    request: preflight('/catalog', EVIL, 'GET'),
+    expected: { status: 204, headers: { [ACAO]: '*' } },
+  },
+  {
     name: 'preflightCacheControl lets a shared cache keep an approved preflight',
     request: preflight('/items/1', APP, 'PUT'),
     expected: {

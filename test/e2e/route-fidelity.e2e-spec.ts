@@ -1,3 +1,4 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 /**
  * Route fidelity, tested as a black box: whatever the request target, the CORS headers of a response
  * must be those of the policy of the handler that the real router ran, and a preflight must get the
@@ -73,6 +74,20 @@ const supportsResolutionStrategy =
  * A variable rather than a literal: find-my-way reads `useSemicolonDelimiter`, but the config
  * type Fastify borrows from it does not list it.
  */
+/**
+ * The lenient options where this Fastify reads them: in `routerOptions`, which Nest's adapter
+ * passes on when it knows them (it then merges the deprecated top-level ones in); at the top level
+ * for the older adapter and Fastify under Nest 11.0.
+ */
+function lenientFastifyOptions(): Record<string, unknown> {
+  const mergesRouterOptions =
+    typeof (FastifyAdapter.prototype as unknown as Record<string, unknown>)
+      .getTopLevelRouterOptions === 'function';
+  return mergesRouterOptions
+    ? { routerOptions: LENIENT_ROUTER_OPTIONS }
+    : { ...LENIENT_ROUTER_OPTIONS };
+}
+
 const LENIENT_ROUTER_OPTIONS = {
   caseSensitive: false,
   ignoreTrailingSlash: true,
@@ -118,8 +133,7 @@ const VARIANTS: readonly Variant[] = [
   {
     name: 'fastify (lenient router)',
     platform: 'fastify',
-    // Top-level as well: the Fastify under Nest 11.0 reads router options only there.
-    fastifyOptions: { ...LENIENT_ROUTER_OPTIONS, routerOptions: LENIENT_ROUTER_OPTIONS },
+    fastifyOptions: lenientFastifyOptions(),
     proof: {
       '/API/ITEMS/special': 'items.special',
       '/api/items/special/': 'items.special',

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { CorsConfigurationError } from '../../lib';
+import { CorsConfigurationError, type CorsProblemCode } from '../../lib';
 import { PLATFORMS, startApp, type TestApp } from './platforms';
 import { ACAC, ACAO, NOTHING_APPROVED, expectResponse, get, preflight, type Case } from './cases';
 import {
@@ -21,6 +21,8 @@ interface StartupErrorCase {
   readonly where: string;
   readonly value: string;
   readonly fix: string;
+  /** The problem's stable code, for tools. */
+  readonly code: CorsProblemCode;
 }
 
 const STARTUP_ERROR_CASES: readonly StartupErrorCase[] = [
@@ -30,6 +32,7 @@ const STARTUP_ERROR_CASES: readonly StartupErrorCase[] = [
     where: 'UnknownNameController.list',
     value: '"nope"',
     fix: 'use one of "public"',
+    code: 'policy-name-unknown',
   },
   {
     name: "an invalid policy in a controller's @Cors",
@@ -37,6 +40,7 @@ const STARTUP_ERROR_CASES: readonly StartupErrorCase[] = [
     where: 'BadOriginController',
     value: '"https://admin.example.com/"',
     fix: 'write "https://admin.example.com"',
+    code: 'origin-not-serialized',
   },
   {
     name: "an invalid module option: origin '*' with credentials",
@@ -44,6 +48,7 @@ const STARTUP_ERROR_CASES: readonly StartupErrorCase[] = [
     where: 'CorsModule options:',
     value: 'origin: "*"',
     fix: 'list the origins you trust',
+    code: 'origin-any-with-credentials',
   },
   {
     name: 'a regex that accepts origins nobody owns, with credentials',
@@ -51,6 +56,7 @@ const STARTUP_ERROR_CASES: readonly StartupErrorCase[] = [
     where: 'CorsModule options:',
     value: 'origin[1]: /^https:\\/\\/.*$/ accepts origins nobody owns',
     fix: 'anchor it to your own domains',
+    code: 'origin-permissive-regex-with-credentials',
   },
   {
     name: 'a misspelt option (allowHeaders)',
@@ -58,6 +64,7 @@ const STARTUP_ERROR_CASES: readonly StartupErrorCase[] = [
     where: 'CorsModule options:',
     value: 'allowHeaders: ["X-Token"]',
     fix: 'did you mean "allowedHeaders"',
+    code: 'unknown-option',
   },
   {
     name: 'forRootAsync whose useFactory returns an invalid configuration',
@@ -65,6 +72,7 @@ const STARTUP_ERROR_CASES: readonly StartupErrorCase[] = [
     where: 'CorsModule options:',
     value: '"app.example.com"',
     fix: 'write it with its scheme, such as "https://app.example.com"',
+    code: 'origin-no-scheme',
   },
 ];
 
@@ -95,7 +103,7 @@ const ASYNC_OPTIONS_CASES: readonly Case[] = [
 describe.each(PLATFORMS)('startup errors on %s', (platform) => {
   it.each(STARTUP_ERROR_CASES.map((c) => [c.name, c] as const))(
     '%s fails init with a CorsConfigurationError naming place, value and fix',
-    async (_name, { rootModule, where, value, fix }) => {
+    async (_name, { rootModule, where, value, fix, code }) => {
       const error: unknown = await startApp(platform, rootModule).then(
         async (app) => {
           await app.close();
@@ -104,7 +112,8 @@ describe.each(PLATFORMS)('startup errors on %s', (platform) => {
         (thrown: unknown) => thrown,
       );
       expect(error).toBeInstanceOf(CorsConfigurationError);
-      const { message } = error as CorsConfigurationError;
+      const { message, problems } = error as CorsConfigurationError;
+      expect(problems.map((problem) => problem.code)).toEqual([code]);
       expect(message).toContain(`in ${where}`);
       expect(message).toContain(value);
       expect(message).toContain(`Fix: ${fix}`);
