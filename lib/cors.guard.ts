@@ -5,7 +5,6 @@ import {
   decideActual,
   isSameOrigin,
   type CorsDecision,
-  whenSettled,
 } from './engine/index.js';
 import { applyDecision } from './hooks/cors-request-handler.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
@@ -46,7 +45,7 @@ export class CorsGuard implements CanActivate {
       }
       return true;
     };
-    return whenSettled(decision, conclude);
+    return decision instanceof Promise ? decision.then(conclude) : conclude(decision);
   }
 }
 

@@ -2,6 +2,7 @@ import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/com
 import { from, mergeMap, type Observable } from 'rxjs';
 import { decideActual, whenSettled, type CorsDecision } from './engine/index.js';
 import { applyDecision } from './hooks/cors-request-handler.js';
+import type { HeaderAccess } from './platform/response-headers.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
 
 /**
@@ -27,10 +28,16 @@ export class CorsInterceptor implements NestInterceptor {
     // are a map lookup.
     const restored = whenSettled(
       decideActual(entry.policy, request.headers.origin, request),
-      (decision: CorsDecision) => applyDecision(platform.responseHeaders, response, decision),
+      restoreHeaders,
+      platform.responseHeaders,
+      response,
     );
     return restored instanceof Promise
       ? from(restored).pipe(mergeMap(() => next.handle()))
       : next.handle();
   }
+}
+
+function restoreHeaders(decision: CorsDecision, access: HeaderAccess<unknown>, response: unknown) {
+  applyDecision(access, response, decision);
 }

@@ -32,15 +32,18 @@ export function decideActual<TRequest>(
   if (policy.originRule.kind === 'any') return policy.anyOriginActualDecision;
   const exact = policy.exactActualDecisions.get(origin);
   if (exact !== undefined) return exact;
-  return whenSettled(judgeOrigin(policy, origin, request as TRequest), (verdict) =>
-    actualDecision(policy, origin, verdict),
+  return whenSettled(
+    judgeOrigin(policy, origin, request as TRequest),
+    actualDecision,
+    policy,
+    origin,
   );
 }
 
 function actualDecision<TRequest>(
+  verdict: OriginVerdict,
   policy: CompiledPolicy<TRequest>,
   origin: string,
-  verdict: OriginVerdict,
 ): CorsDecision {
   if (verdict !== 'allowed') return policy.deniedActualDecisions.get(verdict)!;
   return decision(

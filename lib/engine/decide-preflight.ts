@@ -75,15 +75,18 @@ export function decidePreflight<TRequest>(
   request?: TRequest,
 ): MaybePromise<CorsDecision> {
   const policy = internalsOf(compiled);
-  return whenSettled(judgeOrigin(policy, preflight.origin, request as TRequest), (verdict) =>
-    preflightDecision(policy, preflight, verdict),
+  return whenSettled(
+    judgeOrigin(policy, preflight.origin, request as TRequest),
+    preflightDecision,
+    policy,
+    preflight,
   );
 }
 
 function preflightDecision<TRequest>(
+  verdict: OriginVerdict,
   policy: CompiledPolicy<TRequest>,
   preflight: PreflightRequest,
-  verdict: OriginVerdict,
 ): CorsDecision {
   if (verdict !== 'allowed') return deny(policy, verdict);
 

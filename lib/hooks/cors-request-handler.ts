@@ -98,35 +98,34 @@ export class CorsRequestHandler<Req, Res> {
         },
         raw,
       );
-      return whenSettled(decision, (settled) =>
-        this.conclude(raw, response, policy, settled, true),
-      );
+      return this.conclude(decision, raw, response, policy, true);
     }
     const policy = this.policyOf(this.routes.actualRoute(request), raw);
     if (policy === null) return CONTINUE;
     const decision = decideActual(policy, origin, raw);
-    return whenSettled(decision, (settled) => this.conclude(raw, response, policy, settled, false));
+    return this.conclude(decision, raw, response, policy, false);
   }
 
   /**
-   * {@link handle}, for a platform hook: the outcome goes to `proceed`, now or once an async origin
-   * predicate answers, and an error, thrown or rejected, goes to `fail` instead of escaping.
+   * {@link handle}, for a platform hook: `finish(outcome, response, next)` runs now, or once an
+   * async origin predicate answers, and an error, thrown or rejected, goes to `next` instead of
+   * escaping. Nothing is allocated for it on the synchronous path.
    */
-  run(
+  run<Next extends (error: Error) => void>(
     request: Req,
     raw: IncomingMessage,
     response: Res,
-    proceed: (outcome: HookOutcome) => void,
-    fail: (error: unknown) => void,
+    finish: (outcome: HookOutcome, response: Res, next: Next) => void,
+    next: Next,
   ): void {
     let outcome: MaybePromise<HookOutcome>;
     try {
       outcome = this.handle(request, raw, response);
     } catch (error) {
-      fail(error);
+      next(error as Error);
       return;
     }
-    void whenSettled(outcome, proceed, fail);
+    void whenSettled(outcome, finish, response, next, next as (error: unknown) => void);
   }
 
   private policyOf(route: RouteResolution | undefined, raw: IncomingMessage): RoutePolicy {
@@ -134,12 +133,25 @@ export class CorsRequestHandler<Req, Res> {
     return route.fixed ? route.policy : route.policyFor(raw, this.settings);
   }
 
-  /** Writes the decision; a preflight is then answered here unless the policy hands it on. */
   private conclude(
+    decision: MaybePromise<CorsDecision>,
+    raw: IncomingMessage,
+    response: Res,
+    policy: CompiledPolicy<IncomingMessage>,
+    preflight: boolean,
+  ): MaybePromise<HookOutcome> {
+    // Written out rather than through whenSettled: it needs four values besides the decision.
+    return decision instanceof Promise
+      ? decision.then((settled) => this.apply(settled, raw, response, policy, preflight))
+      : this.apply(decision, raw, response, policy, preflight);
+  }
+
+  /** Writes the decision; a preflight is then answered here unless the policy hands it on. */
+  private apply(
+    decision: CorsDecision,
     request: IncomingMessage,
     response: Res,
     policy: CompiledPolicy<IncomingMessage>,
-    decision: CorsDecision,
     preflight: boolean,
   ): HookOutcome {
     applyDecision(this.access, response, decision);

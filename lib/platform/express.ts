@@ -94,9 +94,13 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
    */
   installRequestHook(settings: RequestHandlerSettings): void {
     this.otherRoute = settings.defaultRoute;
-    const handler = new CorsRequestHandler(this, NODE_RESPONSE_HEADERS, settings);
+    const handler = new CorsRequestHandler<ExpressRequest, ServerResponse>(
+      this,
+      NODE_RESPONSE_HEADERS,
+      settings,
+    );
     const hook: Middleware = (request, response, next) =>
-      handler.run(request, request, response, (outcome) => finish(outcome, response, next), next);
+      handler.run(request, request, response, finish, next);
     this.app.use(hook);
     const stack = this.stack();
     const index = stack.findIndex((layer) => layer.handle === hook);

@@ -136,13 +136,7 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     this.otherRoute = settings.defaultRoute;
     const handler = new CorsRequestHandler(this, FASTIFY_REPLY_HEADERS, settings);
     const hook: OnRequestHook = (request, reply, done) =>
-      handler.run(
-        request,
-        request.raw,
-        reply,
-        (outcome) => finish(outcome, reply, done),
-        (error) => done(error as Error),
-      );
+      handler.run(request, request.raw, reply, finish, done);
     this.fastify.addHook('onRequest', hook);
     // While plugins are still loading, Fastify queues addHook(); after() runs once it has been added.
     if (this.fastify.after === undefined) moveToFront(this.fastify, hook);
