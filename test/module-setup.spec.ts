@@ -73,9 +73,11 @@ describe('recordHandlerPolicies', () => {
     { origin: 'https://a.example', policies: { b: { origin: 'https://b.example' } } },
     () => undefined,
   );
-  const other = (
-    policies as unknown as { named: Map<string, { compiled: RouteRecord['policy'] }> }
-  ).named.get('b')!.compiled;
+  @Cors('b')
+  class UsesB {
+    m() {}
+  }
+  const other = policies.resolve(UsesB, UsesB.prototype.m, 'm');
 
   it('marks handlers told apart only by version as uncertain, and only those', () => {
     const handlers = new HandlerPolicies();
