@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { IncomingMessage } from 'node:http';
 import { Header, VERSION_NEUTRAL, VersioningType, type Type } from '@nestjs/common';
+import { Cors } from '../lib';
 import { recordHandlerPolicies, uniformNoOriginVary, versionReaderFor } from '../lib/module-setup';
 import { CorsPolicyRegistry } from '../lib/policy/cors-policy-registry';
 import { HandlerPolicies } from '../lib/routing/handler-policies';
