@@ -7,6 +7,7 @@ import { VersioningType, type VersioningOptions } from '@nestjs/common';
 import type { AbstractHttpAdapter, ApplicationConfig, ModulesContainer } from '@nestjs/core';
 import { NEST_METADATA } from './cors.constants.js';
 import type { CorsModuleOptions } from './cors-module-options.js';
+import { decideActual, type CorsDecision } from './engine/index.js';
 import type { DenialLogger } from './hooks/cors-request-handler.js';
 import type { HttpPlatform } from './platform/http-platform.js';
 import { selectPlatform } from './platform/select-platform.js';
@@ -131,7 +132,8 @@ export function uniformNoOriginVary(
   registry: CorsPolicyRegistry,
 ): string | undefined {
   const decisions = [registry.defaultPolicy, ...records.map((record) => record.policy)].map(
-    (policy) => policy?.noOriginDecision,
+    // Without an Origin the answer is always synchronous: no predicate is asked.
+    (policy) => (policy === null ? undefined : (decideActual(policy, undefined) as CorsDecision)),
   );
   if (decisions.some((decision) => decision !== undefined && decision.headers.length > 0))
     return undefined;

@@ -1,20 +1,12 @@
 import { internalsOf, type CompiledPolicy } from './compiled-policy-internals.js';
 import type { CompiledCorsPolicy } from './compiled-policy.js';
-import { decision, type CorsDecision, type CorsHeader, type CorsReason } from './cors-decision.js';
-import {
-  ACCESS_CONTROL_ALLOW_CREDENTIALS,
-  ACCESS_CONTROL_ALLOW_HEADERS,
-  ACCESS_CONTROL_ALLOW_METHODS,
-  ACCESS_CONTROL_ALLOW_ORIGIN,
-  ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-  ACCESS_CONTROL_MAX_AGE,
-  CACHE_CONTROL,
-} from './http/header-names.js';
+import { decision, type CorsDecision, type CorsReason } from './cors-decision.js';
 import { SAFELISTED_METHODS } from './http/methods.js';
-import { checkRequestHeaders, normalizeRequestHeaders } from './http/request-headers.js';
+import { checkRequestHeaders } from './http/request-headers.js';
 import { isToken } from './http/tokens.js';
 import { judgeOrigin, type OriginVerdict } from './judge-origin.js';
 import { whenSettled, type MaybePromise } from './maybe-promise.js';
+import { approvedPreflightHeaders } from './preflight-headers.js';
 
 /** The request headers that make a preflight, as received. */
 export interface PreflightRequest {
@@ -129,36 +121,12 @@ function preflightDecision<TRequest>(
 }
 
 /**
- * The headers of an approved preflight. Echoing `requestMethod` and `requestedHeaders` is safe only
- * because the caller has checked them: a token, and a list of tokens (echoed without its empty
- * elements).
+ * The status a preflight answered by this policy gets (`optionsSuccessStatus`), or `undefined`
+ * when the policy hands preflights on to the application (`preflightContinue`).
  */
-export function approvedPreflightHeaders(
-  policy: Pick<
-    CompiledPolicy,
-    | 'credentials'
-    | 'allowMethodsValue'
-    | 'allowHeadersValue'
-    | 'maxAgeValue'
-    | 'preflightCacheControlValue'
-  >,
-  allowOrigin: string,
-  requestMethod: string,
-  requestedHeaders: string,
-  privateNetwork: boolean,
-): CorsHeader[] {
-  const headers: CorsHeader[] = [
-    [ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin],
-    [ACCESS_CONTROL_ALLOW_METHODS, policy.allowMethodsValue ?? requestMethod],
-  ];
-  if (policy.credentials) headers.push([ACCESS_CONTROL_ALLOW_CREDENTIALS, 'true']);
-  const allowHeaders = policy.allowHeadersValue ?? normalizeRequestHeaders(requestedHeaders);
-  if (allowHeaders !== '') headers.push([ACCESS_CONTROL_ALLOW_HEADERS, allowHeaders]);
-  if (policy.maxAgeValue !== undefined) headers.push([ACCESS_CONTROL_MAX_AGE, policy.maxAgeValue]);
-  if (privateNetwork) headers.push([ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, 'true']);
-  if (policy.preflightCacheControlValue !== undefined)
-    headers.push([CACHE_CONTROL, policy.preflightCacheControlValue]);
-  return headers;
+export function preflightStatusOf(policy: CompiledCorsPolicy<never>): number | undefined {
+  const internals = internalsOf(policy);
+  return internals.preflightContinue ? undefined : internals.optionsSuccessStatus;
 }
 
 function deny<TRequest>(policy: CompiledPolicy<TRequest>, reason: CorsReason): CorsDecision {

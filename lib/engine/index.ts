@@ -1,8 +1,7 @@
 /**
  * The engine's surface: everything the Nest layer may use. Nothing in this folder imports Nest.
  */
-export { buildPolicy, compilePolicy, type CompilePolicyContext } from './compile-policy.js';
-export type { CompiledPolicy } from './compiled-policy-internals.js';
+export { compilePolicy, type CompilePolicyContext } from './compile-policy.js';
 export type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';
 export {
   CorsConfigurationError,
@@ -22,6 +21,7 @@ export {
   decidePreflight,
   isPreflight,
   preflightMethodOf,
+  preflightStatusOf,
   type PreflightRequest,
 } from './decide-preflight.js';
 export { appendVary } from './http/vary.js';

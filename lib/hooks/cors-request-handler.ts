@@ -3,10 +3,11 @@ import {
   appendVary,
   decideActual,
   decidePreflight,
-  type CompiledPolicy,
+  type CompiledCorsPolicy,
   type CorsDecision,
   type MaybePromise,
   preflightMethodOf,
+  preflightStatusOf,
   whenSettled,
 } from '../engine/index.js';
 import type { RoutePolicy, RouteTarget } from '../routing/route-record.js';
@@ -25,7 +26,7 @@ const CONTINUE: HookOutcome = Object.freeze({ kind: 'continue' });
 /** Logs a denial; present only with `debug: true`. */
 export type DenialLogger = (
   request: IncomingMessage,
-  policy: CompiledPolicy<IncomingMessage>,
+  policy: CompiledCorsPolicy<IncomingMessage>,
   decision: CorsDecision,
   preflight: boolean,
 ) => void;
@@ -137,7 +138,7 @@ export class CorsRequestHandler<Req, Res> {
     decision: MaybePromise<CorsDecision>,
     raw: IncomingMessage,
     response: Res,
-    policy: CompiledPolicy<IncomingMessage>,
+    policy: CompiledCorsPolicy<IncomingMessage>,
     preflight: boolean,
   ): MaybePromise<HookOutcome> {
     // Written out rather than through whenSettled: it needs four values besides the decision.
@@ -151,15 +152,14 @@ export class CorsRequestHandler<Req, Res> {
     decision: CorsDecision,
     request: IncomingMessage,
     response: Res,
-    policy: CompiledPolicy<IncomingMessage>,
+    policy: CompiledCorsPolicy<IncomingMessage>,
     preflight: boolean,
   ): HookOutcome {
     applyDecision(this.access, response, decision);
     if (!decision.allowed && decision.reason !== 'no-origin')
       this.settings.logDenial?.(request, policy, decision, preflight);
-    return preflight && !policy.preflightContinue
-      ? answerWith(policy.optionsSuccessStatus)
-      : CONTINUE;
+    const status = preflight ? preflightStatusOf(policy) : undefined;
+    return status === undefined ? CONTINUE : answerWith(status);
   }
 }
 

@@ -5,9 +5,9 @@ import type { CorsPolicyMetadata } from '../cors.decorator.js';
 import type { CorsModuleOptions } from '../cors-module-options.js';
 import {
   ProblemList,
-  buildPolicy,
+  compilePolicy,
   readBoolean,
-  type CompiledPolicy,
+  type CompiledCorsPolicy,
   type CorsErrorReporter,
   type CorsPolicyOptions,
 } from '../engine/index.js';
@@ -15,7 +15,7 @@ import {
 /** A policy as resolved so far: the options it was made of, and their compiled form. */
 interface ResolvedPolicy {
   readonly options: CorsPolicyOptions<IncomingMessage>;
-  readonly compiled: CompiledPolicy<IncomingMessage>;
+  readonly compiled: CompiledCorsPolicy<IncomingMessage>;
 }
 
 /**
@@ -25,15 +25,15 @@ interface ResolvedPolicy {
  */
 export class CorsPolicyRegistry {
   /** The policy of routes without `@Cors()` and of requests that match no route. */
-  readonly defaultPolicy: CompiledPolicy<IncomingMessage>;
+  readonly defaultPolicy: CompiledCorsPolicy<IncomingMessage>;
   /** Whether the default policy allows no origin because none was configured. */
   readonly hasNoDefaultOrigin: boolean;
   private readonly defaults: ResolvedPolicy;
   private readonly named = new Map<string, ResolvedPolicy>();
   private readonly byController = new Map<Type, ResolvedPolicy | null>();
-  private readonly labels = new WeakMap<CompiledPolicy<IncomingMessage>, string>();
+  private readonly labels = new WeakMap<CompiledCorsPolicy<IncomingMessage>, string>();
   /** Compiled policies by fingerprint: equal options written in two places share one policy. */
-  private readonly byFingerprint = new Map<string, CompiledPolicy<IncomingMessage>>();
+  private readonly byFingerprint = new Map<string, CompiledCorsPolicy<IncomingMessage>>();
   private readonly functionIds = new WeakMap<object, number>();
   private nextFunctionId = 1;
 
@@ -80,7 +80,7 @@ export class CorsPolicyRegistry {
     controller: Type,
     handler: object,
     methodName: string,
-  ): CompiledPolicy<IncomingMessage> | null {
+  ): CompiledCorsPolicy<IncomingMessage> | null {
     const handlerMetadata = readMetadata(handler);
     const controllerPolicy = this.resolveController(controller);
     if (handlerMetadata === undefined) return controllerPolicy?.compiled ?? null;
@@ -142,7 +142,7 @@ export class CorsPolicyRegistry {
   }
 
   /** Where a compiled policy was declared, such as `ItemsController.update`, for logs. */
-  labelOf(policy: CompiledPolicy<IncomingMessage>): string {
+  labelOf(policy: CompiledCorsPolicy<IncomingMessage>): string {
     return this.labels.get(policy) ?? 'unknown';
   }
 
@@ -150,7 +150,7 @@ export class CorsPolicyRegistry {
     const fingerprint = this.fingerprintOf(options);
     let compiled = this.byFingerprint.get(fingerprint);
     if (compiled === undefined) {
-      compiled = buildPolicy(options, { where, reportError: this.reportError });
+      compiled = compilePolicy(options, { where, reportError: this.reportError });
       this.byFingerprint.set(fingerprint, compiled);
       this.labels.set(compiled, where);
     }

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
-import type { CompiledPolicy } from '../engine/index.js';
+import type { CompiledCorsPolicy } from '../engine/index.js';
 
 /** A route's CORS policy, or `null` when `@Cors(false)` switched CORS off for it. */
-export type RoutePolicy = CompiledPolicy<IncomingMessage> | null;
+export type RoutePolicy = CompiledCorsPolicy<IncomingMessage> | null;
 
 /**
  * Whatever a platform route can lead to: a Nest handler's policy, with the conditions under which

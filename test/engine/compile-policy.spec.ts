@@ -1,5 +1,5 @@
 import { CorsConfigurationError, compilePolicy, type CorsPolicyOptions } from '../../lib';
-import { buildPolicy } from '../../lib/engine/compile-policy';
+import { buildPolicy } from '../../lib/engine/build-policy';
 
 /** Compiles `options` and returns the error it must throw. */
 function configurationError(options: unknown, where?: string): CorsConfigurationError {

@@ -1,5 +1,5 @@
 import { compilePolicy, decideActual, type CorsDecision, type CorsPolicyOptions } from '../../lib';
-import { buildPolicy } from '../../lib/engine/compile-policy';
+import { buildPolicy } from '../../lib/engine/build-policy';
 
 const ACAO = 'Access-Control-Allow-Origin';
 const ACAC = 'Access-Control-Allow-Credentials';

@@ -6,7 +6,7 @@ import {
   type CorsPolicyOptions,
   type PreflightRequest,
 } from '../../lib';
-import { buildPolicy } from '../../lib/engine/compile-policy';
+import { buildPolicy } from '../../lib/engine/build-policy';
 
 const APP = 'https://app.example.com';
 const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';

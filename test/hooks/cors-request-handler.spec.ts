@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { buildPolicy } from '../../lib/engine/compile-policy';
+import { buildPolicy } from '../../lib/engine/build-policy';
 import {
   CorsRequestHandler,
   type DenialLogger,

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { VERSION_NEUTRAL, type Type } from '@nestjs/common';
-import { buildPolicy as compilePolicy } from '../../lib/engine/compile-policy';
+import { buildPolicy as compilePolicy } from '../../lib/engine/build-policy';
 import type { RouteRecord, RouteTarget } from '../../lib/routing/route-record';
 import {
   RouteResolution,

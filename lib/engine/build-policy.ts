@@ -1,0 +1,182 @@
+/**
+ * The builder behind `compilePolicy`: runs every option's validator, then computes ahead every
+ * answer that does not depend on the request.
+ */
+import type { CompiledPolicy } from './compiled-policy-internals.js';
+import { ProblemList } from './cors-configuration-error.js';
+import {
+  sharedDecision,
+  type CorsDecision,
+  type CorsHeader,
+  type CorsReason,
+} from './cors-decision.js';
+import type { CorsPolicyOptions } from './cors-policy-options.js';
+import { approvedPreflightHeaders } from './preflight-headers.js';
+import {
+  ACCESS_CONTROL_ALLOW_CREDENTIALS,
+  ACCESS_CONTROL_ALLOW_ORIGIN,
+  ACCESS_CONTROL_EXPOSE_HEADERS,
+} from './http/header-names.js';
+import { readBoolean } from './options/boolean-options.js';
+
+import { compileAllowedHeaders, compileExposedHeaders } from './options/header-options.js';
+import { compileMethods } from './options/methods-option.js';
+import { checkOptionNames } from './options/option-names.js';
+import { compileOriginRule } from './options/origin-option.js';
+import {
+  compileMaxAge,
+  compilePreflightCacheControl,
+  compileSuccessStatus,
+} from './options/preflight-answer-options.js';
+
+import type { CompilePolicyContext } from './compile-policy.js';
+
+const ACTUAL_DENIAL_REASONS: readonly CorsReason[] = [
+  'origin-not-allowed',
+  'origin-malformed',
+  'origin-predicate-failed',
+];
+const PREFLIGHT_DENIAL_REASONS: readonly CorsReason[] = [
+  ...ACTUAL_DENIAL_REASONS,
+  'method-not-allowed',
+  'method-malformed',
+  'request-headers-malformed',
+  'request-headers-too-long',
+  'request-headers-too-many',
+  'private-network-not-allowed',
+];
+
+/**
+ * Checks and compiles a policy, as `compilePolicy` does, returning the compiled form with its
+ * internals, which only the engine reads.
+ */
+export function buildPolicy<TRequest = unknown>(
+  options: CorsPolicyOptions<TRequest> = {},
+  context: CompilePolicyContext = {},
+): CompiledPolicy<TRequest> {
+  const problems = new ProblemList();
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    problems.add(
+      'policy-not-object',
+      'policy',
+      options,
+      'is not an options object',
+      'pass an object such as { origin: "https://app.example.com" }',
+    );
+    problems.throwIfAny(context.where);
+  }
+  checkOptionNames(options, problems);
+  const flag = (name: BooleanOptionName) => readBoolean(options[name], name, problems);
+
+  const credentials = flag('credentials');
+  const preflightContinue = flag('preflightContinue');
+  const privateNetworkAccess = flag('privateNetworkAccess');
+  const allowNullOrigin = flag('dangerouslyAllowNullOrigin');
+  const originRule = compileOriginRule<TRequest>(
+    options.origin,
+    {
+      credentials,
+      allowInsecure: flag('dangerouslyAllowInsecureOriginsWithCredentials'),
+      allowPermissiveRegex: flag('dangerouslyAllowPermissiveRegexWithCredentials'),
+    },
+    problems,
+  );
+  const methods = compileMethods(options.methods, credentials, problems);
+  const headers = compileAllowedHeaders(options.allowedHeaders, credentials, problems);
+  const exposeValue = compileExposedHeaders(options.exposedHeaders, credentials, problems);
+  const maxAgeValue = compileMaxAge(options.maxAge, problems);
+  const preflightCacheControlValue = compilePreflightCacheControl(
+    options.preflightCacheControl,
+    problems,
+  );
+  const optionsSuccessStatus = compileSuccessStatus(options.optionsSuccessStatus, problems);
+  problems.throwIfAny(context.where);
+
+  const actualHeadersAfterOrigin: CorsHeader[] = [];
+  if (credentials) actualHeadersAfterOrigin.push([ACCESS_CONTROL_ALLOW_CREDENTIALS, 'true']);
+  if (exposeValue !== undefined)
+    actualHeadersAfterOrigin.push([ACCESS_CONTROL_EXPOSE_HEADERS, exposeValue]);
+
+  // Under '*' or 'none' nothing in the answer depends on Origin, so caches need not key on it; under
+  // '*' even a malformed Origin gets the same '*', or a cache could serve that denial to everyone.
+  const dependsOnOrigin = originRule.kind !== 'any' && originRule.kind !== 'none';
+  const actualVary = dependsOnOrigin ? 'Origin' : '';
+  const preflightVary =
+    'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' +
+    (privateNetworkAccess ? ', Access-Control-Request-Private-Network' : '');
+
+  // When nothing in an approved preflight echoes the request, each origin's answer is fixed.
+  const preflightAnswer = {
+    credentials,
+    allowMethodsValue: methods.value,
+    allowHeadersValue: headers.value,
+    maxAgeValue,
+    preflightCacheControlValue,
+  };
+  const hasFixedPreflight = methods.value !== undefined && headers.value !== undefined;
+  const approvedPreflight = (allowOrigin: string) =>
+    sharedDecision(
+      true,
+      'allowed',
+      approvedPreflightHeaders(preflightAnswer, allowOrigin, '', '', false),
+      preflightVary,
+    );
+  const approvedActual = (allowOrigin: string) =>
+    sharedDecision(
+      true,
+      'allowed',
+      [[ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin], ...actualHeadersAfterOrigin],
+      actualVary,
+    );
+  const exactPreflightDecisions = new Map<string, CorsDecision>();
+  const exactActualDecisions = new Map<string, CorsDecision>();
+  if (originRule.kind === 'match') {
+    for (const origin of originRule.matcher.exact) {
+      if (hasFixedPreflight) exactPreflightDecisions.set(origin, approvedPreflight(origin));
+      exactActualDecisions.set(origin, approvedActual(origin));
+    }
+  }
+  const anyOriginActualDecision = approvedActual('*');
+
+  return Object.freeze({
+    preflightContinue,
+    optionsSuccessStatus,
+    privateNetworkAccess,
+    allowNullOrigin,
+    originRule,
+    methodRule: methods.rule,
+    headerRule: headers.rule,
+    ...preflightAnswer,
+    actualHeadersAfterOrigin: Object.freeze(actualHeadersAfterOrigin),
+    actualVary,
+    preflightVary,
+    exactActualDecisions,
+    exactPreflightDecisions,
+    anyOriginPreflightDecision:
+      originRule.kind === 'any' && hasFixedPreflight ? approvedPreflight('*') : undefined,
+    noOriginDecision:
+      originRule.kind === 'any'
+        ? anyOriginActualDecision
+        : sharedDecision(false, 'no-origin', [], actualVary),
+    anyOriginActualDecision,
+    deniedActualDecisions: new Map(
+      ACTUAL_DENIAL_REASONS.map((r) => [r, sharedDecision(false, r, [], actualVary)]),
+    ),
+    deniedPreflightDecisions: new Map(
+      PREFLIGHT_DENIAL_REASONS.map((r) => [r, sharedDecision(false, r, [], preflightVary)]),
+    ),
+    reportError: context.reportError ?? reportToConsole,
+  }) as unknown as CompiledPolicy<TRequest>;
+}
+
+function reportToConsole(error: unknown, origin: string): void {
+  console.error(
+    `[nestjs-cors] the origin predicate failed for ${JSON.stringify(origin)}; the request was denied.`,
+    error,
+  );
+}
+
+/** The options that are plain switches. */
+type BooleanOptionName = {
+  [K in keyof CorsPolicyOptions]-?: NonNullable<CorsPolicyOptions[K]> extends boolean ? K : never;
+}[keyof CorsPolicyOptions];
