@@ -15,6 +15,7 @@ export default defineConfig(
     'test/nest11/*/node_modules/',
     'sample/node_modules/',
     'sample/dist/',
+    'test/readme/.generated/',
   ]),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
