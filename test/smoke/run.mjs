@@ -80,9 +80,37 @@ if (tarballs.length !== 1) {
 const tarball = join(workDir, tarballs[0]);
 console.log(`packed ${relative(root, tarball)} (${seconds(packStart)})`);
 
-// 2. Install and run every app.
+// 2. What the tarball holds: what a user needs, and none of the sources, tests or benchmarks.
 let passed = 0;
 let failed = 0;
+const REQUIRED = [
+  'package.json',
+  'README.md',
+  'LICENSE',
+  'dist/esm/index.js',
+  'dist/esm/index.d.ts',
+  'dist/cjs/index.js',
+  'dist/cjs/index.d.ts',
+  'dist/cjs/package.json',
+];
+const listing = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
+const entries = (listing.stdout ?? '')
+  .split('\n')
+  .filter(Boolean)
+  .map((e) => e.replace(/^package\//, ''));
+const missing = REQUIRED.filter((file) => !entries.includes(file));
+const unwanted = entries.filter((file) => !REQUIRED.includes(file) && !file.startsWith('dist/'));
+if (listing.status === 0 && missing.length === 0 && unwanted.length === 0) {
+  passed += 1;
+  console.log(`PASS package contents (${entries.length} files)`);
+} else {
+  failed += 1;
+  console.log(
+    `FAIL package contents: missing ${JSON.stringify(missing)}, unexpected ${JSON.stringify(unwanted)}${listing.status === 0 ? '' : `, tar: ${listing.stderr}`}`,
+  );
+}
+
+// 3. Install and run every app.
 for (const app of apps) {
   const appDir = join(workDir, app);
   const logFile = join(workDir, `${app}.log`);
