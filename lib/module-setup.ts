@@ -50,7 +50,6 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
     platform.normalizePath(path),
   );
   recordHandlerPolicies(records, handlers);
-  platform.watchRoutes(new RouteMap(records));
   platform.installRequestHook({
     defaultPolicy: registry.defaultPolicy,
     defaultRoute: { policy: registry.defaultPolicy, hosts: undefined, versions: undefined },
@@ -58,6 +57,7 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
     uniformNoOriginVary: uniformNoOriginVary(records, registry),
     logDenial: options.debug === true ? denialLogger(log, registry) : undefined,
   });
+  platform.watchRoutes(new RouteMap(records));
   if (registry.hasNoDefaultOrigin) {
     log(
       'No origin in CorsModule options: cross-origin requests are allowed only where @Cors() allows them.',

@@ -212,7 +212,7 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     const config = options.config;
     if (config?.[PREFLIGHT_ROUTE] === true) return;
     const handler = config?.[NEST_HANDLER];
-    let target = this.otherRoute ?? OTHER_ROUTE;
+    let target = this.otherRoute!;
     const method = Array.isArray(options.method) ? 'ALL' : options.method;
     const record =
       typeof handler === 'function'
@@ -254,9 +254,6 @@ function hasEmptyParam(params: unknown): boolean {
   for (const [name, value] of Object.entries(params)) if (value === '' && name !== '*') return true;
   return false;
 }
-
-/** Stands in for the default policy until the hook is installed; replaced before any request. */
-const OTHER_ROUTE: RouteTarget = { policy: null, hosts: undefined, versions: undefined };
 
 /**
  * Routes a preflight by its `Access-Control-Request-Method`. Requests without one, and preflights

@@ -19,13 +19,14 @@ export interface HttpPlatform {
   rawRequest(request: unknown): IncomingMessage;
   /** Turns a route path as Nest builds it into the path Nest registers with this platform. */
   normalizePath(path: string): string;
-  /**
-   * Runs while Nest registers modules, before any route exists: marks every Nest handler so that
-   * the platform's routes can name it, and starts noting every route the platform registers.
-   */
-  watchRoutes(routes: RouteMap): void;
   /** Installs the request hook ahead of everything else on the server. */
   installRequestHook(settings: RequestHandlerSettings): void;
+  /**
+   * Runs while Nest registers modules, after {@link installRequestHook} and before any route
+   * exists: marks every Nest handler so that the platform's routes can name it, and starts noting
+   * every route the platform registers.
+   */
+  watchRoutes(routes: RouteMap): void;
   /**
    * Runs once Nest has registered every route, before the server starts: completes what the
    * router needs to answer for preflights, and throws if a Nest route cannot be mapped to its
