@@ -33,8 +33,10 @@ export function readmeBlocks(): ReadmeBlock[] {
 export function writeBlock(block: ReadmeBlock): string {
   mkdirSync(GENERATED_DIR, { recursive: true });
   const file = join(GENERATED_DIR, `readme-line-${block.line}.ts`);
-  const lib = relative(GENERATED_DIR, join(ROOT, 'lib', 'index')).replace(/\\/g, '/');
-  const code = block.code.replace(/from 'nestjs-cors'/g, `from '${lib}'`);
+  const lib = relative(GENERATED_DIR, join(ROOT, 'lib')).replace(/\\/g, '/');
+  const code = block.code
+    .replace(/from 'nestjs-cors'/g, `from '${lib}/index'`)
+    .replace(/from 'nestjs-cors\/testing'/g, `from '${lib}/testing/index'`);
   // A block without imports or exports is a script; `export {}` makes it a module like the rest.
   writeFileSync(file, /^(import|export) /m.test(code) ? `${code}\n` : `${code}\nexport {};\n`);
   return file;

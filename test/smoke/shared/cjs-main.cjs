@@ -5,11 +5,23 @@ require('reflect-metadata');
 const common = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const nestjsCors = require('nestjs-cors');
-const { APP, assert, buildAppModule, checkServesCors } = require('./cors-app.cjs');
+const testing = require('nestjs-cors/testing');
+const {
+  APP,
+  assert,
+  buildAppModule,
+  checkServesCors,
+  checkTestingHelpers,
+} = require('./cors-app.cjs');
 
 async function main() {
   const entry = require.resolve('nestjs-cors');
   assert(/[\\/]dist[\\/]cjs[\\/]index\.js$/.test(entry), `nestjs-cors resolved to ${entry}`);
+  const testingEntry = require.resolve('nestjs-cors/testing');
+  assert(
+    /[\\/]dist[\\/]cjs[\\/]testing[\\/]index\.js$/.test(testingEntry),
+    `nestjs-cors/testing resolved to ${testingEntry}`,
+  );
   const nestVersion = require('@nestjs/core/package.json').version;
   const pinned = require('./package.json').dependencies['@nestjs/core'];
   assert(
@@ -26,6 +38,7 @@ async function main() {
   try {
     await app.listen(0, '127.0.0.1');
     await checkServesCors(await app.getUrl());
+    await checkTestingHelpers(testing, await app.getUrl());
   } finally {
     await app.close();
   }

@@ -65,4 +65,14 @@ async function checkServesCors(url) {
   assert(approved === ADMIN, `preflight Access-Control-Allow-Origin: ${approved}`);
 }
 
-module.exports = { APP, assert, buildAppModule, checkServesCors };
+/** The testing helpers, from the package's `nestjs-cors/testing` entry, judge the same app. */
+async function checkTestingHelpers(testing, url) {
+  await testing.expectCors(url).request('GET', '/items').from(APP).toBeAllowed();
+  await testing
+    .expectCors(url)
+    .preflight('PUT', '/items/1')
+    .from('https://evil.example')
+    .toBeDenied();
+}
+
+module.exports = { APP, assert, buildAppModule, checkServesCors, checkTestingHelpers };

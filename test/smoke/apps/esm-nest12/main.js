@@ -5,12 +5,18 @@ import { fileURLToPath } from 'node:url';
 import * as common from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import * as nestjsCors from 'nestjs-cors';
+import * as testing from 'nestjs-cors/testing';
 import smoke from './cors-app.cjs';
 
-const { APP, assert, buildAppModule, checkServesCors } = smoke;
+const { APP, assert, buildAppModule, checkServesCors, checkTestingHelpers } = smoke;
 
 const entry = fileURLToPath(import.meta.resolve('nestjs-cors'));
 assert(/[\\/]dist[\\/]esm[\\/]index\.js$/.test(entry), `nestjs-cors resolved to ${entry}`);
+const testingEntry = fileURLToPath(import.meta.resolve('nestjs-cors/testing'));
+assert(
+  /[\\/]dist[\\/]esm[\\/]testing[\\/]index\.js$/.test(testingEntry),
+  `nestjs-cors/testing resolved to ${testingEntry}`,
+);
 const nestVersion = createRequire(import.meta.url)('@nestjs/core/package.json').version;
 assert(nestVersion.startsWith('12.'), `@nestjs/core ${nestVersion}`);
 const { compilePolicy, decideActual } = nestjsCors;
@@ -20,6 +26,7 @@ const app = await NestFactory.create(buildAppModule(common, nestjsCors), { logge
 try {
   await app.listen(0, '127.0.0.1');
   await checkServesCors(await app.getUrl());
+  await checkTestingHelpers(testing, await app.getUrl());
 } finally {
   await app.close();
 }

@@ -1,0 +1,17 @@
+/**
+ * nestjs-cors/testing: CORS assertions for a user's end-to-end tests, judged the way a browser
+ * judges a response (a denied preflight is the absence of approving headers, not a status), with
+ * failure messages that name the header that makes the browser refuse.
+ *
+ * @packageDocumentation
+ */
+export {
+  ActualExpectation,
+  CorsExpectationError,
+  PreflightExpectation,
+  expectCors,
+  type ActualOptions,
+  type PreflightOptions,
+} from './expect-cors.js';
+export type { ReceivedResponse } from './browser-verdict.js';
+export type { CorsTestTarget } from './send.js';
