@@ -16,6 +16,8 @@ export default defineConfig(
     'sample/node_modules/',
     'sample/dist/',
     'test/readme/.generated/',
+    // A user's project, as `nest new` makes it: it brings its own tooling.
+    'test/smoke/apps/nest-new-12/',
   ]),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
