@@ -16,6 +16,7 @@ export type CorsProblemCode =
   | 'origin-insecure-with-credentials'
   | 'origin-null'
   | 'origin-whitespace'
+  | 'origin-several-in-one'
   | 'origin-no-scheme'
   | 'origin-invalid-scheme'
   | 'origin-not-serialized'

@@ -291,6 +291,13 @@ describe('compilePolicy: configuration checks', () => {
       'X-Request-Id',
     ],
     [
+      'several origins in one comma-separated string',
+      { origin: 'https://a.example.com,https://b.example.com' },
+      'origin',
+      'several origins in one string',
+      'write them as an array: ["https://a.example.com", "https://b.example.com"]',
+    ],
+    [
       'a regex matching any origin, with credentials',
       { origin: /.*/, credentials: true },
       'origin',
@@ -362,6 +369,7 @@ describe('compilePolicy: configuration checks', () => {
     [{ origin: /.*/, credentials: true }, 'origin-permissive-regex-with-credentials'],
     [{ origin: 'https://a.example.com/' }, 'origin-not-serialized'],
     [{ origin: 'null' }, 'origin-null'],
+    [{ origin: 'https://a.example, https://b.example' }, 'origin-several-in-one'],
     [{ origin: 'https://*.com' }, 'origin-public-suffix-wildcard'],
     [{ origin: 'https://a.example.com:443' }, 'origin-default-port'],
     [{ origin: 'http://a.example.com', credentials: true }, 'origin-insecure-with-credentials'],

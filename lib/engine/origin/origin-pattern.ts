@@ -47,6 +47,18 @@ export function parseOriginPattern(
       'remove it; if you really must allow such documents, set `dangerouslyAllowNullOrigin: true`',
     );
   }
+  if (raw.includes(',')) {
+    // Nest's enableCors() takes no comma-separated origin list either; a list is an array.
+    const listed = raw
+      .split(',')
+      .map((origin) => JSON.stringify(origin.trim()))
+      .filter((origin) => origin !== '""');
+    return report(
+      'origin-several-in-one',
+      'is several origins in one string, which no Origin header can equal',
+      `write them as an array: [${listed.join(', ')}]`,
+    );
+  }
   if (raw.trim() !== raw || raw.length === 0) {
     return report(
       'origin-whitespace',
