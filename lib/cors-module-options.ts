@@ -28,7 +28,16 @@ export interface CorsModuleOptions extends CorsPolicyOptions<IncomingMessage> {
    * CORS; the server only answers).
    */
   enforce?: boolean;
+  /**
+   * Serve a page at `path` that lists every route with its effective policy and where each field
+   * of it was written, with a form to ask whether an origin may do a method on a path; `?format=json`
+   * gives the same data to tools. Off by default; a development aid, which logs a warning when
+   * `NODE_ENV` is `production`. The path is used as written, outside the global prefix.
+   *
+   * @example
+   * ```ts
+   * CorsModule.forRoot({ origin: 'https://app.example.com', report: { path: '/_cors' } });
+   * ```
+   */
+  report?: { path: string };
 }
-
-/** Option names that belong to the module rather than to the default policy. */
-export const MODULE_OPTION_NAMES = ['policies', 'debug', 'enforce'] as const;

@@ -67,7 +67,7 @@ export class CorsModule
    * Sets the default policy, named policies and switches.
    *
    * @param options the default policy (no `origin` means no origin is allowed by default), plus
-   *   `policies`, `debug` and `enforce`.
+   *   `policies`, `debug`, `enforce` and `report`.
    */
   static override forRoot(options: typeof CORS_OPTIONS_TYPE = {}): DynamicModule {
     return super.forRoot(options);
@@ -94,6 +94,7 @@ export class CorsModule
       config: this.config,
       handlers: this.handlers,
       log: (message) => this.logger.log(message),
+      warn: (message) => this.logger.warn(message),
       logError: (message, stack) => this.logger.error(message, stack),
     });
   }

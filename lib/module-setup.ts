@@ -9,7 +9,10 @@ import { NEST_METADATA } from './cors.constants.js';
 import type { CorsModuleOptions } from './cors-module-options.js';
 import { decideActual, type CorsDecision } from './engine/index.js';
 import type { DenialLogger } from './hooks/cors-request-handler.js';
-import type { HttpPlatform } from './platform/http-platform.js';
+import type { HttpPlatform, ServedPage } from './platform/http-platform.js';
+import { buildPolicyReport, type PolicyReport } from './report/policy-report.js';
+import { answerReportQuestion } from './report/report-question.js';
+import { renderReportPage } from './report/report-page.js';
 import { selectPlatform } from './platform/select-platform.js';
 import { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
 import { collectRoutes } from './routing/collect-routes.js';
@@ -27,6 +30,7 @@ export interface CorsSetupContext {
   readonly config: ApplicationConfig;
   readonly handlers: HandlerPolicies;
   readonly log: (message: string) => void;
+  readonly warn: (message: string) => void;
   readonly logError: (message: string, stack?: string) => void;
 }
 
@@ -64,7 +68,32 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
     );
   }
   if (options.debug === true) log(routeReport(records, registry));
+  if (options.report !== undefined) {
+    servePolicyReport(platform, options.report.path, buildPolicyReport(records, registry));
+    if (process.env.NODE_ENV === 'production') {
+      context.warn(
+        `The CORS policy report is served at ${options.report.path} in production: it lists every route and policy to anyone who asks. Remove the report option outside development.`,
+      );
+    }
+  }
   return platform;
+}
+
+/**
+ * Serves the report: the page, `?format=json` for tools, and the page's question (`?origin=...`),
+ * answered by a real preflight to the application itself.
+ */
+function servePolicyReport(platform: HttpPlatform, path: string, report: PolicyReport): void {
+  platform.serve(path, async (request) => {
+    const query = new URL(request.url ?? '/', 'http://report.invalid').searchParams;
+    if (query.get('format') === 'json') return json(report);
+    if (query.has('origin')) return json(await answerReportQuestion(request));
+    return { status: 200, type: 'text/html; charset=utf-8', body: renderReportPage(report, path) };
+  });
+}
+
+function json(value: unknown): ServedPage {
+  return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify(value) };
 }
 
 /** Whether some route may be ambiguous, judged from the classes alone, before any policy exists. */

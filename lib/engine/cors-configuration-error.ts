@@ -37,7 +37,8 @@ export type CorsProblemCode =
   | 'cache-control-invalid'
   | 'policies-not-object'
   | 'policy-name-unknown'
-  | 'decorator-argument-invalid';
+  | 'decorator-argument-invalid'
+  | 'report-invalid';
 
 /** One thing wrong with a policy: which option, which value, and what to write instead. */
 export interface CorsConfigurationProblem {

@@ -9,7 +9,7 @@ import {
 import type { RouteMap } from '../routing/route-map.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution, isConditional } from '../routing/route-resolution.js';
-import type { HttpPlatform } from './http-platform.js';
+import type { HttpPlatform, ServedPage } from './http-platform.js';
 import { NODE_RESPONSE_HEADERS, type HeaderAccess } from './response-headers.js';
 
 type Next = (error?: unknown) => void;
@@ -35,6 +35,7 @@ interface ExpressLayer {
 }
 interface ExpressApp {
   use(middleware: Middleware): unknown;
+  get(path: string, handler: (request: IncomingMessage, response: ServerResponse) => void): unknown;
   router?: { stack: ExpressLayer[] };
   _router?: { stack: ExpressLayer[] };
 }
@@ -126,6 +127,22 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
   whenReady(callback: (enableCorsIsOn: boolean) => void): void {
     // app.enableCors() is the `cors` package's middleware, in the same stack.
     callback(this.stack().some((layer) => layer.name === 'corsMiddleware'));
+  }
+
+  serve(path: string, respond: (request: IncomingMessage) => Promise<ServedPage>): void {
+    this.app.get(path, (request, response) => {
+      respond(request).then(
+        (page) => {
+          response.statusCode = page.status;
+          response.setHeader('Content-Type', page.type);
+          response.end(page.body);
+        },
+        () => {
+          response.statusCode = 500;
+          response.end();
+        },
+      );
+    });
   }
 
   actualRoute(request: ExpressRequest): RouteResolution | undefined {

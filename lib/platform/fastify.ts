@@ -9,7 +9,7 @@ import {
 import type { RouteMap } from '../routing/route-map.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution } from '../routing/route-resolution.js';
-import type { HttpPlatform } from './http-platform.js';
+import type { HttpPlatform, ServedPage } from './http-platform.js';
 import {
   FASTIFY_REPLY_HEADERS,
   type FastifyReplyLike,
@@ -179,6 +179,18 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
         this.adapter.corsHook !== undefined || this.fastify.hasPlugin?.('@fastify/cors') === true,
       );
       done();
+    });
+  }
+
+  serve(path: string, respond: (request: IncomingMessage) => Promise<ServedPage>): void {
+    this.fastify.route({
+      method: 'GET',
+      url: path,
+      handler: async (request, reply) => {
+        const page = await respond((request as FastifyRequestLike).raw);
+        reply.code(page.status).header('content-type', page.type);
+        return reply.send(page.body);
+      },
     });
   }
 

@@ -35,4 +35,13 @@ export interface HttpPlatform {
   routesRegistered(): void;
   /** Calls back once the platform is ready, saying whether `app.enableCors()` is on as well. */
   whenReady(callback: (enableCorsIsOn: boolean) => void): void;
+  /** Serves `GET path` with what `respond` makes of the request (the policy report). */
+  serve(path: string, respond: (request: IncomingMessage) => Promise<ServedPage>): void;
+}
+
+/** A response the module serves itself. */
+export interface ServedPage {
+  readonly status: number;
+  readonly type: string;
+  readonly body: string;
 }

@@ -16,6 +16,14 @@ import {
 interface ResolvedPolicy {
   readonly options: CorsPolicyOptions<IncomingMessage>;
   readonly compiled: CompiledCorsPolicy<IncomingMessage>;
+  /** Where each option's value was written: the module, a named policy, a controller, a handler. */
+  readonly sources: Readonly<Record<string, string>>;
+}
+
+/** A handler's effective options, and where each came from, for the policy report. */
+export interface PolicyExplanation {
+  readonly options: CorsPolicyOptions<IncomingMessage>;
+  readonly sources: Readonly<Record<string, string>>;
 }
 
 /**
@@ -42,7 +50,7 @@ export class CorsPolicyRegistry {
     private readonly reportError: CorsErrorReporter,
   ) {
     const problems = new ProblemList();
-    const { policies, debug, enforce, ...defaultOptions } = options;
+    const { policies, debug, enforce, report, ...defaultOptions } = options;
     readBoolean(debug, 'debug', problems);
     readBoolean(enforce, 'enforce', problems);
     if (
@@ -55,6 +63,21 @@ export class CorsPolicyRegistry {
         policies,
         'is not an object of named policies',
         'write policies: { public: { origin: "*" } }',
+      );
+    }
+    if (
+      report !== undefined &&
+      (report === null ||
+        typeof report !== 'object' ||
+        typeof report.path !== 'string' ||
+        !report.path.startsWith('/'))
+    ) {
+      problems.add(
+        'report-invalid',
+        'report',
+        report,
+        'is not an object with a path that starts with "/"',
+        'write report: { path: "/_cors" }',
       );
     }
     problems.throwIfAny(MODULE_OPTIONS_PLACE);
@@ -81,12 +104,27 @@ export class CorsPolicyRegistry {
     handler: object,
     methodName: string,
   ): CompiledCorsPolicy<IncomingMessage> | null {
+    return this.resolved(controller, handler, methodName)?.compiled ?? null;
+  }
+
+  /** A handler's effective options and where each was written, or `null` for CORS off. */
+  explain(controller: Type, handler: object, methodName: string): PolicyExplanation | null {
+    const resolved = this.resolved(controller, handler, methodName);
+    return resolved === null ? null : { options: resolved.options, sources: resolved.sources };
+  }
+
+  /** The module default's options and where each was written. */
+  explainDefault(): PolicyExplanation {
+    return { options: this.defaults.options, sources: this.defaults.sources };
+  }
+
+  private resolved(controller: Type, handler: object, methodName: string): ResolvedPolicy | null {
     const handlerMetadata = readMetadata(handler);
     const controllerPolicy = this.resolveController(controller);
-    if (handlerMetadata === undefined) return controllerPolicy?.compiled ?? null;
+    if (handlerMetadata === undefined) return controllerPolicy;
     const where = `${controller.name}.${methodName}`;
     // A handler's fields re-enable CORS inside a switched-off controller, over the module default.
-    return this.apply(controllerPolicy ?? this.defaults, handlerMetadata, where)?.compiled ?? null;
+    return this.apply(controllerPolicy ?? this.defaults, handlerMetadata, where);
   }
 
   private resolveController(controller: Type): ResolvedPolicy | null {
@@ -135,10 +173,11 @@ export class CorsPolicyRegistry {
       );
       problems.throwIfAny(where);
     }
-    return this.compile(
-      { ...below.options, ...(metadata as CorsPolicyOptions<IncomingMessage>) },
-      where,
-    );
+    const fields = metadata as CorsPolicyOptions<IncomingMessage>;
+    return this.compile({ ...below.options, ...fields }, where, {
+      ...below.sources,
+      ...Object.fromEntries(Object.keys(fields).map((name) => [name, where])),
+    });
   }
 
   /** Where a compiled policy was declared, such as `ItemsController.update`, for logs. */
@@ -146,7 +185,13 @@ export class CorsPolicyRegistry {
     return this.labels.get(policy) ?? 'unknown';
   }
 
-  private compile(options: CorsPolicyOptions<IncomingMessage>, where: string): ResolvedPolicy {
+  private compile(
+    options: CorsPolicyOptions<IncomingMessage>,
+    where: string,
+    sources: Record<string, string> = Object.fromEntries(
+      Object.keys(options).map((name) => [name, where]),
+    ),
+  ): ResolvedPolicy {
     const fingerprint = this.fingerprintOf(options);
     let compiled = this.byFingerprint.get(fingerprint);
     if (compiled === undefined) {
@@ -154,7 +199,7 @@ export class CorsPolicyRegistry {
       this.byFingerprint.set(fingerprint, compiled);
       this.labels.set(compiled, where);
     }
-    return { options, compiled };
+    return { options, compiled, sources };
   }
 
   /**

@@ -159,6 +159,25 @@ describe('CorsPolicyRegistry', () => {
     ]);
   });
 
+  it('refuses a report option without a path that starts with "/"', () => {
+    for (const report of [{ path: '_cors' }, { path: 5 }, '/_cors', null]) {
+      const error = refusal(() => registry({ report } as unknown as CorsModuleOptions));
+      expect(error.problems.map((p) => p.code)).toEqual(['report-invalid']);
+    }
+    expect(() => registry({ report: { path: '/_cors' } })).not.toThrow();
+  });
+
+  it('says where each field of a policy was written', () => {
+    const policies = registry();
+    expect(policies.explain(Admin, Admin.prototype.update, 'update')?.sources).toEqual({
+      origin: 'Admin',
+      credentials: 'CorsModule options',
+      exposedHeaders: 'CorsModule options',
+      methods: 'Admin.update',
+    });
+    expect(policies.explain(Plain, Plain.prototype.internal, 'internal')).toBeNull();
+  });
+
   it('says where an invalid named policy is', () => {
     const error = refusal(() =>
       registry({ policies: { broken: { origin: 'https://a.example/' } } }),

@@ -1,0 +1,100 @@
+import type { PolicyReport } from '../../lib/report/policy-report';
+import { LogRecorder } from './fixtures/debug-app';
+import { ADMIN, EVIL } from './fixtures/origins';
+import { ReportAppModule } from './fixtures/report-app';
+import { PLATFORMS, startApp, type TestApp } from './platforms';
+
+describe.each(PLATFORMS)('the policy report on %s', (platform) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp(platform, ReportAppModule);
+  });
+  afterAll(() => app.close());
+
+  async function report(): Promise<PolicyReport> {
+    const received = await app.send({ method: 'GET', path: '/_cors?format=json' });
+    expect(received.headers['content-type']).toMatch(/^application\/json/);
+    return JSON.parse(received.body) as PolicyReport;
+  }
+
+  it('says where each field of a route came from: module, controller, handler', async () => {
+    const update = (await report()).routes.find((route) => route.method === 'PUT');
+    expect(update).toMatchObject({ path: '/items/:id', handler: 'ItemsController.update' });
+    const fields = Object.fromEntries(update!.fields!.map((f) => [f.name, f]));
+    expect(fields.origin).toEqual({ name: 'origin', value: ADMIN, from: 'ItemsController' });
+    expect(fields.credentials).toEqual({
+      name: 'credentials',
+      value: 'true',
+      from: 'CorsModule options',
+    });
+    expect(fields.methods).toEqual({
+      name: 'methods',
+      value: 'PUT',
+      from: 'ItemsController.update',
+    });
+    expect(fields.maxAge).toEqual({ name: 'maxAge', value: 'no header', from: 'default' });
+  });
+
+  it('shows a named policy as its own, and CORS switched off as such', async () => {
+    const { routes } = await report();
+    const catalog = routes.find((route) => route.path === '/items/catalog')!;
+    expect(catalog.fields!.find((f) => f.name === 'origin')).toEqual({
+      name: 'origin',
+      value: '*',
+      from: 'CorsModule options policies.public',
+    });
+    expect(routes.find((route) => route.path === '/items/internal')!.fields).toBeNull();
+  });
+
+  it('serves the page, listing every route', async () => {
+    const page = await app.send({ method: 'GET', path: '/_cors' });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    for (const text of [
+      '/items/:id',
+      'ItemsController.update',
+      'CORS off',
+      'May this origin do this?',
+    ])
+      expect(page.body).toContain(text);
+  });
+
+  it('answers the question with a real preflight to the application', async () => {
+    const ask = (query: string) => app.send({ method: 'GET', path: `/_cors?${query}` });
+    const allowed = await ask(
+      `origin=${encodeURIComponent(ADMIN)}&method=PUT&path=/items/1&headers=x-token&credentials=true`,
+    );
+    expect(JSON.parse(allowed.body)).toEqual({ allowed: true, reasons: [] });
+    const denied = await ask(`origin=${encodeURIComponent(EVIL)}&method=PUT&path=/items/1`);
+    expect(JSON.parse(denied.body)).toEqual({
+      allowed: false,
+      reasons: [
+        'Access-Control-Allow-Origin is missing',
+        'Access-Control-Allow-Methods (absent) does not list "PUT"',
+      ],
+    });
+  });
+});
+
+describe.each(PLATFORMS)('the policy report in production on %s', (platform) => {
+  it('is a startup warning', async () => {
+    const logs = new LogRecorder();
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      const app = await startApp(platform, ReportAppModule, undefined, { logger: logs });
+      await app.close();
+    } finally {
+      process.env.NODE_ENV = previous;
+    }
+    expect(logs.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        context: 'Cors',
+        message: expect.stringContaining(
+          'The CORS policy report is served at /_cors in production',
+        ),
+      }),
+    );
+  });
+});

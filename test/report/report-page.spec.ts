@@ -1,0 +1,29 @@
+import { renderReportPage } from '../../lib/report/report-page';
+
+describe('renderReportPage', () => {
+  const field = (name: string, value: string) => ({ name, value, from: 'CorsModule options' });
+
+  it('escapes every value it shows', () => {
+    const page = renderReportPage(
+      {
+        defaultPolicy: [field('origin', '<img src=x onerror=alert(1)>')],
+        routes: [
+          { method: 'GET', path: '/a/"b"/<c>', handler: "X.y'z", fields: null },
+          { method: 'PUT', path: '/d', handler: 'X.d', fields: [field('origin', 'a&b')] },
+        ],
+      },
+      '/_cors',
+    );
+    expect(page).not.toContain('<img');
+    expect(page).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(page).toContain('/a/&#34;b&#34;/&#60;c&#62;');
+    expect(page).toContain('X.y&#39;z');
+    expect(page).toContain('a&#38;b');
+  });
+
+  it('asks its questions at the path it is served from', () => {
+    expect(renderReportPage({ defaultPolicy: [], routes: [] }, '/internal/cors')).toContain(
+      'fetch("/internal/cors" + ',
+    );
+  });
+});
