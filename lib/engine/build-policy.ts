@@ -22,7 +22,7 @@ import { readBoolean } from './options/boolean-options.js';
 import { compileAllowedHeaders, compileExposedHeaders } from './options/header-options.js';
 import { compileMethods } from './options/methods-option.js';
 import { checkOptionNames } from './options/option-names.js';
-import { compileOriginRule } from './options/origin-option.js';
+import { compileOriginRule, compilePredicateTimeout } from './options/origin-option.js';
 import {
   compileMaxAge,
   compilePreflightCacheControl,
@@ -90,6 +90,7 @@ export function buildPolicy<TRequest = unknown>(
     problems,
   );
   const optionsSuccessStatus = compileSuccessStatus(options.optionsSuccessStatus, problems);
+  const predicateTimeout = compilePredicateTimeout(options.predicateTimeout, problems);
   problems.throwIfAny(context.where);
 
   const actualHeadersAfterOrigin: CorsHeader[] = [];
@@ -166,6 +167,7 @@ export function buildPolicy<TRequest = unknown>(
       PREFLIGHT_DENIAL_REASONS.map((r) => [r, sharedDecision(false, r, [], preflightVary)]),
     ),
     reportError: context.reportError ?? reportToConsole,
+    predicateTimeout,
   }) as unknown as CompiledPolicy<TRequest>;
 }
 

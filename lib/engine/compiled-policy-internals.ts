@@ -66,6 +66,8 @@ export interface CompiledPolicy<TRequest = unknown> extends CompiledCorsPolicy<T
   readonly deniedActualDecisions: ReadonlyMap<CorsReason, CorsDecision>;
   readonly deniedPreflightDecisions: ReadonlyMap<CorsReason, CorsDecision>;
   readonly reportError: CorsErrorReporter;
+  /** Milliseconds an asynchronous origin predicate has to answer before the request is denied. */
+  readonly predicateTimeout: number;
 }
 
 /** The internals of a policy that {@link compilePolicy} made. */

@@ -35,6 +35,7 @@ export type CorsProblemCode =
   | 'max-age-out-of-range'
   | 'success-status-not-2xx'
   | 'cache-control-invalid'
+  | 'predicate-timeout-out-of-range'
   | 'policies-not-object'
   | 'policy-name-unknown'
   | 'decorator-argument-invalid'

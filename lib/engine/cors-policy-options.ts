@@ -96,6 +96,12 @@ export interface CorsPolicyOptions<TRequest = unknown> {
    */
   dangerouslyAllowInsecureOriginsWithCredentials?: boolean;
   /**
+   * Milliseconds an origin predicate that returns a promise has to settle; past that the request
+   * is denied and the timeout reported, so that a hanging lookup holds no request. 1 to 60000.
+   * Default: 2000.
+   */
+  predicateTimeout?: number;
+  /**
    * Allow, together with `credentials`, a regex that accepts origins nobody owns (such as
    * `/^https:\/\/.*$/`), which lets any website act as the signed-in user. Default: `false`.
    */
@@ -114,6 +120,7 @@ export const POLICY_OPTION_NAMES: readonly (keyof CorsPolicyOptions)[] = [
   'optionsSuccessStatus',
   'privateNetworkAccess',
   'preflightCacheControl',
+  'predicateTimeout',
   'dangerouslyAllowNullOrigin',
   'dangerouslyAllowInsecureOriginsWithCredentials',
   'dangerouslyAllowPermissiveRegexWithCredentials',

@@ -58,7 +58,7 @@ function askPredicate<TRequest>(
   try {
     const answer: unknown = predicate(origin, request);
     if (isThenable(answer)) {
-      return Promise.resolve(answer).then(
+      return withTimeout(Promise.resolve(answer), policy.predicateTimeout, origin).then(
         (value) => (value === true ? 'allowed' : 'origin-not-allowed'),
         fail,
       );
@@ -67,6 +67,28 @@ function askPredicate<TRequest>(
   } catch (error) {
     return fail(error);
   }
+}
+
+/**
+ * A predicate's promise, or a rejection once `milliseconds` have passed without an answer: a
+ * lookup that never settles must deny the request, not hold it (and its socket) forever.
+ */
+function withTimeout<T>(answer: Promise<T>, milliseconds: number, origin: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `The origin predicate gave no answer for ${JSON.stringify(origin)} within ${milliseconds} ms (predicateTimeout)`,
+          ),
+        ),
+      milliseconds,
+    );
+    // The timer alone must not keep a process alive that has nothing else to do.
+    timer.unref?.();
+  });
+  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -44,6 +44,16 @@ const PROTOCOL_CASES: readonly Case[] = [
     expected: { status: 204, headers: NOTHING_APPROVED },
   },
   {
+    name: 'an origin lookup that never answers denies the request after predicateTimeout',
+    request: get('/hanging', APP),
+    expected: { status: 200, body: 'hanging', headers: NOTHING_APPROVED },
+  },
+  {
+    name: 'and denies the preflight after predicateTimeout',
+    request: preflight('/hanging', APP, 'GET'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+  },
+  {
     name: 'a preflight for a method no request can have (Node refuses "get") reaches no route',
     request: preflight('/catalog', EVIL, 'get'),
     expected: { status: 204, headers: NOTHING_APPROVED },

@@ -380,6 +380,8 @@ describe('compilePolicy: configuration checks', () => {
     [{ optionsSuccessStatus: 404 }, 'success-status-not-2xx'],
     [{ allowHeaders: [] }, 'unknown-option'],
     [{ credentials: 'yes' }, 'not-boolean'],
+    [{ predicateTimeout: 0 }, 'predicate-timeout-out-of-range'],
+    [{ predicateTimeout: 1.5 }, 'predicate-timeout-out-of-range'],
   ])('gives the problem of %j the stable code %s', (options, code) => {
     expect(configurationError(options).problems.map((p) => p.code)).toEqual([code]);
   });

@@ -310,6 +310,34 @@ describe('decideActual', () => {
       ]);
     });
 
+    it('deny, and report it, when an asynchronous answer does not come within predicateTimeout', async () => {
+      const reported: string[] = [];
+      const hanging = compilePolicy(
+        { origin: () => new Promise<boolean>(() => undefined), predicateTimeout: 30 },
+        { reportError: (error) => reported.push((error as Error).message) },
+      );
+      const started = Date.now();
+      await expect(decideActual(hanging, 'https://a.example')).resolves.toMatchObject({
+        allowed: false,
+        reason: 'origin-predicate-failed',
+        headers: [],
+      });
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(reported).toEqual([
+        'The origin predicate gave no answer for "https://a.example" within 30 ms (predicateTimeout)',
+      ]);
+    });
+
+    it('wait for an asynchronous answer that comes within predicateTimeout', async () => {
+      const slow = compilePolicy({
+        origin: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 20)),
+        predicateTimeout: 1000,
+      });
+      await expect(decideActual(slow, 'https://a.example')).resolves.toMatchObject({
+        allowed: true,
+      });
+    });
+
     it('deny even when the reporter itself throws', () => {
       const policy = compilePolicy(
         {
