@@ -24,9 +24,17 @@ export async function send(target: CorsTestTarget, sent: SentRequest): Promise<R
   const { base, close } = await baseUrlOf(target);
   try {
     return await new Promise<ReceivedResponse>((resolve, reject) => {
+      // The path goes out as written, to the target's own host: resolving it against the base as
+      // a URL would send `//elsewhere/x` to another host.
+      const { hostname, port } = new URL(base);
       const outgoing = httpRequest(
-        new URL(sent.path, base),
-        { method: sent.method, headers: sent.headers },
+        {
+          host: hostname.replace(/^\[|\]$/g, ''),
+          port,
+          path: sent.path,
+          method: sent.method,
+          headers: sent.headers,
+        },
         (response) => {
           response.resume();
           response.on('end', () =>

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { PolicyReport } from '../../lib/report/policy-report';
 import { LogRecorder } from './fixtures/debug-app';
 import { ADMIN, EVIL } from './fixtures/origins';
@@ -73,6 +75,34 @@ describe.each(PLATFORMS)('the policy report on %s', (platform) => {
         'Access-Control-Allow-Methods (absent) does not list "PUT"',
       ],
     });
+  });
+});
+
+describe.each(PLATFORMS)('the policy report question on %s', (platform) => {
+  let app: TestApp;
+  let elsewhere: Server;
+  let hits = 0;
+  beforeAll(async () => {
+    app = await startApp(platform, ReportAppModule);
+    elsewhere = createServer((_request, response) => {
+      hits += 1;
+      response.end();
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    await app.close();
+    await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+  });
+
+  it('asks the application itself, whatever the path says', async () => {
+    const port = (elsewhere.address() as AddressInfo).port;
+    const received = await app.send({
+      method: 'GET',
+      path: `/_cors?origin=${encodeURIComponent(ADMIN)}&method=GET&path=${encodeURIComponent(`//127.0.0.1:${port}/x`)}`,
+    });
+    expect(received.status).toBe(200);
+    expect(hits).toBe(0);
   });
 });
 
