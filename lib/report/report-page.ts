@@ -54,7 +54,7 @@ document.getElementById('ask').addEventListener('submit', async (event) => {
   event.preventDefault();
   const query = new URLSearchParams(new FormData(event.target));
   const answer = document.getElementById('answer');
-  const response = await fetch(${JSON.stringify(askPath)} + '?' + query);
+  const response = await fetch(${JSON.stringify(askPath).replace(/</g, '\\u003c')} + '?' + query);
   const verdict = await response.json();
   answer.className = verdict.allowed ? 'allowed' : 'denied';
   answer.textContent = verdict.allowed

@@ -21,6 +21,12 @@ describe('renderReportPage', () => {
     expect(page).toContain('a&#38;b');
   });
 
+  it('cannot be closed early by its own path inside the script', () => {
+    const page = renderReportPage({ defaultPolicy: [], routes: [] }, '/x</script><b>');
+    expect(page).not.toContain('/x</script>');
+    expect(page).toContain('"/x\\u003c/script>\\u003cb>"');
+  });
+
   it('asks its questions at the path it is served from', () => {
     expect(renderReportPage({ defaultPolicy: [], routes: [] }, '/internal/cors')).toContain(
       'fetch("/internal/cors" + ',
