@@ -263,7 +263,10 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
 /** As Nest's adapter tests it: a parameter other than the wildcard (`*`) that is empty. */
 function hasEmptyParam(params: unknown): boolean {
   if (params === null || typeof params !== 'object') return false;
-  for (const [name, value] of Object.entries(params)) if (value === '' && name !== '*') return true;
+  // On every request to a parametric route: no entries array, just the keys.
+  for (const name in params) {
+    if (name !== '*' && (params as Record<string, unknown>)[name] === '') return true;
+  }
   return false;
 }
 
