@@ -18,6 +18,7 @@ import {
   ACCESS_CONTROL_EXPOSE_HEADERS,
 } from './http/header-names.js';
 import { readBoolean } from './options/boolean-options.js';
+import { compileCacheOption } from './options/cache-option.js';
 
 import { compileAllowedHeaders, compileExposedHeaders } from './options/header-options.js';
 import { compileMethods } from './options/methods-option.js';
@@ -91,6 +92,20 @@ export function buildPolicy<TRequest = unknown>(
   );
   const optionsSuccessStatus = compileSuccessStatus(options.optionsSuccessStatus, problems);
   const predicateTimeout = compilePredicateTimeout(options.predicateTimeout, problems);
+  const predicateAnswers = compileCacheOption<boolean>(
+    options.predicateCache,
+    'predicateCache',
+    problems,
+  );
+  if (predicateAnswers !== undefined && originRule.kind !== 'predicate') {
+    problems.add(
+      'cache-without-predicate',
+      'predicateCache',
+      options.predicateCache,
+      'keeps the answers of an origin predicate, and origin is not a function',
+      'remove predicateCache, or make origin a function',
+    );
+  }
   problems.throwIfAny(context.where);
 
   const actualHeadersAfterOrigin: CorsHeader[] = [];
@@ -168,6 +183,7 @@ export function buildPolicy<TRequest = unknown>(
     ),
     reportError: context.reportError ?? reportToConsole,
     predicateTimeout,
+    predicateAnswers,
   }) as unknown as CompiledPolicy<TRequest>;
 }
 

@@ -1,3 +1,4 @@
+import type { AnswerCache } from './answers/answer-cache.js';
 import type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';
 import type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
 import type { CorsOriginPredicate } from './cors-policy-options.js';
@@ -68,6 +69,8 @@ export interface CompiledPolicy<TRequest = unknown> extends CompiledCorsPolicy<T
   readonly reportError: CorsErrorReporter;
   /** Milliseconds an asynchronous origin predicate has to answer before the request is denied. */
   readonly predicateTimeout: number;
+  /** Answers of the origin predicate by origin, with `predicateCache`. */
+  readonly predicateAnswers: AnswerCache<boolean> | undefined;
 }
 
 /** The internals of a policy that {@link compilePolicy} made. */

@@ -36,6 +36,8 @@ export type CorsProblemCode =
   | 'success-status-not-2xx'
   | 'cache-control-invalid'
   | 'predicate-timeout-out-of-range'
+  | 'cache-invalid'
+  | 'cache-without-predicate'
   | 'policies-not-object'
   | 'policy-name-unknown'
   | 'decorator-argument-invalid'

@@ -1,18 +1,35 @@
+import type { AnswerCacheSettings } from './answers/answer-cache.js';
+import type { NodeCallback } from './answers/user-function.js';
+import type { CorsStaticOrigin } from './origin/static-origin.js';
+
+/** The callback of an origin function written for `app.enableCors()` (Nest's `CustomOrigin`). */
+export type CorsOriginCallback = NodeCallback<CorsStaticOrigin>;
+
 /**
  * Decides at request time whether an origin is allowed, for rules no list can express. It receives
- * the request's `Origin` (already checked to be a well-formed origin) and the framework's request
- * object. Only a return value of exactly `true` (or a promise of it) allows; a throw or a rejection
- * denies, and the error is reported instead of failing the request.
+ * the request's `Origin` (already checked to be a well-formed origin), a callback, and the Node
+ * request (`IncomingMessage`). It answers in one of three ways:
+ * - returns `true` or `false`, or a promise of it (only exactly `true` allows);
+ * - calls `callback(null, allow)`, as `app.enableCors()` expects, where `allow` is a boolean, an
+ *   origin, a `RegExp` (matched in full) or a list of them;
+ * - calls `callback(error)`, or throws, or rejects: the request is denied and the error reported,
+ *   never a 500.
+ *
+ * A function that declares fewer than two parameters answers by its return value. An answer that
+ * takes longer than `predicateTimeout` denies.
  *
  * @example
  * ```ts
- * const origin: CorsOriginPredicate = async (origin) => tenants.isRegisteredOrigin(origin);
+ * const byLookup: CorsOriginPredicate = async (origin) => tenants.isRegisteredOrigin(origin);
+ * const asForEnableCors: CorsOriginPredicate = (origin, callback) =>
+ *   callback(null, origin.endsWith('.example.com'));
  * ```
  */
 export type CorsOriginPredicate<TRequest = unknown> = (
   origin: string,
+  callback: CorsOriginCallback,
   request: TRequest,
-) => boolean | Promise<boolean>;
+) => boolean | Promise<boolean> | void;
 
 /**
  * Which origins a policy allows:
@@ -106,6 +123,18 @@ export interface CorsPolicyOptions<TRequest = unknown> {
    * `/^https:\/\/.*$/`), which lets any website act as the signed-in user. Default: `false`.
    */
   dangerouslyAllowPermissiveRegexWithCredentials?: boolean;
+  /**
+   * Keep an origin predicate's answers, per origin, for `ttl` milliseconds (at most `max` of them),
+   * with one call in flight per origin: for a predicate that reads a database, so that it is not
+   * queried on every request. Only for a predicate whose answer depends on the origin alone; a
+   * failed or timed-out answer is not kept. Default: none.
+   *
+   * @example
+   * ```ts
+   * { origin: (origin) => tenants.hasOrigin(origin), predicateCache: { ttl: 60_000, max: 10_000 } }
+   * ```
+   */
+  predicateCache?: AnswerCacheSettings;
 }
 
 /** Every option name, so that a misspelt one is reported rather than ignored. */
@@ -121,6 +150,7 @@ export const POLICY_OPTION_NAMES: readonly (keyof CorsPolicyOptions)[] = [
   'privateNetworkAccess',
   'preflightCacheControl',
   'predicateTimeout',
+  'predicateCache',
   'dangerouslyAllowNullOrigin',
   'dangerouslyAllowInsecureOriginsWithCredentials',
   'dangerouslyAllowPermissiveRegexWithCredentials',

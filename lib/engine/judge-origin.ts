@@ -3,6 +3,8 @@ import type { CorsOriginPredicate } from './cors-policy-options.js';
 import type { MaybePromise } from './maybe-promise.js';
 import { matchOrigin } from './origin/origin-matcher.js';
 import { parseSerializedOrigin } from './origin/serialized-origin.js';
+import { staticOriginAllows, type CorsStaticOrigin } from './origin/static-origin.js';
+import { callUserFunction, isThenable, withTimeout } from './answers/user-function.js';
 
 /** The part of a decision that concerns the origin alone. */
 export type OriginVerdict =
@@ -56,45 +58,40 @@ function askPredicate<TRequest>(
     return 'origin-predicate-failed';
   };
   try {
-    const answer: unknown = predicate(origin, request);
-    if (isThenable(answer)) {
-      return withTimeout(Promise.resolve(answer), policy.predicateTimeout, origin).then(
-        (value) => (value === true ? 'allowed' : 'origin-not-allowed'),
-        fail,
-      );
-    }
-    return answer === true ? 'allowed' : 'origin-not-allowed';
+    const cache = policy.predicateAnswers;
+    const allowed =
+      cache === undefined
+        ? allowedByPredicate(policy, predicate, origin, request)
+        : cache.get(origin, () => allowedByPredicate(policy, predicate, origin, request));
+    return allowed instanceof Promise ? allowed.then(toVerdict, fail) : toVerdict(allowed);
   } catch (error) {
     return fail(error);
   }
 }
 
 /**
- * A predicate's promise, or a rejection once `milliseconds` have passed without an answer: a
- * lookup that never settles must deny the request, not hold it (and its socket) forever.
+ * Asks the predicate, however it answers: a return value or a promise (only exactly `true`
+ * allows), or Nest's callback form `(origin, callback)`. A promise that does not settle within
+ * `predicateTimeout` rejects.
  */
-function withTimeout<T>(answer: Promise<T>, milliseconds: number, origin: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `The origin predicate gave no answer for ${JSON.stringify(origin)} within ${milliseconds} ms (predicateTimeout)`,
-          ),
-        ),
-      milliseconds,
-    );
-    // The timer alone must not keep a process alive that has nothing else to do.
-    timer.unref?.();
-  });
-  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+function allowedByPredicate<TRequest>(
+  policy: CompiledPolicy<TRequest>,
+  predicate: CorsOriginPredicate<TRequest>,
+  origin: string,
+  request: TRequest,
+): MaybePromise<boolean> {
+  const answer = callUserFunction(predicate, origin, request, (value: CorsStaticOrigin | undefined) =>
+    staticOriginAllows(value, origin),
+  );
+  if (!isThenable(answer)) return answer === true;
+  return withTimeout(
+    answer,
+    policy.predicateTimeout,
+    () =>
+      `The origin predicate gave no answer for ${JSON.stringify(origin)} within ${policy.predicateTimeout} ms (predicateTimeout)`,
+  ).then((value) => value === true);
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+function toVerdict(allowed: boolean): OriginVerdict {
+  return allowed ? 'allowed' : 'origin-not-allowed';
 }

@@ -243,11 +243,11 @@ describe('decideActual', () => {
   });
 
   describe('predicates', () => {
-    it('allow only on exactly true, and receive the origin and the request', () => {
+    it('allow only on exactly true, and receive the origin and, third, the request', () => {
       const seen: unknown[] = [];
       const request = { id: 1 };
       const policy = compilePolicy({
-        origin: (origin: string, req: unknown) => {
+        origin: (origin: string, _callback: unknown, req: unknown) => {
           seen.push([origin, req]);
           return origin === 'https://ok.example';
         },

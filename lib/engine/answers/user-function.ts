@@ -1,0 +1,73 @@
+import type { MaybePromise } from '../maybe-promise.js';
+
+/** The Node-style callback that the `cors` package's functions, and Nest's `CorsOptions`, answer through. */
+export type NodeCallback<V> = (error: Error | null, value?: V) => void;
+
+/**
+ * Calls a function written by the user, which may answer in any of the three ways Node code does:
+ * by returning a value, by returning a promise, or through a callback `(error, value)`, the form
+ * `app.enableCors()` takes. A function that declares fewer than two parameters cannot reach the
+ * callback, so its return value is its answer; one that declares the callback and returns
+ * `undefined` answers through it, once (later calls are ignored).
+ *
+ * Synchronous when the answer is: a callback called before the function returns costs no promise.
+ *
+ * @param fromCallback turns what the callback was given into the answer.
+ * @throws what the function throws, or the error it passed to the callback synchronously.
+ */
+export function callUserFunction<A, C, V, R>(
+  fn: (first: A, callback: NodeCallback<V>, third: C) => unknown,
+  first: A,
+  third: C,
+  fromCallback: (value: V | undefined) => R,
+): MaybePromise<unknown> {
+  if (fn.length < 2) return fn(first, ignoreCallback, third);
+  let answered: { readonly error: unknown; readonly value: V | undefined } | undefined;
+  let settle: NodeCallback<V> = (error, value) => {
+    answered ??= { error, value };
+  };
+  const returned = fn(first, (error, value) => settle(error, value), third);
+  if (returned !== undefined) return returned;
+  if (answered !== undefined) {
+    if (answered.error !== null && answered.error !== undefined) throw answered.error;
+    return fromCallback(answered.value);
+  }
+  return new Promise<R>((resolve, reject) => {
+    settle = (error, value) => {
+      settle = ignoreCallback;
+      if (error !== null && error !== undefined) reject(error);
+      else resolve(fromCallback(value));
+    };
+  });
+}
+
+function ignoreCallback(): void {
+  // A function that did not declare the callback cannot have meant to call it.
+}
+
+/**
+ * A promise of the same answer, or a rejection once `milliseconds` have passed without one: a
+ * lookup that never settles must deny the request, not hold it (and its socket) forever.
+ */
+export function withTimeout<T>(
+  answer: PromiseLike<T>,
+  milliseconds: number,
+  describe: () => string,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(describe())), milliseconds);
+    // The timer alone must not keep a process alive that has nothing else to do.
+    timer.unref?.();
+  });
+  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Whether a value is a promise of any library (anything with a `then` method). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
