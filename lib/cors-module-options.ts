@@ -1,9 +1,51 @@
 import type { IncomingMessage } from 'node:http';
-import type { CorsPolicyOptions } from './engine/index.js';
+import { ProblemList, type CorsPolicyOptions } from './engine/index.js';
+import {
+  isPerRequestPolicy,
+  type CorsPolicyFunction,
+  type PerRequestCorsPolicy,
+} from './policy/per-request-policy.js';
 
 /**
- * Options of {@link CorsModule}: the default policy, which every route gets unless `@Cors()` says
- * otherwise, plus named policies and the module's own switches.
+ * A policy as the module takes it: options, or a policy computed per request (a
+ * {@link CorsPolicyFunction} or what {@link perRequestPolicy} made).
+ */
+export type CorsPolicy =
+  CorsPolicyOptions<IncomingMessage> | CorsPolicyFunction | PerRequestCorsPolicy;
+
+/**
+ * The policies of the application: the default, which every route gets unless `@Cors()` says
+ * otherwise (written inline, or as `defaultPolicy` when it is computed per request), and the named
+ * ones. What `CorsPolicies` reads and replaces at run time.
+ *
+ * @example
+ * ```ts
+ * const configuration: CorsPolicyConfiguration = {
+ *   origin: ['https://app.example.com'],
+ *   credentials: true,
+ *   policies: { public: { origin: '*' } },
+ * };
+ * ```
+ */
+export interface CorsPolicyConfiguration extends CorsPolicyOptions<IncomingMessage> {
+  /**
+   * A default policy computed per request, instead of inline fields (not both).
+   *
+   * @example
+   * ```ts
+   * { defaultPolicy: perRequestPolicy((req) => tenants.corsFor(req.headers.host), { vary: ['Host'] }) }
+   * ```
+   */
+  defaultPolicy?: CorsPolicyFunction | PerRequestCorsPolicy;
+  /**
+   * Policies that `@Cors('name')` selects. Each is complete on its own: it does not inherit the
+   * default policy's fields, so that `{ origin: '*' }` stays valid next to a credentialed default.
+   */
+  policies?: Record<string, CorsPolicy>;
+}
+
+/**
+ * Options of {@link CorsModule}: the policies, plus the module's own switches.
  *
  * @example
  * ```ts
@@ -14,12 +56,7 @@ import type { CorsPolicyOptions } from './engine/index.js';
  * });
  * ```
  */
-export interface CorsModuleOptions extends CorsPolicyOptions<IncomingMessage> {
-  /**
-   * Policies that `@Cors('name')` selects. Each is complete on its own: it does not inherit the
-   * default policy's fields, so that `{ origin: '*' }` stays valid next to a credentialed default.
-   */
-  policies?: Record<string, CorsPolicyOptions<IncomingMessage>>;
+export interface CorsModuleOptions extends CorsPolicyConfiguration {
   /** Log every denied request with its reason, and the effective policy of every route at startup. Default: `false`. */
   debug?: boolean;
   /**
@@ -40,4 +77,39 @@ export interface CorsModuleOptions extends CorsPolicyOptions<IncomingMessage> {
    * ```
    */
   report?: { path: string };
+}
+
+/**
+ * Everything `CorsModule.forRoot()` takes, as `app.enableCors()` does: options (Nest's
+ * `CorsOptions` included), `true` for every origin with the default methods, or a policy computed
+ * per request (Nest's `CorsOptionsDelegate` included).
+ */
+export type CorsModuleArgument =
+  CorsModuleOptions | CorsPolicyFunction | PerRequestCorsPolicy | true;
+
+/**
+ * The options a {@link CorsModuleArgument} means: `true` is `{ origin: '*' }`, as
+ * `app.enableCors(true)` allows every origin; a function is the default policy, per request.
+ *
+ * @throws CorsConfigurationError for anything else, such as `false`, which `app.enableCors()`
+ *   does not take either.
+ */
+export function toModuleOptions(argument: unknown): CorsModuleOptions {
+  if (argument === true) return { origin: '*' };
+  if (isPerRequestPolicy(argument)) return { defaultPolicy: argument };
+  if (argument === undefined) return {};
+  if (argument === null || typeof argument !== 'object' || Array.isArray(argument)) {
+    const problems = new ProblemList();
+    problems.add(
+      'module-options-invalid',
+      'CorsModule.forRoot()',
+      argument,
+      'is not options, a per-request policy function or true',
+      argument === false
+        ? 'leave CorsModule out for no CORS at all, or switch routes off with @Cors(false)'
+        : 'write CorsModule.forRoot({ origin: "https://app.example.com" })',
+    );
+    problems.throwIfAny('CorsModule options');
+  }
+  return argument as CorsModuleOptions;
 }

@@ -2,18 +2,21 @@ import type { IncomingMessage } from 'node:http';
 import { SetMetadata } from '@nestjs/common';
 import { CORS_POLICY_METADATA } from './cors.constants.js';
 import type { CorsPolicyOptions } from './engine/index.js';
+import type { CorsPolicyFunction, PerRequestCorsPolicy } from './policy/per-request-policy.js';
 
 /**
  * What `@Cors()` accepts: fields that override the policy below them, the name of a policy from
- * `CorsModule.forRoot({ policies })`, or `false` for no CORS at all.
+ * `CorsModule.forRoot({ policies })`, a policy computed per request, or `false` for no CORS at all.
  */
-export type CorsPolicyMetadata = CorsPolicyOptions<IncomingMessage> | string | false;
+export type CorsPolicyMetadata =
+  CorsPolicyOptions<IncomingMessage> | string | false | CorsPolicyFunction | PerRequestCorsPolicy;
 
 /**
  * Gives a controller or a handler its own CORS policy; preflights for the route follow it too.
  *
  * Resolution, from the module default upwards: a controller's `@Cors`, then a handler's. Fields
- * merge over what is below them; a name replaces what is below it with that named policy; `false`
+ * merge over what is below them (over a per-request policy's answer too); a name replaces what is
+ * below it with that named policy, and a per-request policy replaces it with its answer; `false`
  * switches CORS off, and a handler's `@Cors(...)` inside a switched-off controller switches it back
  * on, over the module default.
  *

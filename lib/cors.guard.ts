@@ -4,6 +4,7 @@ import {
   APPROVING_HEADER_NAMES,
   decideActual,
   isSameOrigin,
+  type CompiledCorsPolicy,
   type CorsDecision,
 } from './engine/index.js';
 import { applyDecision } from './hooks/cors-request-handler.js';
@@ -27,14 +28,18 @@ export class CorsGuard implements CanActivate {
     if (entry === undefined || (!entry.uncertain && !this.enforce)) return true;
     const platform = this.handlers.platform;
     const http = context.switchToHttp();
-    const request = platform.rawRequest(http.getRequest());
+    const platformRequest: unknown = http.getRequest();
+    const request = platform.rawRequest(platformRequest);
     const response: unknown = http.getResponse();
     const access = platform.responseHeaders;
     if (entry.policy === null) {
       if (entry.uncertain) for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
       return true;
     }
-    const decision = decideActual(entry.policy, request.headers.origin, request);
+    const decide = (policy: CompiledCorsPolicy<IncomingMessage>) =>
+      decideActual(policy, request.headers.origin, request);
+    const policy = entry.policy.policyFor(platformRequest);
+    const decision = policy instanceof Promise ? policy.then(decide) : decide(policy);
     const conclude = (settled: CorsDecision): boolean => {
       if (entry.uncertain) {
         for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);

@@ -1,6 +1,11 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { from, mergeMap, type Observable } from 'rxjs';
-import { decideActual, whenSettled, type CorsDecision } from './engine/index.js';
+import {
+  decideActual,
+  whenSettled,
+  type CompiledCorsPolicy,
+  type CorsDecision,
+} from './engine/index.js';
 import { applyDecision } from './hooks/cors-request-handler.js';
 import type { HeaderAccess } from './platform/response-headers.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
@@ -22,16 +27,16 @@ export class CorsInterceptor implements NestInterceptor {
     if (entry?.overwritesCorsHeaders !== true || entry.policy === null) return next.handle();
     const platform = this.handlers.platform;
     const http = context.switchToHttp();
-    const request = platform.rawRequest(http.getRequest());
+    const platformRequest: unknown = http.getRequest();
+    const request = platform.rawRequest(platformRequest);
     const response: unknown = http.getResponse();
     // Deciding again is cheaper than carrying the hook's decision on every request: exact origins
-    // are a map lookup.
-    const restored = whenSettled(
-      decideActual(entry.policy, request.headers.origin, request),
-      restoreHeaders,
-      platform.responseHeaders,
-      response,
-    );
+    // are a map lookup, and a per-request policy's answer is kept by its object.
+    const policy = entry.policy.policyFor(platformRequest);
+    const decide = (settled: CompiledCorsPolicy<unknown>) =>
+      decideActual(settled, request.headers.origin, request);
+    const decision = policy instanceof Promise ? policy.then(decide) : decide(policy);
+    const restored = whenSettled(decision, restoreHeaders, platform.responseHeaders, response);
     return restored instanceof Promise
       ? from(restored).pipe(mergeMap(() => next.handle()))
       : next.handle();

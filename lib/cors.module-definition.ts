@@ -1,7 +1,9 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { CorsModuleOptions } from './cors-module-options.js';
+import type { CorsModuleArgument } from './cors-module-options.js';
 
-const definition = new ConfigurableModuleBuilder<CorsModuleOptions>({ moduleName: 'Cors' })
+// Typed with everything forRoot() takes, so that a forRootAsync() factory may return `true` or a
+// per-request policy function too, as app.enableCors() would take them.
+const definition = new ConfigurableModuleBuilder<CorsModuleArgument>({ moduleName: 'Cors' })
   .setClassMethodName('forRoot')
   // Global, so that one import in the root module covers every controller, as with app.enableCors().
   .setExtras({}, (module) => ({ ...module, global: true }))
@@ -12,8 +14,8 @@ export const CORS_OPTIONS_TYPE = definition.OPTIONS_TYPE;
 export const CORS_ASYNC_OPTIONS_TYPE = definition.ASYNC_OPTIONS_TYPE;
 
 /**
- * Injection token of the options given to `CorsModule.forRoot()` or `forRootAsync()`, for a
- * provider of yours that needs to read them.
+ * Injection token of what was given to `CorsModule.forRoot()` or `forRootAsync()`, as given, for a
+ * provider of yours that needs to read it. `CorsPolicies` reads the policies in force.
  *
  * @example
  * ```ts

@@ -12,15 +12,19 @@ import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/co
 import { CORS_LOGGER_CONTEXT } from './cors.constants.js';
 import {
   CORS_ASYNC_OPTIONS_TYPE,
-  CORS_MODULE_OPTIONS,
   CORS_OPTIONS_TYPE,
   ConfigurableCorsModule,
 } from './cors.module-definition.js';
-import type { CorsModuleOptions } from './cors-module-options.js';
-import { CORS_PROVIDERS } from './cors.providers.js';
+import {
+  toModuleOptions,
+  type CorsModuleArgument,
+  type CorsModuleOptions,
+} from './cors-module-options.js';
+import { CORS_OPTIONS, CORS_PROVIDERS } from './cors.providers.js';
 import { setUpCors } from './module-setup.js';
 import type { HttpPlatform } from './platform/http-platform.js';
 import { HandlerPolicies } from './routing/handler-policies.js';
+import { CorsPolicies } from './cors-policies.service.js';
 
 /**
  * Per-controller and per-route CORS for NestJS. Import it once, in the root module; it is global.
@@ -44,7 +48,7 @@ import { HandlerPolicies } from './routing/handler-policies.js';
  * export class AppModule {}
  * ```
  */
-@Module({ providers: CORS_PROVIDERS })
+@Module({ providers: CORS_PROVIDERS, exports: [CorsPolicies] })
 export class CorsModule
   extends ConfigurableCorsModule
   implements NestModule, OnModuleInit, OnApplicationBootstrap
@@ -54,11 +58,12 @@ export class CorsModule
   private platform: HttpPlatform | undefined;
 
   constructor(
-    @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions,
+    @Inject(CORS_OPTIONS) private readonly options: CorsModuleOptions,
     private readonly adapterHost: HttpAdapterHost,
     private readonly modules: ModulesContainer,
     private readonly config: ApplicationConfig,
     private readonly handlers: HandlerPolicies,
+    private readonly policies: CorsPolicies,
   ) {
     super();
   }
@@ -69,8 +74,9 @@ export class CorsModule
    * @param options the default policy (no `origin` means no origin is allowed by default), plus
    *   `policies`, `debug`, `enforce` and `report`.
    */
-  static override forRoot(options: typeof CORS_OPTIONS_TYPE = {}): DynamicModule {
-    return super.forRoot(options);
+  static override forRoot(options: CorsModuleArgument = {}): DynamicModule {
+    // The builder copies an options object's fields: `true` and functions become options first.
+    return super.forRoot(toModuleOptions(options) as typeof CORS_OPTIONS_TYPE);
   }
 
   /**
@@ -93,6 +99,7 @@ export class CorsModule
       modules: this.modules,
       config: this.config,
       handlers: this.handlers,
+      policies: this.policies,
       log: (message) => this.logger.log(message),
       warn: (message) => this.logger.warn(message),
       logError: (message, stack) => this.logger.error(message, stack),

@@ -3,9 +3,13 @@ import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { CorsGuard } from './cors.guard.js';
 import { CorsInterceptor } from './cors.interceptor.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
-import type { CorsModuleOptions } from './cors-module-options.js';
+import { toModuleOptions, type CorsModuleOptions } from './cors-module-options.js';
 import { mayHaveAmbiguousRoutes, mayOverwriteCorsHeaders } from './module-setup.js';
 import { HandlerPolicies } from './routing/handler-policies.js';
+import { CorsPolicies } from './cors-policies.service.js';
+
+/** The module's options as given, with `true` and a policy function turned into options. */
+export const CORS_OPTIONS = Symbol('CORS_OPTIONS');
 
 /**
  * The module's providers. The global guard and interceptor exist only where some route needs them
@@ -13,9 +17,16 @@ import { HandlerPolicies } from './routing/handler-policies.js';
  */
 export const CORS_PROVIDERS: Provider[] = [
   HandlerPolicies,
+  CorsPolicies,
+  {
+    // What forRoot() or forRootAsync() was given may be `true` or a function, as for enableCors().
+    provide: CORS_OPTIONS,
+    inject: [CORS_MODULE_OPTIONS],
+    useFactory: toModuleOptions,
+  },
   {
     provide: APP_GUARD,
-    inject: [CORS_MODULE_OPTIONS, ModulesContainer, HandlerPolicies],
+    inject: [CORS_OPTIONS, ModulesContainer, HandlerPolicies],
     useFactory: (
       options: CorsModuleOptions,
       modules: ModulesContainer,

@@ -12,7 +12,22 @@
 export { Cors, type CorsPolicyMetadata } from './cors.decorator.js';
 export { CorsModule } from './cors.module.js';
 export { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
-export type { CorsModuleOptions } from './cors-module-options.js';
+export type {
+  CorsModuleArgument,
+  CorsModuleOptions,
+  CorsPolicy,
+  CorsPolicyConfiguration,
+} from './cors-module-options.js';
+export { CorsPolicies, type CorsPoliciesWatchOptions } from './cors-policies.service.js';
+export {
+  perRequestPolicy,
+  type CorsPolicyCallback,
+  type CorsPolicyFunction,
+  type PerRequestCorsPolicy,
+  type PerRequestPolicySettings,
+} from './policy/per-request-policy.js';
+export type { AnswerCacheSettings } from './engine/answers/answer-cache.js';
+export type { CorsStaticOrigin } from './engine/origin/static-origin.js';
 
 export { compilePolicy, type CompilePolicyContext } from './engine/compile-policy.js';
 export type { CompiledCorsPolicy, CorsErrorReporter } from './engine/compiled-policy.js';
@@ -24,6 +39,7 @@ export {
 export type { CorsDecision, CorsHeader, CorsReason } from './engine/cors-decision.js';
 export type {
   CorsOrigin,
+  CorsOriginCallback,
   CorsOriginPredicate,
   CorsPolicyOptions,
 } from './engine/cors-policy-options.js';

@@ -18,6 +18,7 @@ import { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
 import { collectRoutes } from './routing/collect-routes.js';
 import { declaredHandlers } from './routing/controllers.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
+import type { CorsPolicies } from './cors-policies.service.js';
 import type { RouteRecord } from './routing/route-record.js';
 import { RouteMap } from './routing/route-map.js';
 import { ambiguousRecords, type VersionReader } from './routing/route-resolution.js';
@@ -29,6 +30,7 @@ export interface CorsSetupContext {
   readonly modules: ModulesContainer;
   readonly config: ApplicationConfig;
   readonly handlers: HandlerPolicies;
+  readonly policies: CorsPolicies;
   readonly log: (message: string) => void;
   readonly warn: (message: string) => void;
   readonly logError: (message: string, stack?: string) => void;
@@ -44,32 +46,38 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
   const { options, config, handlers, log } = context;
   const platform = selectPlatform(context.adapter);
   handlers.platform = platform;
-  const registry = new CorsPolicyRegistry(options, (error, origin) =>
-    context.logError(
-      `The origin predicate failed for ${JSON.stringify(origin)}; the request was denied.`,
-      error instanceof Error ? error.stack : String(error),
-    ),
-  );
+  const stackOf = (error: unknown) => (error instanceof Error ? error.stack : String(error));
+  const registry = new CorsPolicyRegistry(options, {
+    reportError: (error, origin) =>
+      context.logError(
+        `The origin predicate failed for ${JSON.stringify(origin)}; the request was denied.`,
+        stackOf(error),
+      ),
+    error: (message, error) =>
+      context.logError(message, error === undefined ? undefined : stackOf(error)),
+    warn: context.warn,
+  });
+  context.policies.attach(registry);
   const records = collectRoutes(context.modules, config, registry, (path) =>
     platform.normalizePath(path),
   );
   recordHandlerPolicies(records, handlers);
-  platform.installRequestHook({
-    defaultPolicy: registry.defaultPolicy,
-    defaultRoute: { policy: registry.defaultPolicy, hosts: undefined, versions: undefined },
+  const settings = {
+    defaultPolicy: registry.defaultHandle,
+    defaultRoute: { policy: registry.defaultHandle, hosts: undefined, versions: undefined },
     readVersion: versionReaderFor(config.getVersioning()),
     uniformNoOriginVary: uniformNoOriginVary(records, registry),
     logDenial: options.debug === true ? denialLogger(log, registry) : undefined,
+  };
+  registry.onReplace(() => {
+    settings.uniformNoOriginVary = uniformNoOriginVary(records, registry);
   });
+  platform.installRequestHook(settings);
   platform.watchRoutes(new RouteMap(records));
-  if (registry.hasNoDefaultOrigin) {
-    log(
-      'No origin in CorsModule options: cross-origin requests are allowed only where @Cors() allows them.',
-    );
-  }
+  for (const note of registry.differencesFromEnableCors()) context.warn(note);
   if (options.debug === true) log(routeReport(records, registry));
   if (options.report !== undefined) {
-    servePolicyReport(platform, options.report.path, buildPolicyReport(records, registry));
+    servePolicyReport(platform, options.report.path, () => buildPolicyReport(records, registry));
     if (process.env.NODE_ENV === 'production') {
       context.warn(
         `The CORS policy report is served at ${options.report.path} in production: it lists every route and policy to anyone who asks. Remove the report option outside development.`,
@@ -83,12 +91,16 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
  * Serves the report: the page, `?format=json` for tools, and the page's question (`?origin=...`),
  * answered by a real preflight to the application itself.
  */
-function servePolicyReport(platform: HttpPlatform, path: string, report: PolicyReport): void {
+function servePolicyReport(platform: HttpPlatform, path: string, report: () => PolicyReport): void {
   platform.serve(path, async (request) => {
     const query = new URL(request.url ?? '/', 'http://report.invalid').searchParams;
-    if (query.get('format') === 'json') return json(report);
+    if (query.get('format') === 'json') return json(report());
     if (query.has('origin')) return json(await answerReportQuestion(request));
-    return { status: 200, type: 'text/html; charset=utf-8', body: renderReportPage(report, path) };
+    return {
+      status: 200,
+      type: 'text/html; charset=utf-8',
+      body: renderReportPage(report(), path),
+    };
   });
 }
 
@@ -154,15 +166,20 @@ export function versionReaderFor(
 /**
  * The `Vary` of every response to a request without Origin, when every policy answers such a
  * request alike with nothing but `Vary`, so that the hook need not find the route. A `'*'` policy
- * answers it with `Access-Control-Allow-Origin: *`, and then each route must be looked up.
+ * answers it with `Access-Control-Allow-Origin: *`, and a per-request policy may answer anything,
+ * and then each route must be looked up.
  */
 export function uniformNoOriginVary(
   records: readonly RouteRecord[],
   registry: CorsPolicyRegistry,
 ): string | undefined {
-  const decisions = [registry.defaultPolicy, ...records.map((record) => record.policy)].map(
+  const handles = [registry.defaultHandle, ...records.map((record) => record.policy)];
+  if (handles.some((handle) => handle !== null && handle.fixedPolicy === undefined))
+    return undefined;
+  const decisions = handles.map(
     // Without an Origin the answer is always synchronous: no predicate is asked.
-    (policy) => (policy === null ? undefined : (decideActual(policy, undefined) as CorsDecision)),
+    (handle) =>
+      handle === null ? undefined : (decideActual(handle.fixedPolicy!, undefined) as CorsDecision),
   );
   if (decisions.some((decision) => decision !== undefined && decision.headers.length > 0))
     return undefined;
@@ -189,9 +206,9 @@ export function denialLogger(
 export function routeReport(records: readonly RouteRecord[], registry: CorsPolicyRegistry): string {
   const lines = records.map(
     (r) =>
-      `  ${r.method.padEnd(7)} ${r.path}  ->  ${r.policy === null ? 'CORS off' : registry.labelOf(r.policy)}`,
+      `  ${r.method.padEnd(7)} ${r.path}  ->  ${r.policy === null ? 'CORS off' : r.policy.label}`,
   );
-  return `Routes and their CORS policies (others: ${registry.labelOf(registry.defaultPolicy)}):\n${lines.join('\n')}`;
+  return `Routes and their CORS policies (others: ${registry.defaultHandle.label}):\n${lines.join('\n')}`;
 }
 
 function overwritesCorsHeaders(handler: object): boolean {

@@ -49,13 +49,15 @@ describe('versionReaderFor', () => {
   });
 });
 
+const QUIET = { error: () => undefined, warn: () => undefined, reportError: () => undefined };
+
 describe('uniformNoOriginVary', () => {
   const registry = (origin: string) =>
-    new CorsPolicyRegistry({ origin, policies: { open: { origin: '*' } } }, () => undefined);
+    new CorsPolicyRegistry({ origin, policies: { open: { origin: '*' } } }, QUIET);
 
   it('is the shared Vary when every policy answers a request without Origin with it alone', () => {
     const policies = registry('https://a.example');
-    expect(uniformNoOriginVary([record(one, policies.defaultPolicy)], policies)).toBe('Origin');
+    expect(uniformNoOriginVary([record(one, policies.defaultHandle)], policies)).toBe('Origin');
   });
 
   it('is undefined when the policies disagree, CORS switched off included', () => {
@@ -64,15 +66,15 @@ describe('uniformNoOriginVary', () => {
   });
 
   it("is undefined when a '*' policy answers a request without Origin with a header", () => {
-    const policies = new CorsPolicyRegistry({ origin: '*' }, () => undefined);
-    expect(uniformNoOriginVary([record(one, policies.defaultPolicy)], policies)).toBeUndefined();
+    const policies = new CorsPolicyRegistry({ origin: '*' }, QUIET);
+    expect(uniformNoOriginVary([record(one, policies.defaultHandle)], policies)).toBeUndefined();
   });
 });
 
 describe('recordHandlerPolicies', () => {
   const policies = new CorsPolicyRegistry(
     { origin: 'https://a.example', policies: { b: { origin: 'https://b.example' } } },
-    () => undefined,
+    QUIET,
   );
   @Cors('b')
   class UsesB {
@@ -84,7 +86,7 @@ describe('recordHandlerPolicies', () => {
     const handlers = new HandlerPolicies();
     recordHandlerPolicies(
       [
-        record(one, policies.defaultPolicy, { versions: ['1'] }),
+        record(one, policies.defaultHandle, { versions: ['1'] }),
         record(two, other, { versions: ['2', VERSION_NEUTRAL] }),
         record(three, other, { path: '/other' }),
       ],

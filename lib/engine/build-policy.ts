@@ -18,6 +18,7 @@ import {
   ACCESS_CONTROL_EXPOSE_HEADERS,
 } from './http/header-names.js';
 import { readBoolean } from './options/boolean-options.js';
+import { isToken } from './http/tokens.js';
 import { compileCacheOption } from './options/cache-option.js';
 
 import { compileAllowedHeaders, compileExposedHeaders } from './options/header-options.js';
@@ -106,6 +107,7 @@ export function buildPolicy<TRequest = unknown>(
       'remove predicateCache, or make origin a function',
     );
   }
+  const chosenBy = compileVaryNames(context.vary, problems);
   problems.throwIfAny(context.where);
 
   const actualHeadersAfterOrigin: CorsHeader[] = [];
@@ -116,10 +118,12 @@ export function buildPolicy<TRequest = unknown>(
   // Under '*' or 'none' nothing in the answer depends on Origin, so caches need not key on it; under
   // '*' even a malformed Origin gets the same '*', or a cache could serve that denial to everyone.
   const dependsOnOrigin = originRule.kind !== 'any' && originRule.kind !== 'none';
-  const actualVary = dependsOnOrigin ? 'Origin' : '';
-  const preflightVary =
-    'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' +
-    (privateNetworkAccess ? ', Access-Control-Request-Private-Network' : '');
+  const actualVary = [...(dependsOnOrigin ? ['Origin'] : []), ...chosenBy].join(', ');
+  const preflightVary = [
+    'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+    ...(privateNetworkAccess ? ['Access-Control-Request-Private-Network'] : []),
+    ...chosenBy,
+  ].join(', ');
 
   // When nothing in an approved preflight echoes the request, each origin's answer is fixed.
   const preflightAnswer = {
@@ -185,6 +189,24 @@ export function buildPolicy<TRequest = unknown>(
     predicateTimeout,
     predicateAnswers,
   }) as unknown as CompiledPolicy<TRequest>;
+}
+
+/** Checks the names a policy was chosen by: header names, each a token. */
+function compileVaryNames(names: unknown, problems: ProblemList): readonly string[] {
+  if (names === undefined) return [];
+  if (
+    Array.isArray(names) &&
+    names.every((name) => typeof name === 'string' && isToken(name) && name !== '*')
+  )
+    return names as string[];
+  problems.add(
+    'vary-invalid',
+    'vary',
+    names,
+    'is not a list of request header names',
+    'write vary: ["Host"], naming the request headers the policy is chosen by',
+  );
+  return [];
 }
 
 function reportToConsole(error: unknown, origin: string): void {

@@ -8,6 +8,11 @@ export interface CompilePolicyContext {
   readonly where?: string;
   /** Receives errors thrown by an origin predicate. Default: `console.error`. */
   readonly reportError?: CorsErrorReporter;
+  /**
+   * Request headers the policy itself was chosen by (a tenant's `Host`, say), added to the `Vary`
+   * of every answer so that a shared cache does not serve one tenant's answer to another.
+   */
+  readonly vary?: readonly string[];
 }
 
 /**

@@ -15,8 +15,9 @@ export type CorsOriginCallback = NodeCallback<CorsStaticOrigin>;
  * - calls `callback(error)`, or throws, or rejects: the request is denied and the error reported,
  *   never a 500.
  *
- * A function that declares fewer than two parameters answers by its return value. An answer that
- * takes longer than `predicateTimeout` denies.
+ * A function that declares fewer than two parameters answers by its return value. One that
+ * declares the callback may return anything else (a timer, say): it is awaited through the
+ * callback. An answer that takes longer than `predicateTimeout` denies.
  *
  * @example
  * ```ts
@@ -29,7 +30,7 @@ export type CorsOriginPredicate<TRequest = unknown> = (
   origin: string,
   callback: CorsOriginCallback,
   request: TRequest,
-) => boolean | Promise<boolean> | void;
+) => unknown;
 
 /**
  * Which origins a policy allows:

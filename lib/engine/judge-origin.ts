@@ -80,8 +80,12 @@ function allowedByPredicate<TRequest>(
   origin: string,
   request: TRequest,
 ): MaybePromise<boolean> {
-  const answer = callUserFunction(predicate, origin, request, (value: CorsStaticOrigin | undefined) =>
-    staticOriginAllows(value, origin),
+  const answer = callUserFunction(
+    predicate,
+    origin,
+    request,
+    isBoolean,
+    (value: CorsStaticOrigin | undefined) => staticOriginAllows(value, origin),
   );
   if (!isThenable(answer)) return answer === true;
   return withTimeout(
@@ -90,6 +94,10 @@ function allowedByPredicate<TRequest>(
     () =>
       `The origin predicate gave no answer for ${JSON.stringify(origin)} within ${policy.predicateTimeout} ms (predicateTimeout)`,
   ).then((value) => value === true);
+}
+
+function isBoolean(value: unknown): boolean {
+  return typeof value === 'boolean';
 }
 
 function toVerdict(allowed: boolean): OriginVerdict {

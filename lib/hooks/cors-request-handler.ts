@@ -49,8 +49,11 @@ export interface RouteFinder<Req> {
 export interface RequestHandlerSettings extends ResolutionContext {
   /** Where a route that Nest did not register leads: the default policy, unconditionally. */
   readonly defaultRoute: RouteTarget;
-  /** `Vary` for requests without Origin when every policy agrees on it, so that no lookup is needed. */
-  readonly uniformNoOriginVary: string | undefined;
+  /**
+   * `Vary` for requests without Origin when every policy agrees on it, so that no lookup is needed;
+   * updated when the policies are replaced.
+   */
+  uniformNoOriginVary: string | undefined;
   readonly logDenial: DenialLogger | undefined;
 }
 
@@ -86,25 +89,41 @@ export class CorsRequestHandler<Req, Res> {
       origin,
       headers['access-control-request-method'],
     );
-    if (requestMethod !== undefined && origin !== undefined) {
-      const policy = this.policyOf(this.routes.preflightRoute(request, requestMethod), raw);
-      if (policy === null) return CONTINUE;
-      const decision = decidePreflight(
-        policy,
-        {
-          origin,
-          method: requestMethod,
-          headers: headers['access-control-request-headers'],
-          privateNetwork: headerValue(headers['access-control-request-private-network']),
-        },
-        raw,
-      );
-      return this.conclude(decision, raw, response, policy, true);
+    const handle = this.policyOf(
+      requestMethod === undefined
+        ? this.routes.actualRoute(request)
+        : this.routes.preflightRoute(request, requestMethod),
+      raw,
+    );
+    if (handle === null) return CONTINUE;
+    const policy = handle.policyFor(request);
+    return policy instanceof Promise
+      ? policy.then((settled) => this.decide(settled, raw, response, requestMethod))
+      : this.decide(policy, raw, response, requestMethod);
+  }
+
+  /** Decides with the route's policy: a preflight when it asks for `requestMethod`. */
+  private decide(
+    policy: CompiledCorsPolicy<IncomingMessage>,
+    raw: IncomingMessage,
+    response: Res,
+    requestMethod: string | undefined,
+  ): MaybePromise<HookOutcome> {
+    const headers = raw.headers;
+    if (requestMethod === undefined) {
+      return this.conclude(decideActual(policy, headers.origin, raw), raw, response, policy, false);
     }
-    const policy = this.policyOf(this.routes.actualRoute(request), raw);
-    if (policy === null) return CONTINUE;
-    const decision = decideActual(policy, origin, raw);
-    return this.conclude(decision, raw, response, policy, false);
+    const decision = decidePreflight(
+      policy,
+      {
+        origin: headers.origin!,
+        method: requestMethod,
+        headers: headers['access-control-request-headers'],
+        privateNetwork: headerValue(headers['access-control-request-private-network']),
+      },
+      raw,
+    );
+    return this.conclude(decision, raw, response, policy, true);
   }
 
   /**

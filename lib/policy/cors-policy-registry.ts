@@ -1,70 +1,107 @@
-import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import { CORS_POLICY_METADATA } from '../cors.constants.js';
 import type { CorsPolicyMetadata } from '../cors.decorator.js';
-import type { CorsModuleOptions } from '../cors-module-options.js';
+import type {
+  CorsModuleOptions,
+  CorsPolicy,
+  CorsPolicyConfiguration,
+} from '../cors-module-options.js';
 import {
+  POLICY_OPTION_NAMES,
   ProblemList,
   compilePolicy,
   readBoolean,
   type CompiledCorsPolicy,
-  type CorsErrorReporter,
   type CorsPolicyOptions,
 } from '../engine/index.js';
-
-/** A policy as resolved so far: the options it was made of, and their compiled form. */
-interface ResolvedPolicy {
-  readonly options: CorsPolicyOptions<IncomingMessage>;
-  readonly compiled: CompiledCorsPolicy<IncomingMessage>;
-  /** Where each option's value was written: the module, a named policy, a controller, a handler. */
-  readonly sources: Readonly<Record<string, string>>;
-}
+import { differencesFromEnableCors } from './enable-cors-differences.js';
+import {
+  asPerRequestPolicy,
+  isPerRequestPolicy,
+  type PerRequestCorsPolicy,
+} from './per-request-policy.js';
+import { PolicyHandle, type PolicyValue } from './policy-handle.js';
+import { fingerprintOf } from './policy-fingerprint.js';
+import { PolicyFunction, RequestPolicy, type RequestPolicyLog } from './request-policy.js';
 
 /** A handler's effective options, and where each came from, for the policy report. */
 export interface PolicyExplanation {
-  readonly options: CorsPolicyOptions<IncomingMessage>;
+  readonly options: CorsPolicyOptions<unknown>;
   readonly sources: Readonly<Record<string, string>>;
+  /** Where the function was declared, when the policy is computed per request. */
+  readonly perRequest: string | undefined;
+}
+
+/** Where the module's own options are named in errors and logs. */
+const MODULE_OPTIONS_PLACE = 'CorsModule options';
+
+/** A configured policy, checked: options compiled, or a per-request function ready to call. */
+type CheckedPolicy =
+  | {
+      readonly kind: 'options';
+      readonly options: CorsPolicyOptions<unknown>;
+      readonly sources: Readonly<Record<string, string>>;
+    }
+  | { readonly kind: 'per-request'; readonly fn: PolicyFunction };
+
+/** One configuration, checked: what the handles are built from. */
+interface Generation {
+  readonly configuration: CorsPolicyConfiguration;
+  readonly defaults: CheckedPolicy;
+  readonly named: ReadonlyMap<string, CheckedPolicy>;
 }
 
 /**
- * Turns the module options and the `@Cors()` metadata of every controller and handler into compiled
- * policies, once, at startup. Each distinct policy is compiled (and checked) once; an invalid one
- * throws a `CorsConfigurationError` that says where it was declared.
+ * How a route's policy is made from whatever configuration is in force: a base (the default, a
+ * named policy, or a function from `@Cors(fn)`) and the fields written above it by controllers and
+ * handlers. Recipes do not change at run time; what they make does.
+ */
+interface Recipe {
+  readonly base:
+    | { readonly kind: 'default' }
+    | { readonly kind: 'named'; readonly name: string }
+    | { readonly kind: 'function'; readonly fn: PolicyFunction };
+  readonly fields: CorsPolicyOptions<unknown> | undefined;
+  readonly fieldSources: Readonly<Record<string, string>>;
+  /** The topmost declaration, such as `ItemsController.update`, for errors and logs. */
+  readonly where: string;
+}
+
+const DEFAULT_RECIPE: Recipe = {
+  base: { kind: 'default' },
+  fields: undefined,
+  fieldSources: {},
+  where: MODULE_OPTIONS_PLACE,
+};
+
+/**
+ * Turns the module's policies and the `@Cors()` metadata of every controller and handler into the
+ * handles routes read their policy from. Each distinct policy is checked and compiled once; an
+ * invalid one throws a `CorsConfigurationError` that says where it was declared. {@link replace}
+ * swaps the configuration at run time: everything is checked first, then every handle changes in
+ * one synchronous step, so that no request sees half of an update.
  */
 export class CorsPolicyRegistry {
   /** The policy of routes without `@Cors()` and of requests that match no route. */
-  readonly defaultPolicy: CompiledCorsPolicy<IncomingMessage>;
-  /** Whether the default policy allows no origin because none was configured. */
-  readonly hasNoDefaultOrigin: boolean;
-  private readonly defaults: ResolvedPolicy;
-  private readonly named = new Map<string, ResolvedPolicy>();
-  private readonly byController = new Map<Type, ResolvedPolicy | null>();
-  private readonly labels = new WeakMap<CompiledCorsPolicy<IncomingMessage>, string>();
+  readonly defaultHandle: PolicyHandle;
+  private generation: Generation;
+  private readonly byController = new Map<Type, Recipe | null>();
+  private readonly handles = new Map<string, { handle: PolicyHandle; recipe: Recipe }>();
+  private readonly labels = new WeakMap<object, string>();
   /** Compiled policies by fingerprint: equal options written in two places share one policy. */
-  private readonly byFingerprint = new Map<string, CompiledCorsPolicy<IncomingMessage>>();
-  private readonly functionIds = new WeakMap<object, number>();
-  private nextFunctionId = 1;
+  private readonly compiled = new Map<string, CompiledCorsPolicy<unknown>>();
+  /** Functions from `@Cors(fn)`, checked once: their cache outlives configuration changes. */
+  private readonly decoratorFunctions = new WeakMap<object, PolicyFunction>();
+  private readonly listeners: (() => void)[] = [];
 
   constructor(
     options: CorsModuleOptions,
-    private readonly reportError: CorsErrorReporter,
+    private readonly log: RequestPolicyLog,
   ) {
     const problems = new ProblemList();
-    const { policies, debug, enforce, report, ...defaultOptions } = options;
+    const { debug, enforce, report } = options;
     readBoolean(debug, 'debug', problems);
     readBoolean(enforce, 'enforce', problems);
-    if (
-      policies !== undefined &&
-      (policies === null || typeof policies !== 'object' || Array.isArray(policies))
-    ) {
-      problems.add(
-        'policies-not-object',
-        'policies',
-        policies,
-        'is not an object of named policies',
-        'write policies: { public: { origin: "*" } }',
-      );
-    }
     if (
       report !== undefined &&
       (report === null ||
@@ -80,87 +117,206 @@ export class CorsPolicyRegistry {
         'write report: { path: "/_cors" }',
       );
     }
+    checkShape(options, problems);
     problems.throwIfAny(MODULE_OPTIONS_PLACE);
+    this.generation = this.check(options);
+    this.defaultHandle = this.handleFor(DEFAULT_RECIPE);
+  }
 
-    this.defaults = this.compile(defaultOptions, MODULE_OPTIONS_PLACE);
-    this.defaultPolicy = this.defaults.compiled;
-    this.hasNoDefaultOrigin = defaultOptions.origin === undefined;
-    for (const [name, policy] of Object.entries(policies ?? {})) {
-      this.named.set(name, this.compile(policy, `${MODULE_OPTIONS_PLACE} policies.${name}`));
-    }
+  /** The configuration in force. */
+  get configuration(): CorsPolicyConfiguration {
+    return this.generation.configuration;
   }
 
   /** The names of the named policies, for messages. */
   get policyNames(): string[] {
-    return [...this.named.keys()];
+    return [...this.generation.named.keys()];
   }
 
   /**
-   * The policy of one handler, or `null` when CORS is switched off for it. Handlers without a
-   * `@Cors()` of their own share their controller's compiled policy.
+   * Where one handler finds its policy, or `null` when CORS is switched off for it. Handlers that
+   * resolve the same way share a handle.
    */
-  resolve(
-    controller: Type,
-    handler: object,
-    methodName: string,
-  ): CompiledCorsPolicy<IncomingMessage> | null {
-    return this.resolved(controller, handler, methodName)?.compiled ?? null;
+  resolve(controller: Type, handler: object, methodName: string): PolicyHandle | null {
+    const recipe = this.recipeOf(controller, handler, methodName);
+    return recipe === null ? null : this.handleFor(recipe);
   }
 
   /** A handler's effective options and where each was written, or `null` for CORS off. */
   explain(controller: Type, handler: object, methodName: string): PolicyExplanation | null {
-    const resolved = this.resolved(controller, handler, methodName);
-    return resolved === null ? null : { options: resolved.options, sources: resolved.sources };
+    const recipe = this.recipeOf(controller, handler, methodName);
+    return recipe === null ? null : this.explainRecipe(recipe);
   }
 
   /** The module default's options and where each was written. */
   explainDefault(): PolicyExplanation {
-    return { options: this.defaults.options, sources: this.defaults.sources };
+    return this.explainRecipe(DEFAULT_RECIPE);
   }
 
-  private resolved(controller: Type, handler: object, methodName: string): ResolvedPolicy | null {
-    const handlerMetadata = readMetadata(handler);
-    const controllerPolicy = this.resolveController(controller);
-    if (handlerMetadata === undefined) return controllerPolicy;
-    const where = `${controller.name}.${methodName}`;
-    // A handler's fields re-enable CORS inside a switched-off controller, over the module default.
-    return this.apply(controllerPolicy ?? this.defaults, handlerMetadata, where);
+  /** Where a compiled policy was declared, such as `ItemsController.update`, for logs. */
+  labelOf(policy: CompiledCorsPolicy<never>): string {
+    return this.labels.get(policy) ?? 'unknown';
   }
 
-  private resolveController(controller: Type): ResolvedPolicy | null {
-    let resolved = this.byController.get(controller);
-    if (resolved === undefined) {
-      const metadata = readMetadata(controller);
-      resolved =
-        metadata === undefined
-          ? this.defaults
-          : this.apply(this.defaults, metadata, controller.name);
-      this.byController.set(controller, resolved);
+  /** Calls `listener` after every {@link replace}. */
+  onReplace(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Makes `configuration` the one in force, for every route, from the next request on.
+   *
+   * @throws CorsConfigurationError when it is invalid, or lacks a named policy that `@Cors()` uses;
+   *   the configuration in force then stays.
+   */
+  replace(configuration: CorsPolicyConfiguration): void {
+    const next = this.check(configuration);
+    const values = new Map<PolicyHandle, PolicyValue>();
+    for (const { handle, recipe } of this.handles.values())
+      values.set(handle, this.build(recipe, next));
+    // Nothing above can fail now: every handle changes before any request runs again.
+    this.generation = next;
+    for (const [handle, value] of values) handle.set(value);
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Notes on where the configuration means less than it did to `app.enableCors()`. */
+  differencesFromEnableCors(): string[] {
+    const notes: string[] = [];
+    const { defaults, named } = this.generation;
+    if (defaults.kind === 'options') {
+      const meaning = 'cross-origin requests are allowed only where @Cors() allows them';
+      for (const note of differencesFromEnableCors(defaults.options, meaning))
+        notes.push(`${MODULE_OPTIONS_PLACE}: the default policy ${note}.`);
     }
-    return resolved;
+    for (const [name, policy] of named) {
+      if (policy.kind !== 'options') continue;
+      for (const note of differencesFromEnableCors(policy.options))
+        notes.push(`${MODULE_OPTIONS_PLACE} policies.${name} ${note}.`);
+    }
+    return notes;
   }
 
-  private apply(
-    below: ResolvedPolicy,
-    metadata: CorsPolicyMetadata,
-    where: string,
-  ): ResolvedPolicy | null {
-    if (metadata === false) return null;
-    if (typeof metadata === 'string') {
-      const named = this.named.get(metadata);
-      if (named !== undefined) return named;
-      const problems = new ProblemList();
-      const known = this.policyNames;
-      problems.add(
-        'policy-name-unknown',
-        '@Cors()',
-        metadata,
-        'is not a policy name of CorsModule.forRoot({ policies })',
-        known.length === 0
-          ? `add policies: { ${JSON.stringify(metadata)}: { ... } } to the CorsModule options`
-          : `use one of ${known.map((name) => JSON.stringify(name)).join(', ')}, or add it to policies`,
+  /** Checks a configuration: the default and every named policy. */
+  private check(configuration: CorsPolicyConfiguration): Generation {
+    const {
+      policies,
+      defaultPolicy,
+      debug: _debug,
+      enforce: _enforce,
+      report: _report,
+      ...fields
+    } = configuration as CorsModuleOptions;
+    const problems = new ProblemList();
+    checkShape(configuration, problems);
+    problems.throwIfAny(MODULE_OPTIONS_PLACE);
+    const defaults = this.checkPolicy(defaultPolicy ?? fields, MODULE_OPTIONS_PLACE);
+    const named = new Map<string, CheckedPolicy>();
+    for (const [name, policy] of Object.entries(policies ?? {}))
+      named.set(name, this.checkPolicy(policy, `${MODULE_OPTIONS_PLACE} policies.${name}`));
+    return { configuration, defaults, named };
+  }
+
+  private checkPolicy(policy: CorsPolicy, where: string): CheckedPolicy {
+    if (isPerRequestPolicy(policy))
+      return { kind: 'per-request', fn: new PolicyFunction(asPerRequestPolicy(policy), where) };
+    const options = policy as CorsPolicyOptions<unknown>;
+    // Compiled now so that an invalid policy stops the start (or the replace), named.
+    this.compile(options, where);
+    return {
+      kind: 'options',
+      options,
+      sources: Object.fromEntries(Object.keys(options).map((name) => [name, where])),
+    };
+  }
+
+  private handleFor(recipe: Recipe): PolicyHandle {
+    const key = recipeKey(recipe);
+    let entry = this.handles.get(key);
+    if (entry === undefined) {
+      entry = {
+        handle: new PolicyHandle(labelOf(recipe), this.build(recipe, this.generation)),
+        recipe,
+      };
+      this.handles.set(key, entry);
+    }
+    return entry.handle;
+  }
+
+  /** What a recipe makes under one configuration. */
+  private build(recipe: Recipe, generation: Generation): PolicyValue {
+    const base = this.baseOf(recipe, generation);
+    if (base.kind === 'per-request')
+      return new RequestPolicy(base.fn, recipe.fields, recipe.where, this.log, (policy, label) =>
+        this.labels.set(policy, label),
       );
-      problems.throwIfAny(where);
+    if (recipe.fields === undefined) return this.compile(base.options, recipe.where);
+    return this.compile({ ...base.options, ...recipe.fields }, recipe.where);
+  }
+
+  private baseOf(recipe: Recipe, generation: Generation): CheckedPolicy {
+    const { base } = recipe;
+    if (base.kind === 'default') return generation.defaults;
+    if (base.kind === 'function') return { kind: 'per-request', fn: base.fn };
+    const named = generation.named.get(base.name);
+    if (named !== undefined) return named;
+    const problems = new ProblemList();
+    const known = [...generation.named.keys()];
+    problems.add(
+      'policy-name-unknown',
+      '@Cors()',
+      base.name,
+      'is not a policy name of CorsModule.forRoot({ policies })',
+      known.length === 0
+        ? `add policies: { ${JSON.stringify(base.name)}: { ... } } to the CorsModule options`
+        : `use one of ${known.map((name) => JSON.stringify(name)).join(', ')}, or add it to policies`,
+    );
+    return problems.throwIfAny(recipe.where) as never;
+  }
+
+  private recipeOf(controller: Type, handler: object, methodName: string): Recipe | null {
+    const handlerMetadata = readMetadata(handler);
+    const controllerRecipe = this.controllerRecipe(controller);
+    if (handlerMetadata === undefined) return controllerRecipe;
+    // A handler's fields re-enable CORS inside a switched-off controller, over the module default.
+    return this.apply(
+      controllerRecipe ?? DEFAULT_RECIPE,
+      handlerMetadata,
+      `${controller.name}.${methodName}`,
+    );
+  }
+
+  private controllerRecipe(controller: Type): Recipe | null {
+    let recipe = this.byController.get(controller);
+    if (recipe === undefined) {
+      const metadata = readMetadata(controller);
+      recipe =
+        metadata === undefined
+          ? DEFAULT_RECIPE
+          : this.apply(DEFAULT_RECIPE, metadata, controller.name);
+      this.byController.set(controller, recipe);
+      // Made now, so that an invalid policy stops the start, named.
+      if (recipe !== null) this.handleFor(recipe);
+    }
+    return recipe;
+  }
+
+  private apply(below: Recipe, metadata: CorsPolicyMetadata, where: string): Recipe | null {
+    if (metadata === false) return null;
+    if (typeof metadata === 'string')
+      return {
+        base: { kind: 'named', name: metadata },
+        fields: undefined,
+        fieldSources: {},
+        where,
+      };
+    if (isPerRequestPolicy(metadata)) {
+      let fn = this.decoratorFunctions.get(metadata);
+      if (fn === undefined) {
+        fn = new PolicyFunction(asPerRequestPolicy(metadata as PerRequestCorsPolicy), where);
+        this.decoratorFunctions.set(metadata, fn);
+      }
+      return { base: { kind: 'function', fn }, fields: undefined, fieldSources: {}, where };
     }
     if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
       const problems = new ProblemList();
@@ -168,68 +324,104 @@ export class CorsPolicyRegistry {
         'decorator-argument-invalid',
         '@Cors()',
         metadata,
-        'is not a policy, a policy name or false',
+        'is not a policy, a per-request policy, a policy name or false',
         'write @Cors({ origin: "https://app.example.com" }), @Cors("name") or @Cors(false)',
       );
       problems.throwIfAny(where);
     }
-    const fields = metadata as CorsPolicyOptions<IncomingMessage>;
-    return this.compile({ ...below.options, ...fields }, where, {
-      ...below.sources,
-      ...Object.fromEntries(Object.keys(fields).map((name) => [name, where])),
-    });
+    const fields = metadata as CorsPolicyOptions<unknown>;
+    return {
+      base: below.base,
+      fields: { ...below.fields, ...fields },
+      fieldSources: {
+        ...below.fieldSources,
+        ...Object.fromEntries(Object.keys(fields).map((name) => [name, where])),
+      },
+      where,
+    };
   }
 
-  /** Where a compiled policy was declared, such as `ItemsController.update`, for logs. */
-  labelOf(policy: CompiledCorsPolicy<IncomingMessage>): string {
-    return this.labels.get(policy) ?? 'unknown';
+  private explainRecipe(recipe: Recipe): PolicyExplanation {
+    const base = this.baseOf(recipe, this.generation);
+    if (base.kind === 'per-request')
+      return {
+        options: recipe.fields ?? {},
+        sources: recipe.fieldSources,
+        perRequest: base.fn.where,
+      };
+    return {
+      options: { ...base.options, ...recipe.fields },
+      sources: { ...base.sources, ...recipe.fieldSources },
+      perRequest: undefined,
+    };
   }
 
-  private compile(
-    options: CorsPolicyOptions<IncomingMessage>,
-    where: string,
-    sources: Record<string, string> = Object.fromEntries(
-      Object.keys(options).map((name) => [name, where]),
-    ),
-  ): ResolvedPolicy {
-    const fingerprint = this.fingerprintOf(options);
-    let compiled = this.byFingerprint.get(fingerprint);
+  private compile(options: CorsPolicyOptions<unknown>, where: string): CompiledCorsPolicy<unknown> {
+    const fingerprint = fingerprintOf(options);
+    let compiled = this.compiled.get(fingerprint);
     if (compiled === undefined) {
-      compiled = compilePolicy(options, { where, reportError: this.reportError });
-      this.byFingerprint.set(fingerprint, compiled);
+      compiled = compilePolicy(options, { where, reportError: this.log.reportError });
+      this.compiled.set(fingerprint, compiled);
       this.labels.set(compiled, where);
     }
-    return { options, compiled, sources };
-  }
-
-  /**
-   * A key equal for options that mean the same policy: the same values, regexes with the same
-   * source and flags, the same predicate function. Lets the route table see that two handlers
-   * share a policy even when each declared it.
-   */
-  private fingerprintOf(value: unknown): string {
-    if (value instanceof RegExp) return `re:${value.toString()}`;
-    if (typeof value === 'function') {
-      let id = this.functionIds.get(value);
-      if (id === undefined) {
-        id = this.nextFunctionId++;
-        this.functionIds.set(value, id);
-      }
-      return `fn:${id}`;
-    }
-    if (Array.isArray(value)) return `[${value.map((item) => this.fingerprintOf(item)).join(',')}]`;
-    if (value !== null && typeof value === 'object') {
-      const entries = Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : 1));
-      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${this.fingerprintOf(v)}`).join(',')}}`;
-    }
-    return JSON.stringify(value) ?? 'undefined';
+    return compiled;
   }
 }
 
-/** How errors and logs name the module's own options, from forRoot() or forRootAsync(). */
-const MODULE_OPTIONS_PLACE = 'CorsModule options';
+/** Checks what holds the policies: `policies` an object, `defaultPolicy` alone and per request. */
+function checkShape(configuration: CorsPolicyConfiguration, problems: ProblemList): void {
+  const { policies, defaultPolicy } = configuration;
+  if (
+    policies !== undefined &&
+    (policies === null || typeof policies !== 'object' || Array.isArray(policies))
+  ) {
+    problems.add(
+      'policies-not-object',
+      'policies',
+      policies,
+      'is not an object of named policies',
+      'write policies: { public: { origin: "*" } }',
+    );
+  }
+  const inline = Object.keys(configuration).filter((name) =>
+    (POLICY_OPTION_NAMES as readonly string[]).includes(name),
+  );
+  if (defaultPolicy !== undefined && !isPerRequestPolicy(defaultPolicy)) {
+    problems.add(
+      'module-options-invalid',
+      'defaultPolicy',
+      defaultPolicy,
+      'is not a per-request policy',
+      'write defaultPolicy: perRequestPolicy((req) => ({ ... })), or write the default policy inline',
+    );
+  } else if (defaultPolicy !== undefined && inline.length > 0) {
+    problems.add(
+      'default-policy-twice',
+      'defaultPolicy',
+      defaultPolicy,
+      `and the inline fields ${inline.join(', ')} both give the default policy`,
+      'keep one: move the fields into what defaultPolicy answers, or remove defaultPolicy',
+    );
+  }
+}
+
+/** How logs name a recipe's policy: where it was written, or the named policy it is. */
+function labelOf({ base, fields, where }: Recipe): string {
+  if (fields !== undefined) return where;
+  if (base.kind === 'named') return `${MODULE_OPTIONS_PLACE} policies.${base.name}`;
+  return base.kind === 'function' ? `${where} (per request)` : where;
+}
+
+/** Equal for recipes that make the same policy under any configuration. */
+function recipeKey({ base, fields }: Recipe): string {
+  const baseKey =
+    base.kind === 'default'
+      ? 'default'
+      : base.kind === 'named'
+        ? `named:${JSON.stringify(base.name)}`
+        : `function:${fingerprintOf(base.fn)}`;
+  return `${baseKey}|${fields === undefined ? '' : fingerprintOf(fields)}`;
+}
 
 function readMetadata(target: object): CorsPolicyMetadata | undefined {
   return Reflect.getMetadata(CORS_POLICY_METADATA, target) as CorsPolicyMetadata | undefined;

@@ -52,9 +52,11 @@ export function buildPolicyReport(
   };
 }
 
-function fieldsOf({ options, sources }: PolicyExplanation): ReportField[] {
+function fieldsOf({ options, sources, perRequest }: PolicyExplanation): ReportField[] {
   return FIELDS.map(([name, unset]) => {
     const value: unknown = (options as Record<string, unknown>)[name];
+    if (value === undefined && perRequest !== undefined)
+      return { name, value: 'decided per request', from: perRequest };
     return {
       name,
       value: value === undefined ? unset : display(value),

@@ -1,9 +1,12 @@
-import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
-import type { CompiledCorsPolicy } from '../engine/index.js';
+import type { PolicyHandle } from '../policy/policy-handle.js';
 
-/** A route's CORS policy, or `null` when `@Cors(false)` switched CORS off for it. */
-export type RoutePolicy = CompiledCorsPolicy<IncomingMessage> | null;
+/**
+ * Where a route finds its CORS policy, or `null` when `@Cors(false)` switched CORS off for it. A
+ * handle, not the policy itself: the policy may be computed per request, and may be replaced at
+ * run time.
+ */
+export type RoutePolicy = PolicyHandle | null;
 
 /**
  * Whatever a platform route can lead to: a Nest handler's policy, with the conditions under which

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { VERSION_NEUTRAL } from '@nestjs/common';
-import type { CompiledCorsPolicy } from '../engine/index.js';
+import type { PolicyHandle } from '../policy/policy-handle.js';
 import type { RouteRecord, RoutePolicy, RouteTarget } from './route-record.js';
 
 /** Reads the version a request asks for under header or media-type versioning, if it can be read. */
@@ -8,7 +8,7 @@ export type VersionReader = (request: IncomingMessage) => string | undefined;
 
 /** What choosing among conditional targets needs besides the request. */
 export interface ResolutionContext {
-  readonly defaultPolicy: CompiledCorsPolicy<IncomingMessage>;
+  readonly defaultPolicy: PolicyHandle;
   readonly readVersion: VersionReader | undefined;
 }
 

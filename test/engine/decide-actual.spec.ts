@@ -262,7 +262,9 @@ describe('decideActual', () => {
         ['https://ok.example', request],
         ['https://no.example', request],
       ]);
-      const truthy = compilePolicy({ origin: (() => 'yes') as unknown as () => boolean });
+      const truthy = compilePolicy({
+        origin: ((_origin: string) => 'yes') as unknown as () => boolean,
+      });
       expect((decideActual(truthy, 'https://ok.example') as CorsDecision).allowed).toBe(false);
     });
 

@@ -8,14 +8,17 @@ import {
   type RouteFinder,
 } from '../../lib/hooks/cors-request-handler';
 import type { HeaderAccess } from '../../lib/platform/response-headers';
+import { PolicyHandle } from '../../lib/policy/policy-handle';
 import type { RouteTarget } from '../../lib/routing/route-record';
 import { RouteResolution } from '../../lib/routing/route-resolution';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
-const DEFAULT = buildPolicy<IncomingMessage>({ origin: APP });
-const ADMIN_ONLY = buildPolicy<IncomingMessage>({ origin: ADMIN, methods: ['PUT'] });
-const CONTINUING = buildPolicy<IncomingMessage>({ origin: ADMIN, preflightContinue: true });
+const handleOf = (options: Parameters<typeof buildPolicy>[0]) =>
+  new PolicyHandle('test', buildPolicy(options));
+const DEFAULT = handleOf({ origin: APP });
+const ADMIN_ONLY = handleOf({ origin: ADMIN, methods: ['PUT'] });
+const CONTINUING = handleOf({ origin: ADMIN, preflightContinue: true });
 
 type Headers = Map<string, string>;
 const ACCESS: HeaderAccess<Headers> = {
@@ -160,7 +163,7 @@ describe('CorsRequestHandler', () => {
 
   describe('run', () => {
     it('waits for an asynchronous origin predicate, then proceeds', async () => {
-      const policy = buildPolicy<IncomingMessage>({ origin: async (o) => o === ADMIN });
+      const policy = handleOf({ origin: async (o) => o === ADMIN });
       const { handler } = handlerFor(RouteResolution.of([target(policy)]));
       const sent = request('GET', { origin: ADMIN });
       const headers: Headers = new Map();

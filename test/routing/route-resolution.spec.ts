@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { buildPolicy as compilePolicy } from '../../lib/engine/build-policy';
+import { PolicyHandle } from '../../lib/policy/policy-handle';
 import type { RouteRecord, RouteTarget } from '../../lib/routing/route-record';
 import {
   RouteResolution,
@@ -9,9 +10,10 @@ import {
   type ResolutionContext,
 } from '../../lib/routing/route-resolution';
 
-const DEFAULT = compilePolicy({ origin: 'https://default.example' });
-const A = compilePolicy({ origin: 'https://a.example' });
-const B = compilePolicy({ origin: 'https://b.example' });
+const handleOf = (origin: string) => new PolicyHandle(origin, compilePolicy({ origin }));
+const DEFAULT = handleOf('https://default.example');
+const A = handleOf('https://a.example');
+const B = handleOf('https://b.example');
 
 const target = (policy: RouteTarget['policy'], extra: Partial<RouteTarget> = {}): RouteTarget => ({
   policy,

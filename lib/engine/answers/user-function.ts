@@ -6,9 +6,14 @@ export type NodeCallback<V> = (error: Error | null, value?: V) => void;
 /**
  * Calls a function written by the user, which may answer in any of the three ways Node code does:
  * by returning a value, by returning a promise, or through a callback `(error, value)`, the form
- * `app.enableCors()` takes. A function that declares fewer than two parameters cannot reach the
- * callback, so its return value is its answer; one that declares the callback and returns
- * `undefined` answers through it, once (later calls are ignored).
+ * `app.enableCors()` takes.
+ * - A function that declares one parameter cannot reach the callback: what it returns is its
+ *   answer, whatever it is.
+ * - Any other (two parameters, or none declared, as `(...args) => inner(...args)` wrappers have)
+ *   answers through the callback (once; later calls are ignored), or by returning an answer
+ *   (`isAnswer`) or a promise of one. Anything else it returns is not an answer:
+ *   `(origin, callback) => setTimeout(() => callback(null, true))` returns a timer, as callback-style
+ *   code does, and the callback's answer is awaited (within the caller's timeout).
  *
  * Synchronous when the answer is: a callback called before the function returns costs no promise.
  *
@@ -19,26 +24,45 @@ export function callUserFunction<A, C, V, R>(
   fn: (first: A, callback: NodeCallback<V>, third: C) => unknown,
   first: A,
   third: C,
+  isAnswer: (value: unknown) => boolean,
   fromCallback: (value: V | undefined) => R,
 ): MaybePromise<unknown> {
-  if (fn.length < 2) return fn(first, ignoreCallback, third);
+  if (fn.length === 1) return fn(first, ignoreCallback, third);
   let answered: { readonly error: unknown; readonly value: V | undefined } | undefined;
   let settle: NodeCallback<V> = (error, value) => {
     answered ??= { error, value };
   };
   const returned = fn(first, (error, value) => settle(error, value), third);
-  if (returned !== undefined) return returned;
   if (answered !== undefined) {
-    if (answered.error !== null && answered.error !== undefined) throw answered.error;
+    // What it returned besides is not the answer; a rejection of it must not end the process.
+    if (isThenable(returned)) returned.then(undefined, ignoreCallback);
+    if (answered.error !== null && answered.error !== undefined) throw asError(answered.error);
     return fromCallback(answered.value);
   }
-  return new Promise<R>((resolve, reject) => {
+  if (isAnswer(returned)) return returned;
+  return new Promise<unknown>((resolve, reject) => {
     settle = (error, value) => {
       settle = ignoreCallback;
-      if (error !== null && error !== undefined) reject(error);
+      if (error !== null && error !== undefined) reject(asError(error));
       else resolve(fromCallback(value));
     };
+    if (isThenable(returned)) {
+      // An async function that answers through the callback resolves to undefined: keep waiting.
+      returned.then(
+        (value) => {
+          if (!isAnswer(value)) return;
+          settle = ignoreCallback;
+          resolve(value);
+        },
+        (error: unknown) => settle(asError(error ?? 'rejected without a reason'), undefined),
+      );
+    }
   });
+}
+
+/** What a callback was given as its error, as an `Error` however it was written. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function ignoreCallback(): void {

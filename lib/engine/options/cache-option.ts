@@ -1,4 +1,4 @@
-import { AnswerCache } from '../answers/answer-cache.js';
+import { AnswerCache, type AnswerCacheSettings } from '../answers/answer-cache.js';
 import type { ProblemList } from '../cors-configuration-error.js';
 
 /** A day: answers kept longer would outlive any change a user expects to see. */
@@ -16,14 +16,13 @@ export function compileCacheOption<V>(
   problems: ProblemList,
 ): AnswerCache<V> | undefined {
   if (value === undefined) return undefined;
-  const settings = value as { ttl?: unknown; max?: unknown } | null;
+  const settings: Record<string, unknown> =
+    value !== null && typeof value === 'object' ? { ...value } : {};
   const valid =
-    settings !== null &&
-    typeof settings === 'object' &&
     Object.keys(settings).every((key) => key === 'ttl' || key === 'max') &&
     isWholeIn(settings.ttl, 1, MAX_TTL) &&
     isWholeIn(settings.max, 1, MAX_ENTRIES);
-  if (valid) return new AnswerCache<V>({ ttl: settings.ttl as number, max: settings.max as number });
+  if (valid) return new AnswerCache<V>(settings as unknown as AnswerCacheSettings);
   problems.add(
     'cache-invalid',
     option,

@@ -1,0 +1,237 @@
+import {
+  compilePolicy,
+  ProblemList,
+  type CompiledCorsPolicy,
+  type CorsErrorReporter,
+  type CorsPolicyOptions,
+  type MaybePromise,
+} from '../engine/index.js';
+import type { AnswerCache } from '../engine/answers/answer-cache.js';
+import { callUserFunction, isThenable, withTimeout } from '../engine/answers/user-function.js';
+import { compileCacheOption } from '../engine/options/cache-option.js';
+import { differencesFromEnableCors } from './enable-cors-differences.js';
+import type { CorsPolicyFunction, PerRequestCorsPolicy } from './per-request-policy.js';
+import { fingerprintOf } from './policy-fingerprint.js';
+
+/** Where a per-request policy reports: its errors, and the notes on its answers, once each. */
+export interface RequestPolicyLog {
+  readonly error: (message: string, error: unknown) => void;
+  readonly warn: (message: string) => void;
+  readonly reportError: CorsErrorReporter;
+}
+
+/** A request as a per-request policy reads it: both platforms' request objects have `headers`. */
+interface RequestWithHeaders {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * A per-request policy's function, ready to call: its settings checked at startup, its answers
+ * kept when it has a cache. One per declared function, shared by every route under it, so that a
+ * cache is shared too.
+ */
+export class PolicyFunction {
+  readonly vary: readonly string[];
+  private readonly source: CorsPolicyFunction;
+  private readonly timeout: number;
+  private readonly answers: AnswerCache<unknown> | undefined;
+  private readonly varyKeys: readonly string[];
+
+  /** @throws CorsConfigurationError for invalid settings, naming `where`. */
+  constructor(
+    policy: PerRequestCorsPolicy,
+    readonly where: string,
+  ) {
+    const problems = new ProblemList();
+    const { vary, timeout, cache, ...unknown } = policy.settings as Record<string, unknown>;
+    for (const name of Object.keys(unknown)) {
+      problems.add(
+        'unknown-option',
+        name,
+        unknown[name],
+        'is not a setting of perRequestPolicy()',
+        'the settings are vary, timeout and cache',
+      );
+    }
+    if (
+      vary !== undefined &&
+      !(
+        Array.isArray(vary) &&
+        vary.every(
+          (name) =>
+            typeof name === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && name !== '*',
+        )
+      )
+    ) {
+      problems.add(
+        'vary-invalid',
+        'vary',
+        vary,
+        'is not a list of request header names',
+        'write vary: ["Host"], naming the request headers the policy is chosen by',
+      );
+    }
+    if (
+      timeout !== undefined &&
+      !(
+        typeof timeout === 'number' &&
+        Number.isInteger(timeout) &&
+        timeout >= 1 &&
+        timeout <= 60_000
+      )
+    ) {
+      problems.add(
+        'timeout-out-of-range',
+        'timeout',
+        timeout,
+        'is not a whole number of milliseconds from 1 to 60000',
+        'write a value such as timeout: 2000',
+      );
+    }
+    this.answers = compileCacheOption(cache, 'cache', problems);
+    problems.throwIfAny(where);
+    this.source = policy.source;
+    this.vary = (vary as string[] | undefined) ?? [];
+    this.varyKeys = this.vary.map((name) => name.toLowerCase());
+    this.timeout = (timeout as number | undefined) ?? 2000;
+  }
+
+  /**
+   * The function's answer for this request: kept, in flight, or asked now.
+   *
+   * @throws or rejects with the function's error, or a timeout.
+   */
+  answerFor(request: unknown): MaybePromise<unknown> {
+    return this.answers === undefined
+      ? this.ask(request)
+      : this.answers.get(this.keyOf(request as RequestWithHeaders), () => this.ask(request));
+  }
+
+  private ask(request: unknown): MaybePromise<unknown> {
+    const answer = callUserFunction(
+      this.source,
+      request,
+      undefined,
+      isOptionsObject,
+      (options: unknown) => options,
+    );
+    if (!isThenable(answer)) return answer;
+    return withTimeout(
+      answer,
+      this.timeout,
+      () =>
+        `The per-request CORS policy of ${this.where} gave no answer within ${this.timeout} ms (timeout)`,
+    );
+  }
+
+  /** The values of the `vary` headers: all the answer may depend on when it is kept. */
+  private keyOf(request: RequestWithHeaders): string {
+    let key = '';
+    for (const name of this.varyKeys) {
+      const value = request.headers[name];
+      // A header value cannot contain a newline, so the key cannot be forged by one value.
+      key += `${value === undefined ? '\u0000' : String(value)}\n`;
+    }
+    return key;
+  }
+}
+
+/** Compiled answers kept at most, per route's policy: answers are few (tenants), attacks are not. */
+const MAX_COMPILED_ANSWERS = 512;
+
+/**
+ * A route's per-request policy: its function's answer, with the fields written above it (a
+ * controller's `@Cors({ ... })` over a per-request default), checked and compiled once per
+ * distinct answer. An answer that fails, times out or is invalid denies the request.
+ */
+export class RequestPolicy {
+  /** Compiled answers by the answer object itself: a kept or constant answer costs a lookup. */
+  private readonly byAnswer = new WeakMap<object, CompiledCorsPolicy<unknown>>();
+  /** Compiled answers by fingerprint; `null` for an invalid answer, reported once. */
+  private readonly byFingerprint = new Map<string, CompiledCorsPolicy<unknown> | null>();
+  /** What a request gets when the function fails: nothing allowed, with the policy's `Vary`. */
+  private readonly denied: CompiledCorsPolicy<unknown>;
+
+  constructor(
+    private readonly fn: PolicyFunction,
+    private readonly fields: CorsPolicyOptions<unknown> | undefined,
+    /** Where the route's policy was declared, for messages. */
+    readonly where: string,
+    private readonly log: RequestPolicyLog,
+    private readonly label: (policy: CompiledCorsPolicy<unknown>, where: string) => void,
+  ) {
+    this.denied = compilePolicy({ origin: false }, { vary: fn.vary });
+    label(this.denied, `${where} (per request, failed)`);
+  }
+
+  policyFor(request: unknown): MaybePromise<CompiledCorsPolicy<unknown>> {
+    let answer: MaybePromise<unknown>;
+    try {
+      answer = this.fn.answerFor(request);
+    } catch (error) {
+      return this.fail(error);
+    }
+    return answer instanceof Promise
+      ? answer.then(
+          (settled) => this.compiled(settled),
+          (error: unknown) => this.fail(error),
+        )
+      : this.compiled(answer);
+  }
+
+  private compiled(answer: unknown): CompiledCorsPolicy<unknown> {
+    const isObject = answer !== null && typeof answer === 'object';
+    if (isObject) {
+      const known = this.byAnswer.get(answer);
+      if (known !== undefined) return known;
+    }
+    const options = isObject ? { ...answer, ...this.fields } : answer;
+    const fingerprint = fingerprintOf(options);
+    let compiled = this.byFingerprint.get(fingerprint);
+    if (compiled === undefined) {
+      compiled = this.compile(options);
+      if (this.byFingerprint.size >= MAX_COMPILED_ANSWERS) {
+        const oldest = this.byFingerprint.keys().next();
+        if (oldest.done !== true) this.byFingerprint.delete(oldest.value);
+      }
+      this.byFingerprint.set(fingerprint, compiled);
+    }
+    if (compiled === null) return this.denied;
+    if (isObject) this.byAnswer.set(answer, compiled);
+    return compiled;
+  }
+
+  /** Checks and compiles one distinct answer, reporting an invalid one and its notes once. */
+  private compile(options: unknown): CompiledCorsPolicy<unknown> | null {
+    const where = `the answer of the per-request policy of ${this.where}`;
+    try {
+      const compiled = compilePolicy(options as CorsPolicyOptions<unknown>, {
+        where,
+        vary: this.fn.vary,
+        reportError: this.log.reportError,
+      });
+      this.label(compiled, `${this.where} (per request)`);
+      for (const note of differencesFromEnableCors(options as CorsPolicyOptions<unknown>))
+        this.log.warn(`In ${where}: ${note}.`);
+      return compiled;
+    } catch (error) {
+      this.log.error(
+        `${(error as Error).message}\nRequests that get this answer are denied.`,
+        undefined,
+      );
+      return null;
+    }
+  }
+
+  private fail(error: unknown): CompiledCorsPolicy<unknown> {
+    this.log.error(
+      `The per-request CORS policy of ${this.where} failed; the request was denied.`,
+      error,
+    );
+    return this.denied;
+  }
+}
+
+function isOptionsObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !isThenable(value);
+}
