@@ -28,7 +28,7 @@ export class CorsGuard implements CanActivate {
     if (entry === undefined || (!entry.uncertain && !this.enforce)) return true;
     const platform = this.handlers.platform;
     const http = context.switchToHttp();
-    const platformRequest: unknown = http.getRequest();
+    const platformRequest: object = http.getRequest();
     const request = platform.rawRequest(platformRequest);
     const response: unknown = http.getResponse();
     const access = platform.responseHeaders;

@@ -27,7 +27,7 @@ export class CorsInterceptor implements NestInterceptor {
     if (entry?.overwritesCorsHeaders !== true || entry.policy === null) return next.handle();
     const platform = this.handlers.platform;
     const http = context.switchToHttp();
-    const platformRequest: unknown = http.getRequest();
+    const platformRequest: object = http.getRequest();
     const request = platform.rawRequest(platformRequest);
     const response: unknown = http.getResponse();
     // Deciding again is cheaper than carrying the hook's decision on every request: exact origins

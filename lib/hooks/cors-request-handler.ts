@@ -63,7 +63,7 @@ export interface RequestHandlerSettings extends ResolutionContext {
  * every response, an error included, carries them. Which route a request is for comes from the
  * platform's router, through a {@link RouteFinder}.
  */
-export class CorsRequestHandler<Req, Res> {
+export class CorsRequestHandler<Req extends object, Res> {
   constructor(
     private readonly routes: RouteFinder<Req>,
     private readonly access: HeaderAccess<Res>,

@@ -32,6 +32,9 @@ export interface PolicyExplanation {
   readonly perRequest: string | undefined;
 }
 
+/** Options of the module that are not policies, set once at startup. */
+const MODULE_SWITCHES = ['debug', 'enforce', 'report'] as const;
+
 /** Where the module's own options are named in errors and logs. */
 const MODULE_OPTIONS_PLACE = 'CorsModule options';
 
@@ -170,6 +173,22 @@ export class CorsPolicyRegistry {
    *   the configuration in force then stays.
    */
   replace(configuration: CorsPolicyConfiguration): void {
+    const switches = Object.keys(configuration ?? {}).filter((name) =>
+      (MODULE_SWITCHES as readonly string[]).includes(name),
+    );
+    if (switches.length > 0) {
+      const problems = new ProblemList();
+      for (const name of switches) {
+        problems.add(
+          'unknown-option',
+          name,
+          (configuration as Record<string, unknown>)[name],
+          'is a switch of the module, set once at startup, not a policy',
+          'remove it from the configuration given to CorsPolicies',
+        );
+      }
+      problems.throwIfAny('CorsPolicies.replace()');
+    }
     const next = this.check(configuration);
     const values = new Map<PolicyHandle, PolicyValue>();
     for (const { handle, recipe } of this.handles.values())
@@ -199,6 +218,9 @@ export class CorsPolicyRegistry {
 
   /** Checks a configuration: the default and every named policy. */
   private check(configuration: CorsPolicyConfiguration): Generation {
+    const problems = new ProblemList();
+    checkShape(configuration, problems);
+    problems.throwIfAny(MODULE_OPTIONS_PLACE);
     const {
       policies,
       defaultPolicy,
@@ -207,14 +229,15 @@ export class CorsPolicyRegistry {
       report: _report,
       ...fields
     } = configuration as CorsModuleOptions;
-    const problems = new ProblemList();
-    checkShape(configuration, problems);
-    problems.throwIfAny(MODULE_OPTIONS_PLACE);
     const defaults = this.checkPolicy(defaultPolicy ?? fields, MODULE_OPTIONS_PLACE);
     const named = new Map<string, CheckedPolicy>();
     for (const [name, policy] of Object.entries(policies ?? {}))
       named.set(name, this.checkPolicy(policy, `${MODULE_OPTIONS_PLACE} policies.${name}`));
-    return { configuration, defaults, named };
+    // Kept without the module's switches, so that current() can be edited and given to replace().
+    const policiesOnly: CorsPolicyConfiguration = { ...fields };
+    if (defaultPolicy !== undefined) policiesOnly.defaultPolicy = defaultPolicy;
+    if (policies !== undefined) policiesOnly.policies = policies;
+    return { configuration: policiesOnly, defaults, named };
   }
 
   private checkPolicy(policy: CorsPolicy, where: string): CheckedPolicy {

@@ -24,7 +24,7 @@ export class PolicyHandle {
   }
 
   /** The policy for this request; a promise only when a per-request policy answers with one. */
-  policyFor(request: unknown): MaybePromise<CompiledCorsPolicy<unknown>> {
+  policyFor(request: object): MaybePromise<CompiledCorsPolicy<unknown>> {
     return this.fixed ?? this.perRequest!.policyFor(request);
   }
 

@@ -149,6 +149,11 @@ export class RequestPolicy {
   private readonly byAnswer = new WeakMap<object, CompiledCorsPolicy<unknown>>();
   /** Compiled answers by fingerprint; `null` for an invalid answer, reported once. */
   private readonly byFingerprint = new Map<string, CompiledCorsPolicy<unknown> | null>();
+  /**
+   * The answer for each request, so that the request hook, the guard and the interceptor get one
+   * answer from one call, as `app.enableCors()` calls its delegate once per request.
+   */
+  private readonly byRequest = new WeakMap<object, MaybePromise<CompiledCorsPolicy<unknown>>>();
   /** What a request gets when the function fails: nothing allowed, with the policy's `Vary`. */
   private readonly denied: CompiledCorsPolicy<unknown>;
 
@@ -164,7 +169,16 @@ export class RequestPolicy {
     label(this.denied, `${where} (per request, failed)`);
   }
 
-  policyFor(request: unknown): MaybePromise<CompiledCorsPolicy<unknown>> {
+  policyFor(request: object): MaybePromise<CompiledCorsPolicy<unknown>> {
+    let policy = this.byRequest.get(request);
+    if (policy === undefined) {
+      policy = this.decide(request);
+      this.byRequest.set(request, policy);
+    }
+    return policy;
+  }
+
+  private decide(request: object): MaybePromise<CompiledCorsPolicy<unknown>> {
     let answer: MaybePromise<unknown>;
     try {
       answer = this.fn.answerFor(request);
