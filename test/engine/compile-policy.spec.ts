@@ -270,6 +270,20 @@ describe('compilePolicy: configuration checks', () => {
     ],
     ['the typo maxage', { maxage: 10 }, 'maxage', 'not a CORS option', 'did you mean "maxAge"?'],
     [
+      "@fastify/cors's cacheControl",
+      { cacheControl: 600 },
+      'cacheControl',
+      'an option of @fastify/cors',
+      'preflightCacheControl',
+    ],
+    [
+      "@fastify/cors's strictPreflight",
+      { strictPreflight: false },
+      'strictPreflight',
+      'an option of @fastify/cors',
+      'always',
+    ],
+    [
       'an unrelated unknown option',
       { foo: 1 },
       'foo',
