@@ -1,11 +1,14 @@
 // The sample page: calls the API on another origin once per case and shows, in a table, what the
 // browser let the page see. Plain browser JavaScript, no build step. window.SAMPLE comes from
-// /config.js, written by the page server: { apiUrl, allowedOrigin, otherOrigin }.
+// /config.js, written by the page server at each load: { apiUrl, allowedOrigin, otherOrigin,
+// allowedOrigins }, the last being the origins the API's default policy lists at that moment.
 'use strict';
 
-const { apiUrl, allowedOrigin, otherOrigin } = window.SAMPLE;
-const onAllowedOrigin = location.origin === allowedOrigin;
+const { apiUrl, allowedOrigin, otherOrigin, allowedOrigins } = window.SAMPLE;
+/** Whether the default policy in force allows this page's origin (CORS_ORIGINS, or the admin endpoint). */
+const onAllowedOrigin = allowedOrigins.includes(location.origin);
 const BLOCKED = 'blocked';
+const ADMIN_PATH = '/api/admin/cors/origins';
 
 /**
  * The cases, in the order they run (signing in comes before reading the cookie back). `expect`
@@ -121,6 +124,19 @@ const CASES = [
     request: { method: 'GET', path: '/api/nowhere' },
     expect: { allowed: { status: 404 }, other: BLOCKED },
   },
+  {
+    id: 'admin',
+    title: 'A page cannot allow itself',
+    policy: '@Cors(false), loopback and a token',
+    request: {
+      method: 'POST',
+      path: ADMIN_PATH,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ origin: location.origin }),
+      note: 'JSON, preflighted: never sent',
+    },
+    expect: { allowed: BLOCKED, other: BLOCKED },
+  },
 ];
 
 /** Calls the API and returns what the page could see. */
@@ -235,17 +251,59 @@ function showWhere() {
   const badge = document.querySelector('#origin-badge');
   const link = document.querySelector('#switch-origin');
   document.body.classList.add(onAllowedOrigin ? 'on-allowed' : 'on-other');
-  if (onAllowedOrigin) {
-    badge.textContent = 'allowed by CORS_ORIGINS';
-    link.textContent = `Open this page on ${otherOrigin}, an origin the API does not allow →`;
+  if (!onAllowedOrigin) badge.textContent = 'not allowed: watch the calls fail';
+  else if (location.origin === allowedOrigin) badge.textContent = 'allowed by CORS_ORIGINS';
+  else badge.textContent = 'allowed by the policy in force';
+  if (location.origin === allowedOrigin) {
+    const otherAllowed = allowedOrigins.includes(otherOrigin);
+    link.textContent = otherAllowed
+      ? `Open this page on ${otherOrigin}, now allowed too →`
+      : `Open this page on ${otherOrigin}, an origin the API does not allow →`;
     link.href = `${otherOrigin}/`;
   } else {
-    badge.textContent = 'not allowed: watch the calls fail';
     link.textContent = `← Back to ${allowedOrigin}, the allowed origin`;
     link.href = `${allowedOrigin}/`;
   }
 }
 
+/**
+ * The admin endpoint, shown rather than called: it is `@Cors(false)`, answers only on the API's
+ * machine and wants a token that the page does not have. The command adds this page's origin when
+ * it is not allowed, else the other page's; once the policy changes, reloading shows the calls
+ * succeed. The page learns the origins in force from /config.js at each load.
+ */
+function showAdmin() {
+  const here = location.origin;
+  const target = !onAllowedOrigin
+    ? here
+    : allowedOrigins.includes(otherOrigin)
+      ? undefined
+      : otherOrigin;
+  const lead = document.querySelector('#admin-lead');
+  const command = document.querySelector('#admin-command');
+  const after = document.querySelector('#admin-after');
+  document.querySelector('#admin-origins').textContent = allowedOrigins.join(', ') || '(none)';
+  if (target === undefined) {
+    lead.textContent =
+      'Both origins are allowed now. The origins in force, from the API’s machine:';
+    command.textContent = `curl ${apiUrl}${ADMIN_PATH} -H "Authorization: Bearer $CORS_ADMIN_TOKEN"`;
+    after.textContent = 'A restart of the API forgets what the admin endpoint added.';
+    return;
+  }
+  lead.textContent = `Allow ${target} while the API runs: the admin endpoint calls CorsPolicies.replace(). Run this on the API’s machine (pages cannot call it):`;
+  command.textContent = [
+    `curl -X POST ${apiUrl}${ADMIN_PATH} \\`,
+    `  -H "Authorization: Bearer $CORS_ADMIN_TOKEN" -H 'Content-Type: application/json' \\`,
+    `  -d '${JSON.stringify({ origin: target })}'`,
+  ].join('\n');
+  after.textContent =
+    target === here
+      ? 'Then reload this page: the same calls succeed. $CORS_ADMIN_TOKEN: the token the terminal printed at startup, or the one you configured.'
+      : `Then open the page on ${target}: the same calls succeed there. $CORS_ADMIN_TOKEN: the token the terminal printed at startup, or the one you configured.`;
+}
+
 showWhere();
+showAdmin();
+document.querySelector('#reload').addEventListener('click', () => location.reload());
 document.querySelector('#run').addEventListener('click', () => void run());
 void run();

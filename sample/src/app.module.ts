@@ -3,6 +3,9 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CorsModule } from 'nestjs-cors';
 import { AccountController } from './account/account.controller.js';
 import { AuthGuard } from './account/auth.guard.js';
+import { AdminGuard } from './admin/admin.guard.js';
+import { AdminToken } from './admin/admin-token.js';
+import { CorsAdminController } from './admin/cors-admin.controller.js';
 import { BooksController } from './books/books.controller.js';
 import { corsOptions } from './cors.options.js';
 import { ReportsController } from './reports/reports.controller.js';
@@ -25,7 +28,8 @@ import { StatusController } from './status/status.controller.js';
     SessionController,
     AccountController,
     ReportsController,
+    CorsAdminController,
   ],
-  providers: [AuthGuard],
+  providers: [AuthGuard, AdminGuard, AdminToken],
 })
 export class AppModule {}

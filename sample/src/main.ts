@@ -3,6 +3,9 @@ import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigService } from '@nestjs/config';
+import { CorsPolicies } from 'nestjs-cors';
+import { AdminToken } from './admin/admin-token.js';
+import { originsInForce } from './admin/origins-in-force.js';
 import { choosePlatform, createApi } from './api.js';
 import { close, createPageServer, listen, type PageSettings } from './page-server.js';
 
@@ -17,14 +20,19 @@ async function main(): Promise<void> {
   const pagePort = Number(config.get<string>('PAGE_PORT', '4000'));
   const otherPagePort = Number(config.get<string>('OTHER_PAGE_PORT', '4001'));
 
-  const settings: PageSettings = {
+  const policies = api.get(CorsPolicies);
+  const adminToken = api.get(AdminToken);
+
+  const base = {
     apiUrl: `http://${host}:${apiPort}`,
     allowedOrigin: `http://${host}:${pagePort}`,
     otherOrigin: `http://${host}:${otherPagePort}`,
   };
+  // Read at every page load: the admin endpoint may have changed the origins since.
+  const settings = (): PageSettings => ({ ...base, allowedOrigins: originsInForce(policies) });
   const pages: Server[] = [
-    createPageServer(publicDir, () => settings),
-    createPageServer(publicDir, () => settings),
+    createPageServer(publicDir, settings),
+    createPageServer(publicDir, settings),
   ];
 
   let stopping = false;
@@ -55,13 +63,20 @@ async function main(): Promise<void> {
     }
   }
 
+  // A token made at startup is printed, or nobody could use it; a configured one is not.
+  const token = adminToken.generated ? adminToken.value : '$CORS_ADMIN_TOKEN';
   console.log(
     [
       '',
       `nestjs-cors sample, on ${platform}`,
-      `  API:                        ${settings.apiUrl}/api`,
-      `  Page (allowed origin):      ${settings.allowedOrigin}`,
-      `  Page (not allowed origin):  ${settings.otherOrigin}`,
+      `  API:                        ${base.apiUrl}/api`,
+      `  Page (allowed origin):      ${base.allowedOrigin}`,
+      `  Page (not allowed origin):  ${base.otherOrigin}`,
+      '',
+      `To allow ${base.otherOrigin} while the API runs, then reload the page there:`,
+      `  curl -X POST ${base.apiUrl}/api/admin/cors/origins \\`,
+      `    -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' \\`,
+      `    -d '{"origin":"${base.otherOrigin}"}'`,
       '',
       'Open the page in a browser. Press Ctrl-C to stop.',
       '',

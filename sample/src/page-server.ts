@@ -2,14 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 
-/** What the page needs to know, served to it as /config.js. */
+/**
+ * What the page needs to know, served to it as /config.js. Nothing secret: any site may load
+ * /config.js with a `<script>` tag and read what it sets.
+ */
 export interface PageSettings {
   /** Where the API is, e.g. http://127.0.0.1:3000. */
   readonly apiUrl: string;
   /** The page's origin that the API allows. */
   readonly allowedOrigin: string;
-  /** The page's origin that the API does not allow. */
+  /** The page's origin that the API does not allow, until the admin endpoint adds it. */
   readonly otherOrigin: string;
+  /**
+   * The origins the API's default policy lists now (`CorsPolicies.current()`), read again each time
+   * the page loads, so that the page knows what to expect on its origin after a change.
+   */
+  readonly allowedOrigins: readonly string[];
 }
 
 const FILES: Readonly<Record<string, readonly [file: string, type: string]>> = {
