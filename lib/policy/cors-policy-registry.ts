@@ -37,6 +37,8 @@ const MODULE_SWITCHES = ['debug', 'enforce', 'report'] as const;
 
 /** Where the module's own options are named in errors and logs. */
 const MODULE_OPTIONS_PLACE = 'CorsModule options';
+/** Where a configuration given at run time is named in errors. */
+const REPLACE_PLACE = 'CorsPolicies.replace()';
 
 /** A configured policy, checked: options compiled, or a per-request function ready to call. */
 type CheckedPolicy =
@@ -187,9 +189,9 @@ export class CorsPolicyRegistry {
           'remove it from the configuration given to CorsPolicies',
         );
       }
-      problems.throwIfAny('CorsPolicies.replace()');
+      problems.throwIfAny(REPLACE_PLACE);
     }
-    const next = this.check(configuration);
+    const next = this.check(configuration, REPLACE_PLACE);
     const values = new Map<PolicyHandle, PolicyValue>();
     for (const { handle, recipe } of this.handles.values())
       values.set(handle, this.build(recipe, next));
@@ -217,10 +219,14 @@ export class CorsPolicyRegistry {
   }
 
   /** Checks a configuration: the default and every named policy. */
-  private check(configuration: CorsPolicyConfiguration): Generation {
+  /** @param place how errors name where the configuration came from. */
+  private check(
+    configuration: CorsPolicyConfiguration,
+    place: string = MODULE_OPTIONS_PLACE,
+  ): Generation {
     const problems = new ProblemList();
     checkShape(configuration, problems);
-    problems.throwIfAny(MODULE_OPTIONS_PLACE);
+    problems.throwIfAny(place);
     const {
       policies,
       defaultPolicy,
@@ -229,10 +235,10 @@ export class CorsPolicyRegistry {
       report: _report,
       ...fields
     } = configuration as CorsModuleOptions;
-    const defaults = this.checkPolicy(defaultPolicy ?? fields, MODULE_OPTIONS_PLACE);
+    const defaults = this.checkPolicy(defaultPolicy ?? fields, place);
     const named = new Map<string, CheckedPolicy>();
     for (const [name, policy] of Object.entries(policies ?? {}))
-      named.set(name, this.checkPolicy(policy, `${MODULE_OPTIONS_PLACE} policies.${name}`));
+      named.set(name, this.checkPolicy(policy, `${place} policies.${name}`));
     // Kept without the module's switches, so that current() can be edited and given to replace().
     const policiesOnly: CorsPolicyConfiguration = { ...fields };
     if (defaultPolicy !== undefined) policiesOnly.defaultPolicy = defaultPolicy;
