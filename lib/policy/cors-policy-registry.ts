@@ -94,7 +94,7 @@ export class CorsPolicyRegistry {
   private readonly handles = new Map<string, { handle: PolicyHandle; recipe: Recipe }>();
   private readonly labels = new WeakMap<object, string>();
   /** Compiled policies by fingerprint: equal options written in two places share one policy. */
-  private readonly compiled = new Map<string, CompiledCorsPolicy<unknown>>();
+  private compiled = new Map<string, CompiledCorsPolicy<unknown>>();
   /** Functions from `@Cors(fn)`, checked once: their cache outlives configuration changes. */
   private readonly decoratorFunctions = new WeakMap<object, PolicyFunction>();
   private readonly listeners: (() => void)[] = [];
@@ -191,10 +191,20 @@ export class CorsPolicyRegistry {
       }
       problems.throwIfAny(REPLACE_PLACE);
     }
-    const next = this.check(configuration, REPLACE_PLACE);
+    // A fresh table of compiled policies per configuration, so that a process that replaces its
+    // policies for months keeps only those in force.
+    const previous = this.compiled;
+    this.compiled = new Map();
+    let next: Generation;
     const values = new Map<PolicyHandle, PolicyValue>();
-    for (const { handle, recipe } of this.handles.values())
-      values.set(handle, this.build(recipe, next));
+    try {
+      next = this.check(configuration, REPLACE_PLACE);
+      for (const { handle, recipe } of this.handles.values())
+        values.set(handle, this.build(recipe, next));
+    } catch (error) {
+      this.compiled = previous;
+      throw error;
+    }
     // Nothing above can fail now: every handle changes before any request runs again.
     this.generation = next;
     for (const [handle, value] of values) handle.set(value);
