@@ -29,7 +29,8 @@ export interface CorsPoliciesWatchOptions {
  *   @Post('origins')
  *   addOrigin(@Body('origin') origin: string) {
  *     const current = this.policies.current();
- *     this.policies.replace({ ...current, origin: [...(current.origin as string[]), origin] });
+ *     const origins = Array.isArray(current.origin) ? current.origin : [];
+ *     this.policies.replace({ ...current, origin: [...origins, origin] });
  *   }
  * }
  * ```
@@ -39,6 +40,8 @@ export class CorsPolicies implements OnApplicationShutdown {
   private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
   private registry: CorsPolicyRegistry | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** Counts watch() and stop() calls: a read started under an older count is stale. */
+  private watching = 0;
 
   /** @internal Called once by `CorsModule` when it has compiled the policies. */
   attach(registry: CorsPolicyRegistry): void {
@@ -90,12 +93,15 @@ export class CorsPolicies implements OnApplicationShutdown {
       problems.throwIfAny('CorsPolicies.watch()');
     }
     this.stop();
+    const watching = this.watching;
     let reading = false;
     const read = async (): Promise<void> => {
       if (reading) return;
       reading = true;
       try {
-        this.replace(await load());
+        const configuration = await load();
+        // A read that outlived stop(), or a newer watch(), must not undo what came after it.
+        if (watching === this.watching) this.replace(configuration);
       } finally {
         reading = false;
       }
@@ -115,6 +121,7 @@ export class CorsPolicies implements OnApplicationShutdown {
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    this.watching++;
   }
 
   /** @internal */

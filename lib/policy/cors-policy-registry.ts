@@ -18,6 +18,7 @@ import { differencesFromEnableCors } from './enable-cors-differences.js';
 import {
   asPerRequestPolicy,
   isPerRequestPolicy,
+  type CorsPolicyFunction,
   type PerRequestCorsPolicy,
 } from './per-request-policy.js';
 import { PolicyHandle, type PolicyValue } from './policy-handle.js';
@@ -95,8 +96,11 @@ export class CorsPolicyRegistry {
   private readonly labels = new WeakMap<object, string>();
   /** Compiled policies by fingerprint: equal options written in two places share one policy. */
   private compiled = new Map<string, CompiledCorsPolicy<unknown>>();
-  /** Functions from `@Cors(fn)`, checked once: their cache outlives configuration changes. */
-  private readonly decoratorFunctions = new WeakMap<object, PolicyFunction>();
+  /**
+   * Per-request policies, checked once each, by what the user gave: the same function given again
+   * (by `@Cors(fn)`, or in a replaced configuration) keeps its cache.
+   */
+  private readonly policyFunctions = new WeakMap<object, PolicyFunction>();
   private readonly listeners: (() => void)[] = [];
 
   constructor(
@@ -258,7 +262,7 @@ export class CorsPolicyRegistry {
 
   private checkPolicy(policy: CorsPolicy, where: string): CheckedPolicy {
     if (isPerRequestPolicy(policy))
-      return { kind: 'per-request', fn: new PolicyFunction(asPerRequestPolicy(policy), where) };
+      return { kind: 'per-request', fn: this.functionOf(policy, where) };
     const options = policy as CorsPolicyOptions<unknown>;
     // Compiled now so that an invalid policy stops the start (or the replace), named.
     this.compile(options, where);
@@ -267,6 +271,18 @@ export class CorsPolicyRegistry {
       options,
       sources: Object.fromEntries(Object.keys(options).map((name) => [name, where])),
     };
+  }
+
+  private functionOf(
+    policy: CorsPolicyFunction | PerRequestCorsPolicy,
+    where: string,
+  ): PolicyFunction {
+    let fn = this.policyFunctions.get(policy);
+    if (fn === undefined) {
+      fn = new PolicyFunction(asPerRequestPolicy(policy), where);
+      this.policyFunctions.set(policy, fn);
+    }
+    return fn;
   }
 
   private handleFor(recipe: Recipe): PolicyHandle {
@@ -350,11 +366,7 @@ export class CorsPolicyRegistry {
         where,
       };
     if (isPerRequestPolicy(metadata)) {
-      let fn = this.decoratorFunctions.get(metadata);
-      if (fn === undefined) {
-        fn = new PolicyFunction(asPerRequestPolicy(metadata as PerRequestCorsPolicy), where);
-        this.decoratorFunctions.set(metadata, fn);
-      }
+      const fn = this.functionOf(metadata, where);
       return { base: { kind: 'function', fn }, fields: undefined, fieldSources: {}, where };
     }
     if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {

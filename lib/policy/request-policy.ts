@@ -194,11 +194,12 @@ export class RequestPolicy {
   }
 
   private compiled(answer: unknown): CompiledCorsPolicy<unknown> {
-    const isObject = answer !== null && typeof answer === 'object';
+    const isObject = answer !== null && typeof answer === 'object' && !Array.isArray(answer);
     if (isObject) {
       const known = this.byAnswer.get(answer);
       if (known !== undefined) return known;
     }
+    // Anything but an options object is compiled as it is, and refused: never merged into fields.
     const options = isObject ? { ...answer, ...this.fields } : answer;
     const fingerprint = fingerprintOf(options);
     let compiled = this.byFingerprint.get(fingerprint);
@@ -219,6 +220,17 @@ export class RequestPolicy {
   private compile(options: unknown): CompiledCorsPolicy<unknown> | null {
     const where = `the answer of the per-request policy of ${this.where}`;
     try {
+      if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+        const problems = new ProblemList();
+        problems.add(
+          'policy-not-object',
+          'answer',
+          options,
+          'is not an options object',
+          'answer with options such as { origin: "https://app.example.com" }, or { origin: false } for none',
+        );
+        problems.throwIfAny(where);
+      }
       const compiled = compilePolicy(options as CorsPolicyOptions<unknown>, {
         where,
         vary: this.fn.vary,

@@ -256,6 +256,25 @@ describe('CorsPolicies', () => {
       expect(load).toHaveBeenCalledTimes(2);
     });
 
+    it('drops a read that outlived stop() or a newer watch(), so that it undoes nothing', async () => {
+      const { policies, registry } = attached();
+      const slow = deferred<CorsPolicyConfiguration>();
+      const first = policies.watch(() => slow.promise, { interval: 1000 });
+      policies.stop();
+      policies.replace(THIRD);
+      slow.resolve(SECOND);
+      await first;
+      expect(allowed(registry)).toEqual([C]);
+
+      const older = deferred<CorsPolicyConfiguration>();
+      const pending = policies.watch(() => older.promise, { interval: 1000 });
+      await policies.watch(async () => FIRST, { interval: 1000 });
+      older.resolve(SECOND);
+      await pending;
+      expect(allowed(registry)).toEqual([A]);
+      policies.stop();
+    });
+
     it('replaces an earlier watch instead of adding one', async () => {
       const { policies, registry } = attached();
       const first = jest.fn(async () => SECOND);

@@ -169,6 +169,15 @@ describe('RequestPolicy', () => {
       }
     });
 
+    it('for an answer that is not options, saying so, and never merging @Cors() fields into it', () => {
+      for (const answer of [undefined, [], [A]]) {
+        const { policy, log } = requestPolicy((_req: unknown) => answer, {}, { origin: ADMIN });
+        expect(deniesAll(policyNow(policy))).toBe(true);
+        expect(log.error).toHaveBeenCalledTimes(1);
+        expect(log.error.mock.calls[0]![0]).toContain('is not an options object');
+      }
+    });
+
     it('when the function throws, logging each time', () => {
       const failure = new Error('tenant store down');
       const { policy, log } = requestPolicy(() => {
@@ -490,6 +499,20 @@ describe('RequestPolicy', () => {
 
       registry.replace({ origin: ADMIN });
       expect(allows(list.policyFor(request({ host: 'a' })) as never, A)).toBe(true);
+      expect(source).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps the cache of a per-request default given again to replace()', () => {
+      const source = jest.fn(() => ({ origin: A }));
+      const tenants = perRequestPolicy(source, { vary: ['Host'], cache: { ttl: 60_000, max: 10 } });
+      const registry = new CorsPolicyRegistry({ defaultPolicy: tenants }, QUIET);
+      expect(allows(registry.defaultHandle.policyFor(request({ host: 'a' })) as never, A)).toBe(
+        true,
+      );
+      registry.replace({ defaultPolicy: tenants, policies: { open: { origin: '*' } } });
+      expect(allows(registry.defaultHandle.policyFor(request({ host: 'a' })) as never, A)).toBe(
+        true,
+      );
       expect(source).toHaveBeenCalledTimes(1);
     });
   });
