@@ -1,5 +1,6 @@
 // One benchmark app in its own process, started by bench/run.mjs, bench/memory.mjs or
-// bench/profile.mjs through child_process.fork(). Argument: JSON { adapter, variant, scenario }.
+// bench/profile.mjs through child_process.fork(). Argument: JSON { adapter, variant, scenario,
+// library }, `library` the checkout whose dist/ to load nestjs-cors from (this one's if absent).
 // Listens on 127.0.0.1 on a free port, then talks over IPC:
 //   -> { type: 'ready', port }                    once listening
 //   <- { type: 'memory' }  -> { type: 'memory', usage }   (after a full GC when run with --expose-gc)
@@ -11,7 +12,12 @@ const config = JSON.parse(process.argv[2] ?? '{}');
 
 async function main() {
   const scenario = scenarioById(config.scenario);
-  const app = await createBenchApp({ adapter: config.adapter, variant: config.variant, scenario });
+  const app = await createBenchApp({
+    adapter: config.adapter,
+    variant: config.variant,
+    scenario,
+    library: config.library,
+  });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address();
 

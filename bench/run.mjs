@@ -10,7 +10,11 @@
 //
 // Options: --rounds N, --seconds S (per round) or --amount N (requests per round),
 //          --warmup S, --connections N, --scenario a,b, --adapter express, --json FILE (raw
-//          results), --skipBuild
+//          results), --skipBuild, --variants a,b (these variants in every scenario that can run
+//          them, instead of each scenario's own list), --library DIR (nestjs-cors from the built
+//          dist/ of the checkout DIR instead of this one; not built by the run), --baseline DIR (adds
+//          moduleBase and decoratorBase, `module` and `decorator` with the build in DIR's dist/,
+//          next to `module` and `decorator` in the same rounds; not built by the run)
 // Exit code 1 when a variant fails to start, answers other than expected, or a request errors;
 // never because of a timing.
 import { writeFileSync } from 'node:fs';
@@ -28,7 +32,14 @@ import {
   probe,
   startApp,
 } from './support/harness.mjs';
-import { ADAPTERS, SCENARIOS, VARIANTS, expectationFor, variantsOf } from './support/scenarios.mjs';
+import { resolve } from 'node:path';
+import {
+  ADAPTERS,
+  SCENARIOS,
+  VARIANTS,
+  expectationFor,
+  variantsOf as scenarioVariants,
+} from './support/scenarios.mjs';
 
 // Full rounds are timed; quick rounds are a fixed number of requests, so that 20 scenario/adapter
 // pairs fit in about a minute.
@@ -46,6 +57,9 @@ const args = parseArgs(process.argv.slice(2), {
   adapter: '',
   json: '',
   skipBuild: false,
+  variants: '',
+  library: '',
+  baseline: '',
 });
 const mode = args.quick ? QUICK : FULL;
 const rounds = args.rounds || mode.rounds;
@@ -62,6 +76,32 @@ const scenarios = args.scenario
     })
   : SCENARIOS;
 const adapters = args.adapter ? args.adapter.split(',') : ADAPTERS;
+const onlyVariants = args.variants ? args.variants.split(',') : undefined;
+for (const id of onlyVariants ?? []) {
+  const found = VARIANTS.find((v) => v.id === id);
+  if (found === undefined) throw new Error(`unknown variant ${id}`);
+  if (found.baseline && !args.baseline) throw new Error(`variant ${id} needs --baseline DIR`);
+}
+const library = args.library ? resolve(args.library) : undefined;
+const baseline = args.baseline ? resolve(args.baseline) : undefined;
+
+/**
+ * The variants a scenario runs: its own list or `--variants`; with `--baseline` and no
+ * `--variants`, also the baseline twin of its `module` and `decorator`.
+ */
+function variantsOf(scenario) {
+  const variants = scenarioVariants(scenario, onlyVariants);
+  if (baseline === undefined || onlyVariants !== undefined) return variants;
+  const ids = variants.map((v) => v.id);
+  if (ids.includes('module')) ids.push('moduleBase');
+  if (ids.includes('decorator')) ids.push('decoratorBase');
+  return VARIANTS.filter((v) => ids.includes(v.id));
+}
+
+/** The checkout whose build a variant loads: `--baseline` for the baseline variants. */
+function libraryOf(id) {
+  return VARIANTS.find((v) => v.id === id)?.baseline ? baseline : library;
+}
 
 /** Ratios reported, where a scenario has both variants: numerator variant over denominator. */
 const RATIOS = [
@@ -73,6 +113,13 @@ const RATIOS = [
   ['module', 'bare'],
   ['decorator', 'bare'],
   ['bare', 'none'],
+  // Issue 9: a per-request policy answering the static policy, over that static policy.
+  ['perRequest', 'module'],
+  ['perRequestUncached', 'module'],
+  ['perRequestDecorator', 'decorator'],
+  // This build of the library over the baseline's (--baseline), with the same static policy.
+  ['module', 'moduleBase'],
+  ['decorator', 'decoratorBase'],
 ];
 const SHORT = {
   none: 'none',
@@ -80,7 +127,21 @@ const SHORT = {
   enableCors: 'enableCors',
   module: 'module',
   decorator: '@Cors',
+  moduleBase: 'module (baseline)',
+  decoratorBase: '@Cors (baseline)',
+  perRequest: 'perRequest',
+  perRequestUncached: 'perRequest uncached',
+  perRequestDecorator: '@Cors(perRequest)',
 };
+
+/** The ratios the progress line shows, where a scenario has both variants. */
+const PROGRESS_RATIOS = [
+  'module/enableCors',
+  'perRequest/module',
+  'perRequestDecorator/decorator',
+  'module/moduleBase',
+  'decorator/decoratorBase',
+];
 
 const failures = [];
 
@@ -192,7 +253,9 @@ async function runPair(adapter, scenario) {
   const expectedStatus = {};
   try {
     const started = await Promise.allSettled(
-      variants.map(({ id }) => startApp({ adapter, variant: id, scenario: scenario.id })),
+      variants.map(({ id }) =>
+        startApp({ adapter, variant: id, scenario: scenario.id, library: libraryOf(id) }),
+      ),
     );
     started.forEach((outcome, i) => {
       if (outcome.status === 'fulfilled') apps[variants[i].id] = outcome.value;
@@ -343,34 +406,58 @@ function printTables(results) {
       ]),
     ),
   );
-  console.log('\n### Targets (median ratio; reported, not asserted)\n');
+  console.log(
+    '\n### Targets (median of per-round ratios; reported, not asserted; CPU: server CPU µs per ' +
+      'request)\n',
+  );
   const rows = [];
   for (const r of results) {
+    // [name, ratio key, least req/s ratio, most CPU ratio (undefined: none)]
     const targets = [
-      ['module ÷ enableCors', r.ratios['module/enableCors'], 1.0],
-      ['@Cors ÷ enableCors', r.ratios['decorator/enableCors'], 1.0],
-    ].filter(([, ratio]) => ratio !== undefined);
+      ['module ÷ enableCors', 'module/enableCors', 1.0],
+      ['@Cors ÷ enableCors', 'decorator/enableCors', 1.0],
+    ];
     if (r.scenario === 'no-origin') {
-      targets.push(['module ÷ none', r.ratios['module/none'], 0.97]);
-      targets.push(['@Cors ÷ none', r.ratios['decorator/none'], 0.97]);
+      targets.push(['module ÷ none', 'module/none', 0.97]);
+      targets.push(['@Cors ÷ none', 'decorator/none', 0.97]);
     }
     if (r.scenario === 'allowed') {
-      targets.push(['module ÷ none', r.ratios['module/none'], 0.95]);
-      targets.push(['@Cors ÷ none', r.ratios['decorator/none'], 0.95]);
+      targets.push(['module ÷ none', 'module/none', 0.95]);
+      targets.push(['@Cors ÷ none', 'decorator/none', 0.95]);
     }
-    for (const [name, ratio, target] of targets) {
-      const gap = (target - ratio.median) * 100;
+    // Issue 9: a cached per-request policy costs at most 10% over the same static policy...
+    targets.push(['perRequest ÷ module', 'perRequest/module', 0.9, 1.1]);
+    targets.push(['@Cors(perRequest) ÷ @Cors', 'perRequestDecorator/decorator', 0.9, 1.1]);
+    // ...and static policies do not get slower than in the baseline build.
+    targets.push(['module ÷ module (baseline)', 'module/moduleBase', 1.0, 1.0]);
+    targets.push(['@Cors ÷ @Cors (baseline)', 'decorator/decoratorBase', 1.0, 1.0]);
+    for (const [name, key, target, cpuTarget] of targets) {
+      const ratio = r.ratios[key];
+      if (ratio === undefined) continue;
+      const cpu = r.cpuRatios[key];
+      const verdict = (measured, met, gap) =>
+        measured === undefined ? 'n/a' : met ? 'met' : `missed by ${gap.toFixed(1)} points`;
       rows.push([
         r.title,
         r.adapter,
         name,
         `>= ${target.toFixed(2)}`,
         ratio.median.toFixed(3),
-        ratio.median >= target ? 'met' : `missed by ${gap.toFixed(1)} points`,
+        verdict(ratio.median, ratio.median >= target, (target - ratio.median) * 100),
+        cpuTarget === undefined ? '—' : `<= ${cpuTarget.toFixed(2)}`,
+        cpuTarget === undefined || cpu === undefined ? '—' : cpu.median.toFixed(3),
+        cpuTarget === undefined
+          ? '—'
+          : verdict(cpu?.median, cpu?.median <= cpuTarget, (cpu?.median - cpuTarget) * 100),
       ]);
     }
   }
-  console.log(markdownTable(['scenario', 'adapter', 'ratio', 'target', 'measured', ''], rows));
+  console.log(
+    markdownTable(
+      ['scenario', 'adapter', 'ratio', 'target', 'measured', '', 'CPU target', 'CPU measured', ''],
+      rows,
+    ),
+  );
 }
 
 async function main() {
@@ -381,7 +468,12 @@ async function main() {
       `(+${warmup > 0 ? `${warmup} s` : 'half a round of'} warm-up), ${args.connections} ` +
       `connections; Node ${process.version}, @nestjs/core ${nestVersion}, ${cpus().length} CPUs`,
   );
-  console.log(`bench: nestjs-cors source: ${describeSource()}`);
+  console.log(
+    `bench: nestjs-cors source: ${library === undefined ? 'this checkout' : library}, ` +
+      describeSource(library),
+  );
+  if (baseline !== undefined)
+    console.log(`bench: baseline nestjs-cors source: ${baseline}, ${describeSource(baseline)}`);
   console.log(
     `bench: server CPU time from /proc/<pid>/stat, ${CLOCK_TICKS_PER_SECOND} ticks/s` +
       (cpuTicks(process.pid) === undefined ? ' (not available here)' : ''),
@@ -391,7 +483,8 @@ async function main() {
     const estimate = adapters.length * scenarios.reduce((sum, s) => sum + perScenario(s), 0);
     console.log(`bench: about ${Math.ceil(estimate / 60)} min`);
   }
-  if (!args.skipBuild) buildLibrary();
+  // --library and --baseline name builds made beforehand: only this checkout's is built here.
+  if (!args.skipBuild && library === undefined) buildLibrary();
 
   const started = Date.now();
   const results = [];
@@ -408,8 +501,13 @@ async function main() {
                 `${SHORT[id]} ${fmtRps(result.medians[id])} (${fmtCpu(result.cpuMedians[id])} µs)`,
             )
             .join(', ') +
-          `; module÷enableCors ${fmtRatio(result.ratios['module/enableCors'])}, CPU ` +
-          fmtRatio(result.cpuRatios['module/enableCors']),
+          PROGRESS_RATIOS.filter((key) => key in result.ratios)
+            .map(
+              (key) =>
+                `; ${key.replace('/', '÷')} ${fmtRatio(result.ratios[key])}, CPU ` +
+                fmtRatio(result.cpuRatios[key]),
+            )
+            .join(''),
       );
     }
   }
@@ -421,6 +519,9 @@ async function main() {
       JSON.stringify(
         {
           mode: args.quick ? 'quick' : 'full',
+          library: library ?? 'this checkout',
+          librarySource: describeSource(library),
+          ...(baseline === undefined ? {} : { baseline, baselineSource: describeSource(baseline) }),
           rounds,
           roundLength,
           clockTicksPerSecond: CLOCK_TICKS_PER_SECOND,

@@ -1,10 +1,18 @@
 // Builds the Nest application of one (adapter, variant, scenario): plain JavaScript with
-// Reflect.decorate, run against the built dist/ of nestjs-cors and Nest 12 from node_modules.
+// Reflect.decorate, run against the built dist/ of nestjs-cors (this checkout's, or another's) and
+// Nest 12 from node_modules.
 import 'reflect-metadata';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Controller, Delete, Get, Module, Post, Put } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Cors, CorsModule } from 'nestjs-cors';
-import { API_CONTROLLERS, APP_ORIGIN, MANY_ROUTES, bareHeaders } from './scenarios.mjs';
+import {
+  API_CONTROLLERS,
+  APP_ORIGIN,
+  MANY_ROUTES,
+  bareHeaders,
+  perRequestPolicyOf,
+} from './scenarios.mjs';
 
 const ROUTE_DECORATORS = { GET: Get, POST: Post, PUT: Put, DELETE: Delete };
 
@@ -12,7 +20,7 @@ const ROUTE_DECORATORS = { GET: Get, POST: Post, PUT: Put, DELETE: Delete };
  * A controller class with the given name, path and routes: `{ name, decorator, path }`, with
  * `@Cors(corsPolicy)` on every handler when given one, and `@Cors(controllerPolicy)` on the class.
  */
-function defineController(className, path, routes, corsPolicy, controllerPolicy) {
+function defineController(Cors, className, path, routes, corsPolicy, controllerPolicy) {
   const Controller_ = { [className]: class {} }[className];
   for (const route of routes) {
     Controller_.prototype[route.name] = function () {
@@ -37,10 +45,11 @@ function defineController(className, path, routes, corsPolicy, controllerPolicy)
  * @param corsPolicy `@Cors()` for every handler (`items` and `many`);
  * @param withControllerPolicies whether the `api` controllers carry their own `@Cors()`.
  */
-function controllersOf(shape, adapter, corsPolicy, withControllerPolicies) {
+function controllersOf(Cors, shape, adapter, corsPolicy, withControllerPolicies) {
   if (shape === 'items') {
     return [
       defineController(
+        Cors,
         'ItemsController',
         'items',
         [
@@ -61,12 +70,13 @@ function controllersOf(shape, adapter, corsPolicy, withControllerPolicies) {
         routes.push({ name: `static${s}`, decorator: Get, path: `s${s}` });
       for (let p = 0; p < paramPerController; p++)
         routes.push({ name: `param${p}`, decorator: Get, path: `p${p}/:id` });
-      return defineController(`Controller${c}`, `c${c}`, routes, corsPolicy);
+      return defineController(Cors, `Controller${c}`, `c${c}`, routes, corsPolicy);
     });
   }
   if (shape === 'api') {
     return API_CONTROLLERS.map(({ className, path, cors, routes }) =>
       defineController(
+        Cors,
         className,
         path,
         routes.map((route) => ({
@@ -128,23 +138,65 @@ async function installBareHook(app, adapter, policy) {
 }
 
 /**
+ * nestjs-cors as built in `library`, a checkout with its own `dist/` (its `node_modules` must
+ * resolve Nest to the same files as this one's, e.g. a symlink), or this checkout's by default.
+ */
+async function loadLibrary(library) {
+  if (library === undefined) return import('nestjs-cors');
+  return import(pathToFileURL(join(resolve(library), 'dist', 'esm', 'index.js')).href);
+}
+
+/**
+ * The module's options for a per-request default policy answering `policy`: its named policies, if
+ * any, stay as they are.
+ */
+function perRequestModuleOptions(perRequestPolicy, policy, cached) {
+  const { policies, ...fields } = policy;
+  return {
+    defaultPolicy: perRequestPolicyOf(perRequestPolicy, fields, cached),
+    ...(policies === undefined ? {} : { policies }),
+  };
+}
+
+/**
  * Creates (not yet listening) the app of a variant:
  * - `none`: no CORS at all;
  * - `bare`: a hand-written hook that writes fixed headers for the allowed origin (see above);
  * - `enableCors`: `app.enableCors(policy)` (`cors` on Express, `@fastify/cors` on Fastify);
  * - `module`: `CorsModule.forRoot(policy)`, and the `api` app's controller policies;
- * - `decorator`: `CorsModule.forRoot()` with no default origin, and `@Cors(policy)` on every handler.
+ * - `decorator`: `CorsModule.forRoot()` with no default origin, and `@Cors(policy)` on every handler;
+ * - `moduleBase`, `decoratorBase`: as `module` and `decorator` (the library is the caller's choice);
+ * - `perRequest`, `perRequestUncached`: as `module`, with the default policy computed per request
+ *   (see `perRequestPolicyOf` in scenarios.mjs), cached or not;
+ * - `perRequestDecorator`: as `decorator`, with `@Cors(perRequestPolicy(...))` on every handler.
+ *
+ * @param library the checkout whose `dist/` provides nestjs-cors; this one's when `undefined`.
  */
-export async function createBenchApp({ adapter, variant, scenario }) {
+export async function createBenchApp({ adapter, variant, scenario, library }) {
+  const usesLibrary = !['none', 'bare', 'enableCors'].includes(variant);
+  const { Cors, CorsModule, perRequestPolicy } = usesLibrary
+    ? await loadLibrary(library)
+    : { Cors: undefined, CorsModule: undefined, perRequestPolicy: undefined };
+  const asModule = ['module', 'moduleBase', 'perRequest', 'perRequestUncached'].includes(variant);
+  const asDecorator = ['decorator', 'decoratorBase', 'perRequestDecorator'].includes(variant);
+  if (variant.startsWith('perRequest') && typeof perRequestPolicy !== 'function')
+    throw new Error(`${variant}: this build of nestjs-cors has no perRequestPolicy()`);
   const imports = [];
-  if (variant === 'module') imports.push(CorsModule.forRoot(scenario.policy));
-  if (variant === 'decorator') imports.push(CorsModule.forRoot());
-  const controllers = controllersOf(
-    scenario.app,
-    adapter,
-    variant === 'decorator' ? scenario.policy : undefined,
-    variant === 'module',
-  );
+  if (variant === 'module' || variant === 'moduleBase')
+    imports.push(CorsModule.forRoot(scenario.policy));
+  if (variant === 'perRequest' || variant === 'perRequestUncached') {
+    imports.push(
+      CorsModule.forRoot(
+        perRequestModuleOptions(perRequestPolicy, scenario.policy, variant === 'perRequest'),
+      ),
+    );
+  }
+  if (asDecorator) imports.push(CorsModule.forRoot());
+  let handlerPolicy;
+  if (variant === 'decorator' || variant === 'decoratorBase') handlerPolicy = scenario.policy;
+  if (variant === 'perRequestDecorator')
+    handlerPolicy = perRequestPolicyOf(perRequestPolicy, scenario.policy, true);
+  const controllers = controllersOf(Cors, scenario.app, adapter, handlerPolicy, asModule);
   class BenchModule {}
   Reflect.decorate([Module({ imports, controllers })], BenchModule);
 

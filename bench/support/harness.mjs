@@ -14,12 +14,13 @@ const START_TIMEOUT_MS = 30_000;
 const CLOSE_TIMEOUT_MS = 10_000;
 
 /**
- * Which library source a run measured: the commit, and the lib/ files that differ from it (another
- * engineer's edits in progress, for instance), so that a result can be tied to its code.
+ * Which library source a run measured (this checkout's, or the one at `root`): the commit, and the
+ * lib/ files that differ from it (another engineer's edits in progress, for instance), so that a
+ * result can be tied to its code.
  */
-export function describeSource() {
+export function describeSource(root = ROOT_DIR) {
   const git = (...gitArgs) =>
-    spawnSync('git', gitArgs, { cwd: ROOT_DIR, encoding: 'utf8' }).stdout?.trimEnd() ?? '';
+    spawnSync('git', gitArgs, { cwd: root, encoding: 'utf8' }).stdout?.trimEnd() ?? '';
   const commit = git('rev-parse', '--short', 'HEAD') || 'unknown';
   // Not trimmed at the start: each porcelain line begins with a 2-column status, often a space.
   const changed = git('status', '--porcelain', '--', 'lib').split('\n').filter(Boolean);
@@ -43,12 +44,13 @@ export function buildLibrary() {
 }
 
 /**
- * Starts one app in its own process and waits until it listens.
+ * Starts one app in its own process and waits until it listens, with nestjs-cors from the
+ * checkout `library` (a directory with a built `dist/`), or from this one when it is `undefined`.
  *
  * @returns `{ port, url, memory(), close() }`; rejects if it fails or takes longer than 30 s.
  */
-export function startApp({ adapter, variant, scenario, execArgv = [] }) {
-  const child = fork(APP_ENTRY, [JSON.stringify({ adapter, variant, scenario })], {
+export function startApp({ adapter, variant, scenario, library, execArgv = [] }) {
+  const child = fork(APP_ENTRY, [JSON.stringify({ adapter, variant, scenario, library })], {
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

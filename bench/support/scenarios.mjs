@@ -8,22 +8,53 @@ export const EVIL_ORIGIN = 'https://evil.example.net';
 
 /**
  * Every app variant, in the order of every round. A scenario runs the ones its `variants` lists, by
- * default {@link DEFAULT_VARIANTS}:
+ * default {@link DEFAULT_VARIANTS}, or those `--variants` names:
  * - `none`: no CORS at all;
  * - `bare`: the physical limit, a hand-written first hook that writes the scenario's response
  *   headers for its one allowed origin and does nothing else (no library, no policy lookup);
  * - `enableCors`: `app.enableCors(policy)`;
+ * - `moduleBase`, `decoratorBase`: `module` and `decorator` with the nestjs-cors build of another
+ *   checkout (`--baseline DIR`), to compare two versions of the library in the same rounds;
  * - `module`: `CorsModule.forRoot(policy)`;
  * - `decorator`: `CorsModule.forRoot()` without a default origin, and `@Cors(policy)` on every
- *   handler.
+ *   handler;
+ * - `perRequest`: `CorsModule.forRoot(perRequestPolicy(async (req) => policy, { vary: ['Host'],
+ *   cache: { ttl: 60000, max: 1000 } }))`, the default policy computed per request and cached, with
+ *   the same options as `module` (issue 9);
+ * - `perRequestUncached`: the same with a synchronous function and no cache: called on every
+ *   request;
+ * - `perRequestDecorator`: `CorsModule.forRoot()` without a default origin, and
+ *   `@Cors(perRequestPolicy(...))` as `perRequest`'s on every handler.
+ *
+ * `baseline`: loads the library from `--baseline`; `perRequest`: the policy is a per-request one.
  */
 export const VARIANTS = [
   { id: 'none', label: 'no CORS' },
   { id: 'bare', label: 'bare hook' },
   { id: 'enableCors', label: 'app.enableCors()' },
+  { id: 'moduleBase', label: 'CorsModule.forRoot(), baseline', baseline: true },
   { id: 'module', label: 'CorsModule.forRoot()' },
+  { id: 'decoratorBase', label: '@Cors() per route, baseline', baseline: true },
   { id: 'decorator', label: '@Cors() per route' },
+  { id: 'perRequest', label: 'perRequestPolicy(), cached', perRequest: true },
+  { id: 'perRequestUncached', label: 'perRequestPolicy(), no cache', perRequest: true },
+  { id: 'perRequestDecorator', label: '@Cors(perRequestPolicy()), cached', perRequest: true },
 ];
+
+/**
+ * The per-request policy of the `perRequest*` variants: answers `options`, the scenario's static
+ * policy, always the same object; `cached` as `perRequest` (async, cached by `Host`), else as
+ * `perRequestUncached` (synchronous, no cache). `Vary: Host` in both, so that the two differ only
+ * in the cache.
+ */
+export function perRequestPolicyOf(perRequestPolicy, options, cached) {
+  return cached
+    ? perRequestPolicy(async () => options, {
+        vary: ['Host'],
+        cache: { ttl: 60_000, max: 1000 },
+      })
+    : perRequestPolicy(() => options, { vary: ['Host'] });
+}
 
 export const DEFAULT_VARIANTS = ['none', 'enableCors', 'module', 'decorator'];
 
@@ -40,6 +71,13 @@ export const DEFAULT_VARIANTS = ['none', 'enableCors', 'module', 'decorator'];
  * extra rounds would cost time in every run (CI runs the quick mode).
  */
 const WITH_BARE = ['none', 'bare', 'enableCors', 'module', 'decorator'];
+
+/**
+ * Issue 9: the default policy computed per request, with and without the cache, next to the same
+ * static policy (`module`), in the scenarios of one origin and one route: no Origin, an allowed
+ * GET, an approved preflight.
+ */
+const PER_REQUEST = ['perRequest', 'perRequestUncached'];
 
 export const ADAPTERS = ['express', 'fastify'];
 
@@ -230,6 +268,7 @@ export const SCENARIOS = [
     app: 'items',
     requests: [get('/items')],
     allowed: false,
+    variants: [...DEFAULT_VARIANTS, ...PER_REQUEST],
   },
   {
     id: 'allowed',
@@ -238,7 +277,7 @@ export const SCENARIOS = [
     app: 'items',
     requests: [get('/items', APP_ORIGIN)],
     allowed: true,
-    variants: WITH_BARE,
+    variants: [...WITH_BARE, ...PER_REQUEST],
   },
   {
     id: 'disallowed',
@@ -256,6 +295,7 @@ export const SCENARIOS = [
     requests: [preflight('/items', APP_ORIGIN, 'POST', 'content-type, x-token')],
     preflight: true,
     allowed: true,
+    variants: [...DEFAULT_VARIANTS, ...PER_REQUEST],
   },
   {
     id: 'preflight-denied',
@@ -337,9 +377,26 @@ export function scenarioById(id) {
   return scenario;
 }
 
-/** The variants a scenario runs, in round order. */
-export function variantsOf(scenario) {
-  const ids = scenario.variants ?? DEFAULT_VARIANTS;
+/**
+ * Whether a scenario can run a variant: the bare hook only where the scenario lists it (see
+ * {@link WITH_BARE}); no per-handler `@Cors()` in the `api` app, whose controllers carry their own.
+ */
+export function canRun(scenario, id) {
+  if (id === 'bare') return (scenario.variants ?? DEFAULT_VARIANTS).includes('bare');
+  if (scenario.app === 'api')
+    return !['decorator', 'decoratorBase', 'perRequestDecorator'].includes(id);
+  return VARIANTS.some((variant) => variant.id === id);
+}
+
+/**
+ * The variants a scenario runs, in round order: its own list, or `only` (the ids `--variants`
+ * names) where it can run them.
+ */
+export function variantsOf(scenario, only) {
+  const ids =
+    only === undefined
+      ? (scenario.variants ?? DEFAULT_VARIANTS)
+      : only.filter((id) => canRun(scenario, id));
   return VARIANTS.filter((variant) => ids.includes(variant.id));
 }
 
