@@ -25,6 +25,7 @@ import { setUpCors } from './module-setup.js';
 import type { HttpPlatform } from './platform/http-platform.js';
 import { HandlerPolicies } from './routing/handler-policies.js';
 import { CorsPolicies } from './cors-policies.service.js';
+import { CsrfTrust } from './csrf/csrf-trust.js';
 
 /**
  * Per-controller and per-route CORS for NestJS. Import it once, in the root module; it is global.
@@ -64,6 +65,7 @@ export class CorsModule
     private readonly config: ApplicationConfig,
     private readonly handlers: HandlerPolicies,
     private readonly policies: CorsPolicies,
+    private readonly csrfTrust: CsrfTrust,
   ) {
     super();
   }
@@ -100,6 +102,7 @@ export class CorsModule
       config: this.config,
       handlers: this.handlers,
       policies: this.policies,
+      csrfTrust: this.csrfTrust,
       log: (message) => this.logger.log(message),
       warn: (message) => this.logger.warn(message),
       logError: (message, stack) => this.logger.error(message, stack),

@@ -7,6 +7,7 @@ import { toModuleOptions, type CorsModuleOptions } from './cors-module-options.j
 import { mayHaveAmbiguousRoutes, mayOverwriteCorsHeaders } from './module-setup.js';
 import { HandlerPolicies } from './routing/handler-policies.js';
 import { CorsPolicies } from './cors-policies.service.js';
+import { CsrfTrust } from './csrf/csrf-trust.js';
 
 /** The module's options as given, with `true` and a policy function turned into options. */
 export const CORS_OPTIONS = Symbol('CORS_OPTIONS');
@@ -18,6 +19,7 @@ export const CORS_OPTIONS = Symbol('CORS_OPTIONS');
 export const CORS_PROVIDERS: Provider[] = [
   HandlerPolicies,
   CorsPolicies,
+  CsrfTrust,
   {
     // What forRoot() or forRootAsync() was given may be `true` or a function, as for enableCors().
     provide: CORS_OPTIONS,

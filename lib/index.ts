@@ -19,6 +19,7 @@ export type {
   CorsPolicyConfiguration,
 } from './cors-module-options.js';
 export { CorsPolicies, type CorsPoliciesWatchOptions } from './cors-policies.service.js';
+export { corsTrusted } from './csrf/cors-trusted.js';
 export {
   perRequestPolicy,
   type CorsPolicyCallback,

@@ -19,6 +19,7 @@ import { collectRoutes } from './routing/collect-routes.js';
 import { declaredHandlers } from './routing/controllers.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
 import type { CorsPolicies } from './cors-policies.service.js';
+import type { CsrfTrust } from './csrf/csrf-trust.js';
 import type { RouteRecord } from './routing/route-record.js';
 import { RouteMap } from './routing/route-map.js';
 import { ambiguousRecords, type VersionReader } from './routing/route-resolution.js';
@@ -31,6 +32,7 @@ export interface CorsSetupContext {
   readonly config: ApplicationConfig;
   readonly handlers: HandlerPolicies;
   readonly policies: CorsPolicies;
+  readonly csrfTrust: CsrfTrust;
   readonly log: (message: string) => void;
   readonly warn: (message: string) => void;
   readonly logError: (message: string, stack?: string) => void;
@@ -68,6 +70,7 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
     readVersion: versionReaderFor(config.getVersioning()),
     uniformNoOriginVary: uniformNoOriginVary(records, registry),
     logDenial: options.debug === true ? denialLogger(log, registry) : undefined,
+    csrfTrust: context.csrfTrust,
   };
   registry.onReplace(() => {
     settings.uniformNoOriginVary = uniformNoOriginVary(records, registry);

@@ -17,6 +17,7 @@ export {
   type CorsPolicyOptions,
 } from './cors-policy-options.js';
 export { decideActual } from './decide-actual.js';
+export { namesCredentialedOrigins } from './credentialed-origins.js';
 export {
   decidePreflight,
   isPreflight,

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import {
   appendVary,
   decideActual,
+  namesCredentialedOrigins,
   decidePreflight,
   type CompiledCorsPolicy,
   type CorsDecision,
@@ -13,6 +14,7 @@ import {
 import type { RoutePolicy, RouteTarget } from '../routing/route-record.js';
 import type { ResolutionContext, RouteResolution } from '../routing/route-resolution.js';
 import type { HeaderAccess } from '../platform/response-headers.js';
+import type { CsrfTrust } from '../csrf/csrf-trust.js';
 
 /** What the platform hook must do once the CORS work for a request is done. */
 export type HookOutcome =
@@ -55,6 +57,8 @@ export interface RequestHandlerSettings extends ResolutionContext {
    */
   uniformNoOriginVary: string | undefined;
   readonly logDenial: DenialLogger | undefined;
+  /** Where approvals are recorded for `corsTrusted()`, once it is switched on. */
+  readonly csrfTrust: CsrfTrust;
 }
 
 /**
@@ -89,29 +93,40 @@ export class CorsRequestHandler<Req extends object, Res> {
       origin,
       headers['access-control-request-method'],
     );
-    const handle = this.policyOf(
+    const route =
       requestMethod === undefined
         ? this.routes.actualRoute(request)
-        : this.routes.preflightRoute(request, requestMethod),
-      raw,
-    );
+        : this.routes.preflightRoute(request, requestMethod);
+    const handle = this.policyOf(route, raw);
     if (handle === null) return CONTINUE;
     const policy = handle.policyFor(request);
+    // Only a route whose policy is certain before the handler is chosen may vouch for CSRF.
+    const vouches =
+      settings.csrfTrust.enabled && requestMethod === undefined && route?.fixed === true;
     return policy instanceof Promise
-      ? policy.then((settled) => this.decide(settled, raw, response, requestMethod))
-      : this.decide(policy, raw, response, requestMethod);
+      ? policy.then((settled) => this.decide(settled, raw, response, requestMethod, vouches))
+      : this.decide(policy, raw, response, requestMethod, vouches);
   }
 
-  /** Decides with the route's policy: a preflight when it asks for `requestMethod`. */
+  /**
+   * Decides with the route's policy: a preflight when it asks for `requestMethod`. With `vouches`,
+   * an approval that names the origin with credentials is recorded for `corsTrusted()`.
+   */
   private decide(
     policy: CompiledCorsPolicy<IncomingMessage>,
     raw: IncomingMessage,
     response: Res,
     requestMethod: string | undefined,
+    vouches: boolean,
   ): MaybePromise<HookOutcome> {
     const headers = raw.headers;
     if (requestMethod === undefined) {
-      return this.conclude(decideActual(policy, headers.origin, raw), raw, response, policy, false);
+      let decision = decideActual(policy, headers.origin, raw);
+      if (vouches && namesCredentialedOrigins(policy)) {
+        const trust = this.settings.csrfTrust;
+        decision = whenSettled(decision, recordApproval, trust, raw);
+      }
+      return this.conclude(decision, raw, response, policy, false);
     }
     const decision = decidePreflight(
       policy,
@@ -180,6 +195,11 @@ export class CorsRequestHandler<Req extends object, Res> {
     const status = preflight ? preflightStatusOf(policy) : undefined;
     return status === undefined ? CONTINUE : answerWith(status);
   }
+}
+
+function recordApproval(decision: CorsDecision, trust: CsrfTrust, request: IncomingMessage) {
+  if (decision.allowed) trust.record(request);
+  return decision;
 }
 
 /** Writes a decision's headers and appends its `Vary` names to whatever `Vary` is there. */

@@ -1,3 +1,4 @@
+import { corsTrusted } from '../../lib';
 import { PLATFORMS, startApp, type TestApp } from './platforms';
 import { ACAC, ACAO, NOTHING_APPROVED, expectResponse, get, preflight, type Case } from './cases';
 import {
@@ -6,7 +7,9 @@ import {
   hasCsrfProtection,
   setUpCsrf,
   setUpCsrfTrustingApp,
+  setUpCsrfTrustingCors,
 } from './fixtures/csrf-app';
+import { LogRecorder } from './fixtures/debug-app';
 import { APP, EVIL } from './fixtures/origins';
 
 /** A credentialed `fetch(url, { method: 'PUT', credentials: 'include' })` from `origin`. */
@@ -65,11 +68,60 @@ const TRUSTED_CASES: readonly Case[] = [
   },
 ];
 
+const CORS_TRUSTED_CASES: readonly Case[] = [
+  {
+    name: 'with corsTrusted(app): the credentialed PUT from the origin the policy names passes, with its CORS headers',
+    request: credentialedPut('/profile/name', APP, 'cross-site'),
+    expected: { status: 200, body: 'updated name', headers: READABLE_BY_APP },
+  },
+  {
+    name: 'with corsTrusted(app): so does one without Sec-Fetch-Site',
+    request: credentialedPut('/profile/name', APP),
+    expected: { status: 200, body: 'updated name', headers: READABLE_BY_APP },
+  },
+  {
+    name: 'with corsTrusted(app): an origin the policy does not allow is refused',
+    request: credentialedPut('/profile/name', EVIL, 'cross-site'),
+    expected: { status: 403, headers: NOTHING_APPROVED },
+  },
+  {
+    name: "with corsTrusted(app): a '*' policy vouches for no origin",
+    request: credentialedPut('/open/name', APP, 'cross-site'),
+    expected: { status: 403, headers: { [ACAO]: '*', [ACAC]: null } },
+  },
+  {
+    name: 'with corsTrusted(app): a policy without credentials vouches for no origin',
+    request: credentialedPut('/uncredentialed/name', APP, 'cross-site'),
+    expected: { status: 403, headers: { [ACAO]: APP, [ACAC]: null } },
+  },
+  {
+    name: 'with corsTrusted(app): a policy reflecting every origin vouches for none',
+    request: credentialedPut('/reflected/name', APP, 'cross-site'),
+    expected: { status: 403, headers: { [ACAO]: APP, [ACAC]: null } },
+  },
+  {
+    name: 'with corsTrusted(app): a route with CORS off is refused',
+    request: credentialedPut('/off/name', APP, 'cross-site'),
+    expected: { status: 403, headers: NOTHING_APPROVED },
+  },
+  {
+    name: 'with corsTrusted(app): an asynchronous predicate that allows the origin with credentials vouches for it',
+    request: credentialedPut('/looked-up/name', APP, 'cross-site'),
+    expected: { status: 200, body: 'looked up', headers: READABLE_BY_APP },
+  },
+  {
+    name: 'with corsTrusted(app): the same predicate refusing another origin',
+    request: credentialedPut('/looked-up/name', EVIL, 'cross-site'),
+    expected: { status: 403, headers: NOTHING_APPROVED },
+  },
+];
+
 if (NEST_HAS_CSRF_PROTECTION) {
   describe.each(PLATFORMS)('app.enableCsrfProtection() with CorsModule on %s', (platform) => {
     describe.each([
       ['default options', setUpCsrf, CSRF_CASES],
       ['the CORS origin trusted', setUpCsrfTrustingApp, TRUSTED_CASES],
+      ['corsTrusted(app) as exclude', setUpCsrfTrustingCors, CORS_TRUSTED_CASES],
     ] as const)('%s', (_options, setUp, cases) => {
       let app: TestApp;
       beforeAll(async () => {
@@ -95,6 +147,24 @@ if (NEST_HAS_CSRF_PROTECTION) {
       } finally {
         await app.close();
       }
+    });
+
+    it('so corsTrusted(app) says why at startup, and exempts nothing', async () => {
+      const logs = new LogRecorder();
+      let exclude: ((request: object) => boolean) | undefined;
+      const app = await startApp(
+        'express',
+        CsrfAppModule,
+        (nest) => {
+          exclude = corsTrusted(nest);
+        },
+        { logger: logs },
+      );
+      await app.close();
+      expect(exclude?.({})).toBe(false);
+      expect(logs.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual([
+        expect.stringContaining('enableCsrfProtection() (it is new in Nest 12)'),
+      ]);
     });
   });
 }

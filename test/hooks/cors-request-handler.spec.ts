@@ -9,6 +9,7 @@ import {
 } from '../../lib/hooks/cors-request-handler';
 import type { HeaderAccess } from '../../lib/platform/response-headers';
 import { PolicyHandle } from '../../lib/policy/policy-handle';
+import { CsrfTrust } from '../../lib/csrf/csrf-trust';
 import type { RouteTarget } from '../../lib/routing/route-record';
 import { RouteResolution } from '../../lib/routing/route-resolution';
 
@@ -39,6 +40,7 @@ const SETTINGS: RequestHandlerSettings = {
   readVersion: undefined,
   uniformNoOriginVary: undefined,
   logDenial: undefined,
+  csrfTrust: new CsrfTrust(),
 };
 
 /** A router that knows one route, and notes what it was asked. */
