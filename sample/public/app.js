@@ -26,7 +26,8 @@ const CASES = [
   {
     id: 'controller',
     title: 'Controller @Cors',
-    policy: "@Cors({ methods: ['GET', 'PUT'], allowedHeaders: ['Content-Type'] })",
+    policy:
+      "@Cors({ methods: ['GET', 'PUT'], allowedHeaders: ['Content-Type'], credentials: true })",
     request: {
       method: 'PUT',
       path: '/api/books/1',
@@ -81,6 +82,30 @@ const CASES = [
     policy: '@Cors({ credentials: true })',
     request: { method: 'GET', path: '/api/session', credentials: 'include' },
     expect: { allowed: { status: 200 }, other: BLOCKED },
+  },
+  {
+    id: 'csrf',
+    title: 'CSRF protection: a write CORS vouches for',
+    policy:
+      '@Cors({ credentials: true }), under app.enableCsrfProtection({ exclude: corsTrusted(app) })',
+    request: {
+      method: 'PUT',
+      path: '/api/session',
+      credentials: 'include',
+      note: 'preflighted; passes CSRF because CORS allows this origin by name with credentials',
+    },
+    expect: { allowed: { status: 200 }, other: BLOCKED },
+  },
+  {
+    id: 'csrf-refused',
+    title: 'CSRF protection: a write CORS does not vouch for',
+    policy: 'module default: no credentials, so corsTrusted(app) does not exempt it',
+    request: {
+      method: 'PUT',
+      path: '/api/status',
+      note: "preflighted; CSRF's 403, readable because CORS allows this origin",
+    },
+    expect: { allowed: { status: 403 }, other: BLOCKED },
   },
   {
     id: 'no-credentials',

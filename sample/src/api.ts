@@ -2,6 +2,7 @@ import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { corsTrusted } from 'nestjs-cors';
 import { AppModule } from './app.module.js';
 
 export type Platform = 'express' | 'fastify';
@@ -24,5 +25,8 @@ export async function createApi(
   const adapter = platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
   const app = await NestFactory.create(AppModule, adapter, options);
   app.setGlobalPrefix('api');
+  // Nest 12's CSRF protection refuses cross-origin writes; corsTrusted(app) lets through those
+  // whose route's policy allows their origin by name with credentials (sample/README.md).
+  app.enableCsrfProtection({ exclude: corsTrusted(app) });
   return app;
 }

@@ -37,7 +37,7 @@ describe.each(PLATFORMS)('the sample page, API on %s', (platform) => {
       expect(await page.textContent('#page-origin')).toBe(settings.allowedOrigin);
       expect(await page.textContent('#origin-badge')).toBe('allowed by CORS_ORIGINS');
       expectRows(await shownRows(page), rowsOnAllowedOrigin(platform));
-      expect(await page.textContent('#summary')).toBe('14 of 14 cases as expected on this origin.');
+      expect(await page.textContent('#summary')).toBe('16 of 16 cases as expected on this origin.');
       // Every call reached the API; the preflighted ones were sent after their preflight, except
       // the one whose preflight failed (the second PUT /api/books/1, with X-Confirm) and the POST
       // to the admin endpoint, which is @Cors(false).

@@ -17,9 +17,11 @@ interface Book {
 
 /**
  * A controller-level policy: the module default's origins, with the methods and request headers
- * this controller's routes need (a JSON `PUT` is preflighted because of its Content-Type).
+ * this controller's routes need (a JSON `PUT` is preflighted because of its Content-Type), and
+ * credentials: with them the policy vouches for its origins' writes, which CSRF protection then lets
+ * through (`corsTrusted(app)` in api.ts); a policy without them would get its `PUT` a 403.
  */
-@Cors({ methods: ['GET', 'PUT'], allowedHeaders: ['Content-Type'] })
+@Cors({ methods: ['GET', 'PUT'], allowedHeaders: ['Content-Type'], credentials: true })
 @Controller('books')
 export class BooksController {
   private readonly books = new Map<number, Book>([

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Controller, Get, Headers, Post, Res, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Headers, Post, Put, Res, UnauthorizedException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Cors } from 'nestjs-cors';
 
@@ -38,8 +38,22 @@ export class SessionController {
   /** Reads the session cookie back. */
   @Get()
   current(@Headers('cookie') cookie?: string) {
+    return { signedIn: true, session: this.session(cookie) };
+  }
+
+  /**
+   * A write for the signed-in user, as a page sends it: a credentialed cross-origin `PUT`. Nest's
+   * CSRF protection (api.ts) refuses such writes, except those that this credentialed policy
+   * approved, by name, for the page's origin: `corsTrusted(app)` exempts exactly those.
+   */
+  @Put()
+  renew(@Headers('cookie') cookie?: string) {
+    return { renewed: true, session: this.session(cookie) };
+  }
+
+  private session(cookie: string | undefined): string {
     const session = readCookie(cookie, COOKIE);
     if (session === undefined) throw new UnauthorizedException('No session cookie');
-    return { signedIn: true, session };
+    return session;
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Put } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Cors } from 'nestjs-cors';
 
@@ -11,6 +11,17 @@ export class StatusController {
   @Get('status')
   status() {
     return { status: 'ok', platform: this.adapterHost.httpAdapter.getType() };
+  }
+
+  /**
+   * A write under the module default, which has no credentials: CORS lets the allowed origin send
+   * it and read the answer, but vouches for none of its writes, so Nest's CSRF protection (api.ts)
+   * refuses it from another origin with a 403, which that page can read. Same-origin callers and
+   * servers (no Origin, no Sec-Fetch-Site) get through.
+   */
+  @Put('status')
+  touch() {
+    return { status: 'ok', touched: true };
   }
 
   /**
