@@ -28,7 +28,8 @@ export class AnswerCache<V> {
 
   constructor(
     private readonly settings: AnswerCacheSettings,
-    private readonly now: () => number = Date.now,
+    // Monotonic: a wall clock set back must not keep answers longer.
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -58,11 +59,6 @@ export class AnswerCache<V> {
       .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, shared);
     return shared;
-  }
-
-  /** Forgets every answer, as after the source changed. Lookups in flight still complete. */
-  clear(): void {
-    this.answers.clear();
   }
 
   private keep(key: string, value: V): void {

@@ -209,15 +209,4 @@ describe('AnswerCache', () => {
       expect(next).toHaveBeenCalledTimes(1);
     });
   });
-
-  describe('clear', () => {
-    it('forgets every kept answer', () => {
-      const cache = new AnswerCache<number>({ ttl: 60_000, max: 10 }, manualClock().now);
-      let calls = 0;
-      const lookup = () => ++calls;
-      expect(cache.get('k', lookup)).toBe(1);
-      cache.clear();
-      expect(cache.get('k', lookup)).toBe(2);
-    });
-  });
 });
