@@ -3,12 +3,13 @@
 // self time, overall and in nestjs-cors's own code (dist/ paths mapped back to lib/*.ts).
 //
 //   node bench/profile.mjs --scenario allowed --adapter express [--variant module] [--seconds 10]
-//                          [--top 15] [--keep DIR]
+//                          [--top 15] [--keep DIR] [--library DIR]
 //
-// Runs the built dist/ (npm run build first). The .cpuprofile can be opened in Chrome DevTools.
+// Runs the built dist/ (npm run build first), or with --library the built dist/ of the checkout
+// DIR (as bench/run.mjs --library). The .cpuprofile can be opened in Chrome DevTools.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT_DIR, load, markdownTable, parseArgs, startApp } from './support/harness.mjs';
 import { scenarioById } from './support/scenarios.mjs';
@@ -20,7 +21,10 @@ const args = parseArgs(process.argv.slice(2), {
   seconds: 10,
   top: 15,
   keep: '',
+  library: '',
 });
+/** The checkout whose dist/ and lib/ the profile is of. */
+const libraryRoot = args.library ? resolve(args.library) : ROOT_DIR;
 
 /** Self time (ms) per function, from a .cpuprofile. */
 function selfTimes(profile) {
@@ -45,7 +49,7 @@ function selfTimes(profile) {
 function location(url) {
   if (url === '') return '(native)';
   const path = url.startsWith('file://') ? fileURLToPath(url) : url;
-  return path.startsWith(ROOT_DIR) ? relative(ROOT_DIR, path) : path;
+  return path.startsWith(libraryRoot) ? relative(libraryRoot, path) : path;
 }
 
 /** `dist/esm/hooks/x.js:12` -> `lib/hooks/x.ts:N`, the line in lib/ that declares the function. */
@@ -56,7 +60,7 @@ function libLocation(fn) {
   const libFile = `lib/${match[1]}.ts`;
   const name = fn.functionName.replace(/^get |^set /, '');
   if (name !== '' && name !== '(anonymous)') {
-    const lines = readFileSync(join(ROOT_DIR, libFile), 'utf8').split('\n');
+    const lines = readFileSync(join(libraryRoot, libFile), 'utf8').split('\n');
     // `function name(`, a method `name(`, or `name = (` / `name: Type = (` / `name: (`.
     const declaration = new RegExp(
       `(function\\s+${name}\\b|^\\s*(private |static |async |get |set )*${name}\\s*\\(|\\b${name}\\b\\s*(:[^=(]*)?[:=]\\s*(async\\s*)?\\()`,
@@ -75,6 +79,7 @@ async function main() {
     adapter: args.adapter,
     variant: args.variant,
     scenario: scenario.id,
+    library: args.library ? libraryRoot : undefined,
     execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
   });
   let rps;
