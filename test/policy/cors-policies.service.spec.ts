@@ -7,7 +7,7 @@ import {
   type CorsPolicyConfiguration,
 } from '../../lib';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
-import { QUIET, allows, codesOf, handleOf } from './policy-test-kit';
+import { QUIET, allows, codesOf, deferred, handleOf } from './policy-test-kit';
 
 const A = 'https://a.example';
 const B = 'https://b.example';
@@ -35,17 +35,6 @@ function attached(configuration: CorsPolicyConfiguration = FIRST) {
 /** Which of A, B, C, D the default policy allows now. */
 function allowed(registry: CorsPolicyRegistry): string[] {
   return [A, B, C, D].filter((origin) => allows(registry.defaultHandle.fixedPolicy, origin));
-}
-
-/** A promise whose settling the test controls. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((yes, no) => {
-    resolve = yes;
-    reject = no;
-  });
-  return { promise, resolve, reject };
 }
 
 let logged: jest.SpyInstance;

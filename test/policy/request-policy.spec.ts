@@ -22,6 +22,7 @@ import {
   recordingLog,
   refusal,
   request,
+  deferred,
 } from './policy-test-kit';
 
 const A = 'https://a.example';
@@ -58,17 +59,6 @@ function deniesAll(policy: CompiledCorsPolicy<unknown>): boolean {
     const decision = now(decideActual(policy, origin));
     return !decision.allowed && decision.headers.length === 0;
   });
-}
-
-/** A promise whose settling the test controls. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((yes, no) => {
-    resolve = yes;
-    reject = no;
-  });
-  return { promise, resolve, reject };
 }
 
 afterEach(() => {
