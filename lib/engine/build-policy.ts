@@ -18,13 +18,14 @@ import {
   ACCESS_CONTROL_EXPOSE_HEADERS,
 } from './http/header-names.js';
 import { readBoolean } from './options/boolean-options.js';
-import { isToken } from './http/tokens.js';
 import { compileCacheOption } from './options/cache-option.js';
 
 import { compileAllowedHeaders, compileExposedHeaders } from './options/header-options.js';
 import { compileMethods } from './options/methods-option.js';
+import { compileTimeout } from './options/timeout-option.js';
+import { compileVaryNames } from './options/vary-option.js';
 import { checkOptionNames } from './options/option-names.js';
-import { compileOriginRule, compilePredicateTimeout } from './options/origin-option.js';
+import { compileOriginRule } from './options/origin-option.js';
 import {
   compileMaxAge,
   compilePreflightCacheControl,
@@ -92,7 +93,12 @@ export function buildPolicy<TRequest = unknown>(
     problems,
   );
   const optionsSuccessStatus = compileSuccessStatus(options.optionsSuccessStatus, problems);
-  const predicateTimeout = compilePredicateTimeout(options.predicateTimeout, problems);
+  const predicateTimeout = compileTimeout(
+    options.predicateTimeout,
+    'predicateTimeout',
+    'predicate-timeout-out-of-range',
+    problems,
+  );
   const predicateAnswers = compileCacheOption<boolean>(
     options.predicateCache,
     'predicateCache',
@@ -189,24 +195,6 @@ export function buildPolicy<TRequest = unknown>(
     predicateTimeout,
     predicateAnswers,
   }) as unknown as CompiledPolicy<TRequest>;
-}
-
-/** Checks the names a policy was chosen by: header names, each a token. */
-function compileVaryNames(names: unknown, problems: ProblemList): readonly string[] {
-  if (names === undefined) return [];
-  if (
-    Array.isArray(names) &&
-    names.every((name) => typeof name === 'string' && isToken(name) && name !== '*')
-  )
-    return names as string[];
-  problems.add(
-    'vary-invalid',
-    'vary',
-    names,
-    'is not a list of request header names',
-    'write vary: ["Host"], naming the request headers the policy is chosen by',
-  );
-  return [];
 }
 
 function reportToConsole(error: unknown, origin: string): void {

@@ -9,6 +9,8 @@ import {
 import type { AnswerCache } from '../engine/answers/answer-cache.js';
 import { callUserFunction, isThenable, withTimeout } from '../engine/answers/user-function.js';
 import { compileCacheOption } from '../engine/options/cache-option.js';
+import { compileTimeout } from '../engine/options/timeout-option.js';
+import { compileVaryNames } from '../engine/options/vary-option.js';
 import { differencesFromEnableCors } from './enable-cors-differences.js';
 import type { CorsPolicyFunction, PerRequestCorsPolicy } from './per-request-policy.js';
 import { fingerprintOf } from './policy-fingerprint.js';
@@ -53,47 +55,12 @@ export class PolicyFunction {
         'the settings are vary, timeout and cache',
       );
     }
-    if (
-      vary !== undefined &&
-      !(
-        Array.isArray(vary) &&
-        vary.every(
-          (name) =>
-            typeof name === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && name !== '*',
-        )
-      )
-    ) {
-      problems.add(
-        'vary-invalid',
-        'vary',
-        vary,
-        'is not a list of request header names',
-        'write vary: ["Host"], naming the request headers the policy is chosen by',
-      );
-    }
-    if (
-      timeout !== undefined &&
-      !(
-        typeof timeout === 'number' &&
-        Number.isInteger(timeout) &&
-        timeout >= 1 &&
-        timeout <= 60_000
-      )
-    ) {
-      problems.add(
-        'timeout-out-of-range',
-        'timeout',
-        timeout,
-        'is not a whole number of milliseconds from 1 to 60000',
-        'write a value such as timeout: 2000',
-      );
-    }
+    this.vary = compileVaryNames(vary, problems);
+    this.timeout = compileTimeout(timeout, 'timeout', 'timeout-out-of-range', problems);
     this.answers = compileCacheOption(cache, 'cache', problems);
     problems.throwIfAny(where);
     this.source = policy.source;
-    this.vary = (vary as string[] | undefined) ?? [];
     this.varyKeys = this.vary.map((name) => name.toLowerCase());
-    this.timeout = (timeout as number | undefined) ?? 2000;
   }
 
   /**

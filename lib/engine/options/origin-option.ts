@@ -134,19 +134,3 @@ function unownedOrigins(): string[] {
     `chrome-extension://${a}`,
   ];
 }
-
-/** Checks `predicateTimeout`: whole milliseconds, 1 to 60000, default 2000. */
-export function compilePredicateTimeout(value: unknown, problems: ProblemList): number {
-  const valid =
-    value === undefined ||
-    (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 60_000);
-  if (valid) return value ?? 2000;
-  problems.add(
-    'predicate-timeout-out-of-range',
-    'predicateTimeout',
-    value,
-    'is not a whole number of milliseconds from 1 to 60000',
-    'write a value such as predicateTimeout: 2000',
-  );
-  return 2000;
-}
