@@ -105,6 +105,11 @@ const CORS_TRUSTED_CASES: readonly Case[] = [
     expected: { status: 403, headers: NOTHING_APPROVED },
   },
   {
+    name: "with corsTrusted(app): a host-bound route's policy is not certain before the handler, so it vouches for no origin",
+    request: credentialedPut('/hosted/name', APP, 'cross-site'),
+    expected: { status: 403, headers: READABLE_BY_APP },
+  },
+  {
     name: 'with corsTrusted(app): an asynchronous predicate that allows the origin with credentials vouches for it',
     request: credentialedPut('/looked-up/name', APP, 'cross-site'),
     expected: { status: 200, body: 'looked up', headers: READABLE_BY_APP },
