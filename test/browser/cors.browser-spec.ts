@@ -1,13 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import type { Browser, Response } from 'playwright-core';
 import { BROWSER_CASES } from './cases';
 import { CorsBrowserAppModule, HandlerHits } from './fixtures/cors-app';
 import { launchChromium } from './support/chromium';
 import { expectSeen, pageFetch, sleep } from './support/page-fetch';
-import { PLATFORMS, RequestLog, listenRecorded, startBlankPage } from './support/servers';
+import {
+  PLATFORMS,
+  RequestLog,
+  createApi,
+  listenRecorded,
+  startBlankPage,
+} from './support/servers';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -25,13 +28,7 @@ describe.each(PLATFORMS)('in Chromium, a page on one origin calls the API on %s'
   beforeAll(async () => {
     const [allowed, other] = await Promise.all([startBlankPage(), startBlankPage()]);
     pages = { allowed, other };
-    const moduleRef = await Test.createTestingModule({
-      imports: [CorsBrowserAppModule.allowing(allowed.origin)],
-    }).compile();
-    app = moduleRef.createNestApplication(
-      platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-      { logger: false },
-    );
+    app = await createApi(platform, CorsBrowserAppModule.allowing(allowed.origin));
     api = await listenRecorded(app, log);
     hits = app.get(HandlerHits);
   });

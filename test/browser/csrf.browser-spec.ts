@@ -6,16 +6,19 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import type { Browser } from 'playwright-core';
 import type { ExpectedSeen, PageFetch, PageOrigin } from './cases';
 import { HandlerHits } from './fixtures/cors-app';
 import { CSRF_SETUPS, CsrfBrowserAppModule } from './fixtures/csrf-app';
 import { launchChromium } from './support/chromium';
 import { expectSeen, pageFetch } from './support/page-fetch';
-import { PLATFORMS, RequestLog, listenRecorded, startBlankPage } from './support/servers';
+import {
+  PLATFORMS,
+  RequestLog,
+  createApi,
+  listenRecorded,
+  startBlankPage,
+} from './support/servers';
 
 type Setup = keyof typeof CSRF_SETUPS;
 
@@ -117,13 +120,7 @@ describe.each(PLATFORMS)('in Chromium, CSRF protection on %s', (platform) => {
     beforeAll(async () => {
       const [allowed, other] = await Promise.all([startBlankPage(), startBlankPage()]);
       pages = { allowed, other };
-      const moduleRef = await Test.createTestingModule({
-        imports: [CsrfBrowserAppModule.allowing(allowed.origin)],
-      }).compile();
-      app = moduleRef.createNestApplication(
-        platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-        { logger: false },
-      );
+      app = await createApi(platform, CsrfBrowserAppModule.allowing(allowed.origin));
       CSRF_SETUPS[setup](app);
       const server = app.getHttpServer() as Server;
       server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {

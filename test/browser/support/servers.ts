@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 
 export type Platform = 'express' | 'fastify';
 export const PLATFORMS: readonly Platform[] = ['express', 'fastify'];
@@ -40,6 +43,18 @@ export class RequestLog {
   clear(): void {
     this.arrived.length = 0;
   }
+}
+
+/** An application of `rootModule` on `platform`, created but not yet listening; logging off. */
+export async function createApi(
+  platform: Platform,
+  rootModule: Type | DynamicModule,
+): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [rootModule] }).compile();
+  return moduleRef.createNestApplication(
+    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    { logger: false },
+  );
 }
 
 /** Listens on 127.0.0.1 on a free port, and records every request; returns the API's origin. */
