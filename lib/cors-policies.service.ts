@@ -136,6 +136,11 @@ export class CorsPolicies implements OnApplicationShutdown {
     );
   }
 
+  /** @internal The compiled policies, for the WebSocket adapters. */
+  registryForAdapters(): CorsPolicyRegistry {
+    return this.ready();
+  }
+
   private ready(): CorsPolicyRegistry {
     if (this.registry === undefined) {
       throw new Error(

@@ -151,6 +151,24 @@ export class CorsPolicyRegistry {
     return recipe === null ? null : this.handleFor(recipe);
   }
 
+  /**
+   * The policy of a class judged as a whole (a WebSocket gateway): its own `@Cors()` over the
+   * module default, or `null` when it says `@Cors(false)`.
+   */
+  resolveClass(target: Type): PolicyHandle | null {
+    const recipe = this.controllerRecipe(target);
+    return recipe === null ? null : this.handleFor(recipe);
+  }
+
+  /**
+   * The policy of what `@Cors(metadata)` would give a controller, declared elsewhere (an entry of
+   * the module's `paths`); `where` names it in messages.
+   */
+  resolveMetadata(metadata: CorsPolicyMetadata, where: string): PolicyHandle | null {
+    const recipe = this.apply(DEFAULT_RECIPE, metadata, where);
+    return recipe === null ? null : this.handleFor(recipe);
+  }
+
   /** A handler's effective options and where each was written, or `null` for CORS off. */
   explain(controller: Type, handler: object, methodName: string): PolicyExplanation | null {
     const recipe = this.recipeOf(controller, handler, methodName);
