@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { CorsPolicyMetadata } from './cors.decorator.js';
 import { ProblemList, type CorsPolicyOptions } from './engine/index.js';
 import {
   isPerRequestPolicy,
@@ -77,6 +78,35 @@ export interface CorsModuleOptions extends CorsPolicyConfiguration {
    * ```
    */
   report?: { path: string };
+  /**
+   * Policies for server paths outside Nest's controllers: a GraphQL endpoint, static files, Swagger
+   * UI, routes added on the adapter. Each value means what it means in `@Cors()`: fields over the
+   * module default, a policy name, a per-request policy, or `false`. Paths use the syntax Nest 12
+   * routes use (path-to-regexp 8), as written, outside the global prefix, and each covers what lies
+   * below it, as a mount does (`"/graphql"` covers `/graphql/x` too); the first entry that covers a
+   * request wins. Controller routes keep their own policy where both match (a startup warning says
+   * so). Set once at startup: name a policy here to change it at run time through `CorsPolicies`.
+   *
+   * Which entry a request falls under is decided by the platform itself: a route that another
+   * library registers with the platform's router (Apollo and mercurius on Fastify, `@fastify/static`)
+   * takes the entry that covers the route as declared, and the router picks the route; a request
+   * that reaches no route (middleware mounted with `app.use()`, as Apollo and `ServeStaticModule`
+   * do on Express) is matched as the platform matches its mounts.
+   *
+   * @example
+   * ```ts
+   * CorsModule.forRoot({
+   *   origin: 'https://app.example.com',
+   *   policies: { public: { origin: '*' } },
+   *   paths: {
+   *     '/graphql': { origin: 'https://studio.example.com', credentials: true },
+   *     '/static': 'public',
+   *     '/internal': false,
+   *   },
+   * });
+   * ```
+   */
+  paths?: Record<string, CorsPolicyMetadata>;
 }
 
 /**

@@ -20,7 +20,8 @@ import { declaredHandlers } from './routing/controllers.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
 import type { CorsPolicies } from './cors-policies.service.js';
 import type { CsrfTrust } from './csrf/csrf-trust.js';
-import type { RouteRecord } from './routing/route-record.js';
+import type { RoutePolicy, RouteRecord } from './routing/route-record.js';
+import { DeclaredRouteCover, pathPoliciesOf, type PathPolicy } from './routing/path-policies.js';
 import { RouteMap } from './routing/route-map.js';
 import { ambiguousRecords, type VersionReader } from './routing/route-resolution.js';
 
@@ -64,21 +65,27 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
     platform.normalizePath(path),
   );
   recordHandlerPolicies(records, handlers);
+  const pathPolicies = pathPoliciesOf(options.paths, registry);
+  for (const warning of new DeclaredRouteCover(pathPolicies, false).shadowWarnings(records)) {
+    context.warn(warning);
+  }
+  const handles = [...records.map((record) => record.policy), ...pathPolicies.map((p) => p.target.policy)];
   const settings = {
     defaultPolicy: registry.defaultHandle,
     defaultRoute: { policy: registry.defaultHandle, hosts: undefined, versions: undefined },
     readVersion: versionReaderFor(config.getVersioning()),
-    uniformNoOriginVary: uniformNoOriginVary(records, registry),
+    pathPolicies,
+    uniformNoOriginVary: uniformNoOriginVary(handles, registry),
     logDenial: options.debug === true ? denialLogger(log, registry) : undefined,
     csrfTrust: context.csrfTrust,
   };
   registry.onReplace(() => {
-    settings.uniformNoOriginVary = uniformNoOriginVary(records, registry);
+    settings.uniformNoOriginVary = uniformNoOriginVary(handles, registry);
   });
   platform.installRequestHook(settings);
   platform.watchRoutes(new RouteMap(records));
   for (const note of registry.differencesFromEnableCors()) context.warn(note);
-  if (options.debug === true) log(routeReport(records, registry));
+  if (options.debug === true) log(routeReport(records, pathPolicies, registry));
   if (options.report !== undefined) {
     servePolicyReport(platform, options.report.path, () => buildPolicyReport(records, registry));
     if (process.env.NODE_ENV === 'production') {
@@ -173,10 +180,10 @@ export function versionReaderFor(
  * and then each route must be looked up.
  */
 export function uniformNoOriginVary(
-  records: readonly RouteRecord[],
+  routePolicies: readonly RoutePolicy[],
   registry: CorsPolicyRegistry,
 ): string | undefined {
-  const handles = [registry.defaultHandle, ...records.map((record) => record.policy)];
+  const handles = [registry.defaultHandle, ...routePolicies];
   if (handles.some((handle) => handle !== null && handle.fixedPolicy === undefined))
     return undefined;
   const decisions = handles.map(
@@ -206,11 +213,16 @@ export function denialLogger(
 }
 
 /** The startup report of every route and its policy (`debug: true`). */
-export function routeReport(records: readonly RouteRecord[], registry: CorsPolicyRegistry): string {
-  const lines = records.map(
-    (r) =>
-      `  ${r.method.padEnd(7)} ${r.path}  ->  ${r.policy === null ? 'CORS off' : r.policy.label}`,
-  );
+export function routeReport(
+  records: readonly RouteRecord[],
+  pathPolicies: readonly PathPolicy[],
+  registry: CorsPolicyRegistry,
+): string {
+  const labelOf = (policy: RoutePolicy) => (policy === null ? 'CORS off' : policy.label);
+  const lines = [
+    ...records.map((r) => `  ${r.method.padEnd(7)} ${r.path}  ->  ${labelOf(r.policy)}`),
+    ...pathPolicies.map((p) => `  ${'(paths)'.padEnd(7)} ${p.path}  ->  ${labelOf(p.target.policy)}`),
+  ];
   return `Routes and their CORS policies (others: ${registry.defaultHandle.label}):\n${lines.join('\n')}`;
 }
 

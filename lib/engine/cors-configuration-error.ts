@@ -45,7 +45,8 @@ export type CorsProblemCode =
   | 'policies-not-object'
   | 'policy-name-unknown'
   | 'decorator-argument-invalid'
-  | 'report-invalid';
+  | 'report-invalid'
+  | 'paths-invalid';
 
 /** One thing wrong with a policy: which option, which value, and what to write instead. */
 export interface CorsConfigurationProblem {

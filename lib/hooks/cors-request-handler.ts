@@ -15,6 +15,7 @@ import type { RoutePolicy, RouteTarget } from '../routing/route-record.js';
 import type { ResolutionContext, RouteResolution } from '../routing/route-resolution.js';
 import type { HeaderAccess } from '../platform/response-headers.js';
 import type { CsrfTrust } from '../csrf/csrf-trust.js';
+import type { PathPolicy } from '../routing/path-policies.js';
 
 /** What the platform hook must do once the CORS work for a request is done. */
 export type HookOutcome =
@@ -51,6 +52,11 @@ export interface RouteFinder<Req> {
 export interface RequestHandlerSettings extends ResolutionContext {
   /** Where a route that Nest did not register leads: the default policy, unconditionally. */
   readonly defaultRoute: RouteTarget;
+  /**
+   * The module's `paths`: where requests that no Nest route serves find their policy, before the
+   * default. The platform decides which entry covers a request.
+   */
+  readonly pathPolicies: readonly PathPolicy[];
   /**
    * `Vary` for requests without Origin when every policy agrees on it, so that no lookup is needed;
    * updated when the policies are replaced.

@@ -6,6 +6,7 @@ import {
   type RequestHandlerSettings,
   type RouteFinder,
 } from '../hooks/cors-request-handler.js';
+import type { PathPolicy } from '../routing/path-policies.js';
 import type { RouteMap } from '../routing/route-map.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution, isConditional } from '../routing/route-resolution.js';
@@ -33,11 +34,18 @@ interface ExpressLayer {
   readonly route?: ExpressRoute;
   match(path: string): unknown;
 }
+/** Express 5's `Router` (the `router` package), as `app.use()` uses it to mount middleware. */
+interface ExpressRouter {
+  readonly stack: ExpressLayer[];
+  readonly caseSensitive?: boolean;
+  use(path: string, middleware: Middleware): unknown;
+}
+type ExpressRouterConstructor = new (options: { caseSensitive?: boolean }) => ExpressRouter;
 interface ExpressApp {
   use(middleware: Middleware): unknown;
   get(path: string, handler: (request: IncomingMessage, response: ServerResponse) => void): unknown;
-  router?: { stack: ExpressLayer[] };
-  _router?: { stack: ExpressLayer[] };
+  router?: ExpressRouter;
+  _router?: ExpressRouter;
 }
 
 /** Bound on remembered (method, path) answers: memory stays flat whatever URLs clients send. */
@@ -55,6 +63,11 @@ const NODE_METHODS: ReadonlySet<string> = new Set(METHODS);
  * router reads), so that it finds the route the router will run, before the router runs it. A
  * preflight asks them with its `Access-Control-Request-Method` instead of `OPTIONS`.
  *
+ * A request that no Nest route serves (another route, mounted middleware such as Apollo's or
+ * `express.static`, or nothing) falls under the first entry of `paths` whose mount matches its
+ * pathname, and the mounts are Express's own: each entry is mounted with `use()` on a router of
+ * the app's own kind and settings, and asked with that layer's `match()`, as `app.use()` would.
+ *
  * The answer for a (method, pathname) pair depends on nothing else, so it is remembered, in a
  * bounded map that is emptied whenever a layer is added.
  */
@@ -67,6 +80,8 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
   private otherRoute: RouteTarget | undefined;
   private readonly answers = new Map<string, RouteResolution | null>();
   private answeredForLayers = -1;
+  /** The `paths` entries, each mounted on a router of its own that is never run, only asked. */
+  private pathMounts: readonly { layer: ExpressLayer; target: RouteTarget }[] = [];
 
   constructor(
     private readonly app: ExpressApp,
@@ -95,6 +110,7 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
    */
   installRequestHook(settings: RequestHandlerSettings): void {
     this.otherRoute = settings.defaultRoute;
+    this.pathMounts = this.mount(settings.pathPolicies);
     const handler = new CorsRequestHandler<ExpressRequest, ServerResponse>(
       this,
       NODE_RESPONSE_HEADERS,
@@ -188,6 +204,7 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
     pathname: string,
   ): RouteResolution | null {
     const targets: RouteTarget[] = [];
+    let pathTarget: RouteTarget | null | undefined;
     for (const layer of stack) {
       let matched: unknown;
       try {
@@ -198,11 +215,54 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
       }
       const route = layer.route;
       if (!matched || route === undefined || !route._handlesMethod(method)) continue;
-      const target = this.targets.get(layer) ?? this.otherRoute!;
+      let target = this.targets.get(layer);
+      if (target === undefined) {
+        if (pathTarget === undefined) pathTarget = this.pathTargetOf(pathname);
+        target = pathTarget ?? this.otherRoute!;
+      }
       targets.push(target);
       if (!isConditional(target)) break;
     }
-    return targets.length === 0 ? null : RouteResolution.of(targets);
+    if (targets.length > 0) return RouteResolution.of(targets);
+    if (pathTarget === undefined) pathTarget = this.pathTargetOf(pathname);
+    return pathTarget === null ? null : RouteResolution.of([pathTarget]);
+  }
+
+  /** The target of the first `paths` entry whose mount matches the pathname, or `null`. */
+  private pathTargetOf(pathname: string): RouteTarget | null {
+    for (const { layer, target } of this.pathMounts) {
+      let matched: unknown;
+      try {
+        matched = layer.match(pathname);
+      } catch {
+        // A mount parameter that does not decode: Express answers 400 before any mount runs.
+        return null;
+      }
+      if (matched) return target;
+    }
+    return null;
+  }
+
+  /**
+   * Mounts each entry with `use()` on a fresh router of the app's own `Router` class and case
+   * setting, which builds the layer exactly as `app.use(path, ...)` would (mounts ignore strict
+   * routing). The router is never run.
+   */
+  private mount(entries: readonly PathPolicy[]): { layer: ExpressLayer; target: RouteTarget }[] {
+    if (entries.length === 0) return [];
+    const appRouter = this.app.router ?? this.app._router;
+    // `new Router()` returns a function whose prototype is a Router instance.
+    const Router = (
+      Object.getPrototypeOf(Object.getPrototypeOf(appRouter)) as {
+        constructor: ExpressRouterConstructor;
+      }
+    ).constructor;
+    const router = new Router({ caseSensitive: appRouter?.caseSensitive === true });
+    const ignore: Middleware = (_request, _response, next) => next();
+    return entries.map((entry) => {
+      router.use(entry.path, ignore);
+      return { layer: router.stack[router.stack.length - 1]!, target: entry.target };
+    });
   }
 
   private stack(): ExpressLayer[] {

@@ -6,6 +6,7 @@ import {
   type RequestHandlerSettings,
   type RouteFinder,
 } from '../hooks/cors-request-handler.js';
+import { DeclaredRouteCover } from '../routing/path-policies.js';
 import type { RouteMap } from '../routing/route-map.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution } from '../routing/route-resolution.js';
@@ -65,6 +66,7 @@ interface FastifyLike {
   route(options: RouteOptions): unknown;
   after?(callback: (error?: Error | null) => void): unknown;
   hasPlugin?(name: string): boolean;
+  readonly initialConfig?: { readonly routerOptions?: { readonly caseSensitive?: boolean } };
 }
 
 /** The preflight route for one (method, path): every route registered for it, in order. */
@@ -86,7 +88,12 @@ interface PreflightGroup {
  * serve the requested method, the one that the actual request will be routed to, by the same
  * rules. Those routes never answer anything but preflights: any other request that reaches one,
  * and a preflight the hook hands on (`preflightContinue`, CORS switched off), goes where it would
- * have gone without them: the path's own `OPTIONS` handler, else the not-found handler.
+ * have gone without them: the path's own `OPTIONS` handler, else the not-found handler. Routes
+ * registered after Nest's (plugins load when Fastify gets ready) get theirs as they come.
+ *
+ * A route registered by another library (Apollo, mercurius, `@fastify/static`, Swagger UI) takes
+ * the policy of the first `paths` entry that covers its declared path, and the router, as for every
+ * route, decides which requests reach it.
  */
 export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequestLike> {
   readonly name = 'Fastify';
@@ -97,6 +104,9 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   private readonly optionsHandlers = new Map<string, RouteHandler>();
   /** Where routes that Nest did not register lead: the default policy. */
   private otherRoute: RouteTarget | undefined;
+  private pathCover: DeclaredRouteCover | undefined;
+  /** Set once Nest's routes are in: preflight routes are then added as routes come. */
+  private registered = false;
 
   constructor(
     private readonly fastify: FastifyLike,
@@ -134,6 +144,9 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
 
   installRequestHook(settings: RequestHandlerSettings): void {
     this.otherRoute = settings.defaultRoute;
+    // As find-my-way compares paths: case-sensitive unless the router options say otherwise.
+    const caseSensitive = this.fastify.initialConfig?.routerOptions?.caseSensitive !== false;
+    this.pathCover = new DeclaredRouteCover(settings.pathPolicies, caseSensitive);
     const handler = new CorsRequestHandler(this, FASTIFY_REPLY_HEADERS, settings);
     const hook: OnRequestHook = (request, reply, done) =>
       handler.run(request, request.raw, reply, finish, done);
@@ -144,31 +157,8 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   }
 
   routesRegistered(): void {
-    const fastify = this.fastify;
-    for (const group of this.preflightGroups.values()) {
-      // Reached by a preflight the hook does not answer (`preflightContinue`, CORS switched off),
-      // and by an OPTIONS request that is not a preflight (no Origin): they go where they would
-      // have gone without this route, to the path's own OPTIONS handler or to the not-found one.
-      const own = this.optionsHandlers.get(group.url);
-      fastify.route({
-        method: 'OPTIONS',
-        url: group.url,
-        constraints: { [PREFLIGHT_METHOD_CONSTRAINT]: group.method },
-        config: {
-          [PREFLIGHT_ROUTE]: true,
-          [ROUTE]: RouteResolution.of(group.targets),
-          [DECLINES_EMPTY_PARAMS]: this.declinesEmptyParams(group.url),
-        },
-        handler:
-          own === undefined
-            ? (_request, reply) =>
-                void (reply as unknown as { callNotFound(): void }).callNotFound()
-            : function (this: unknown, request, reply) {
-                return own.call(this, request, reply);
-              },
-      });
-    }
-    this.preflightGroups.clear();
+    this.registered = true;
+    this.addPreflightRoutes();
     this.routes!.assertComplete(this.name);
   }
 
@@ -220,6 +210,36 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     return typeof this.adapter.requireNonEmptyParams === 'function' && url.includes(':');
   }
 
+  /** Adds the preflight route of every (method, path) noted since the last call. */
+  private addPreflightRoutes(): void {
+    const groups = [...this.preflightGroups.values()];
+    this.preflightGroups.clear();
+    const optionsHandlers = this.optionsHandlers;
+    for (const group of groups) {
+      const url = group.url;
+      this.fastify.route({
+        method: 'OPTIONS',
+        url,
+        constraints: { [PREFLIGHT_METHOD_CONSTRAINT]: group.method },
+        config: {
+          [PREFLIGHT_ROUTE]: true,
+          [ROUTE]: RouteResolution.of(group.targets),
+          [DECLINES_EMPTY_PARAMS]: this.declinesEmptyParams(url),
+        },
+        // Reached by a preflight the hook does not answer (`preflightContinue`, CORS switched off),
+        // and by an OPTIONS request that is not a preflight (no Origin): they go where they would
+        // have gone without this route, to the path's own OPTIONS handler (looked up now, as it
+        // may be registered later) or to the not-found one.
+        handler: function (this: unknown, request, reply) {
+          const own = optionsHandlers.get(url);
+          if (own !== undefined) return own.call(this, request, reply);
+          (reply as unknown as { callNotFound(): void }).callNotFound();
+          return undefined;
+        },
+      });
+    }
+  }
+
   private noteRoute(options: RouteOptions): void {
     const config = options.config;
     if (config?.[PREFLIGHT_ROUTE] === true) return;
@@ -230,6 +250,11 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
       typeof handler === 'function'
         ? this.routes!.recordOf(handler, method, options.url)
         : this.routes!.recordAt(method, options.url);
+    const covering = record === undefined ? this.pathCover!.cover(options.url) : undefined;
+    if (covering !== undefined) {
+      target = covering.target;
+      options.config = { ...config, [ROUTE]: RouteResolution.of([target]) };
+    }
     if (record !== undefined) {
       target = record;
       // The router has already chosen among versions (a route constraint) when the hook runs.
@@ -257,6 +282,7 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
       }
       group.targets.push(target);
     }
+    if (this.registered) this.addPreflightRoutes();
   }
 }
 

@@ -34,7 +34,7 @@ export interface PolicyExplanation {
 }
 
 /** Options of the module that are not policies, set once at startup. */
-const MODULE_SWITCHES = ['debug', 'enforce', 'report'] as const;
+const MODULE_SWITCHES = ['debug', 'enforce', 'report', 'paths'] as const;
 
 /** Where the module's own options are named in errors and logs. */
 const MODULE_OPTIONS_PLACE = 'CorsModule options';
@@ -265,6 +265,7 @@ export class CorsPolicyRegistry {
       debug: _debug,
       enforce: _enforce,
       report: _report,
+      paths: _paths,
       ...fields
     } = configuration as CorsModuleOptions;
     const defaults = this.checkPolicy(defaultPolicy ?? fields, place);

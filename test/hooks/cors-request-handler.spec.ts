@@ -37,6 +37,7 @@ const target = (policy: RouteTarget['policy'], hosts?: RegExp[]): RouteTarget =>
 const SETTINGS: RequestHandlerSettings = {
   defaultPolicy: DEFAULT,
   defaultRoute: target(DEFAULT),
+  pathPolicies: [],
   readVersion: undefined,
   uniformNoOriginVary: undefined,
   logDenial: undefined,
