@@ -20,6 +20,7 @@ const esmPackages = [
   'uint8array-extras',
   '@tokenizer',
   '@borewit',
+  'content-disposition',
 ];
 
 const swcTypeScript = {
@@ -92,9 +93,10 @@ module.exports = {
     '<rootDir>/.smoke/',
   ],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.smoke/'],
-  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
+  moduleFileExtensions: ['ts', 'cts', 'js', 'mjs', 'cjs', 'json', 'node'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', swcTypeScript],
+    // .cts: CommonJS TypeScript (lib/websockets/load-peer.cts), compiled like the rest.
+    '^.+\\.c?ts$': ['@swc/jest', swcTypeScript],
     'node_modules/.+\\.m?js$': ['@swc/jest', swcJavaScript],
   },
   // Leave node_modules untransformed, except for the ESM-only packages listed above. Only the
@@ -105,9 +107,11 @@ module.exports = {
     ...nestVersionMapper(),
     // NodeNext-style relative imports: './engine/compile-policy.js' -> './engine/compile-policy'
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // ... and their CommonJS counterpart: './load-peer.cjs' -> './load-peer' (the .cts source)
+    '^(\\.{1,2}/.*)\\.cjs$': '$1',
   },
   collectCoverageFrom: [
-    'lib/**/*.ts',
+    'lib/**/*.{ts,cts}',
     '!lib/**/*.spec.ts',
     '!lib/**/*.e2e-spec.ts',
     '!lib/**/*.d.ts',

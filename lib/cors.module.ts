@@ -23,6 +23,7 @@ import {
 import { CORS_OPTIONS, CORS_PROVIDERS } from './cors.providers.js';
 import { setUpCors } from './module-setup.js';
 import type { HttpPlatform } from './platform/http-platform.js';
+import { noteEarlyRoutes } from './platform/select-platform.js';
 import { HandlerPolicies } from './routing/handler-policies.js';
 import { CorsPolicies } from './cors-policies.service.js';
 import { CsrfTrust } from './csrf/csrf-trust.js';
@@ -68,6 +69,7 @@ export class CorsModule
     private readonly csrfTrust: CsrfTrust,
   ) {
     super();
+    noteEarlyRoutes(adapterHost.httpAdapter);
   }
 
   /**

@@ -69,7 +69,10 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
   for (const warning of new DeclaredRouteCover(pathPolicies, false).shadowWarnings(records)) {
     context.warn(warning);
   }
-  const handles = [...records.map((record) => record.policy), ...pathPolicies.map((p) => p.target.policy)];
+  const handles = [
+    ...records.map((record) => record.policy),
+    ...pathPolicies.map((p) => p.target.policy),
+  ];
   const settings = {
     defaultPolicy: registry.defaultHandle,
     defaultRoute: { policy: registry.defaultHandle, hosts: undefined, versions: undefined },
@@ -221,7 +224,9 @@ export function routeReport(
   const labelOf = (policy: RoutePolicy) => (policy === null ? 'CORS off' : policy.label);
   const lines = [
     ...records.map((r) => `  ${r.method.padEnd(7)} ${r.path}  ->  ${labelOf(r.policy)}`),
-    ...pathPolicies.map((p) => `  ${'(paths)'.padEnd(7)} ${p.path}  ->  ${labelOf(p.target.policy)}`),
+    ...pathPolicies.map(
+      (p) => `  ${'(paths)'.padEnd(7)} ${p.path}  ->  ${labelOf(p.target.policy)}`,
+    ),
   ];
   return `Routes and their CORS policies (others: ${registry.defaultHandle.label}):\n${lines.join('\n')}`;
 }

@@ -37,10 +37,8 @@ interface ExpressLayer {
 /** Express 5's `Router` (the `router` package), as `app.use()` uses it to mount middleware. */
 interface ExpressRouter {
   readonly stack: ExpressLayer[];
-  readonly caseSensitive?: boolean;
   use(path: string, middleware: Middleware): unknown;
 }
-type ExpressRouterConstructor = new (options: { caseSensitive?: boolean }) => ExpressRouter;
 interface ExpressApp {
   use(middleware: Middleware): unknown;
   get(path: string, handler: (request: IncomingMessage, response: ServerResponse) => void): unknown;
@@ -244,20 +242,16 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
   }
 
   /**
-   * Mounts each entry with `use()` on a fresh router of the app's own `Router` class and case
-   * setting, which builds the layer exactly as `app.use(path, ...)` would (mounts ignore strict
-   * routing). The router is never run.
+   * Mounts each entry with the app router's own `use()`, on a router that inherits everything from
+   * the app's (its case setting included) but has a stack of its own: the layer is built exactly as
+   * `app.use(path, ...)` builds it. That router is never run.
    */
   private mount(entries: readonly PathPolicy[]): { layer: ExpressLayer; target: RouteTarget }[] {
     if (entries.length === 0) return [];
-    const appRouter = this.app.router ?? this.app._router;
-    // `new Router()` returns a function whose prototype is a Router instance.
-    const Router = (
-      Object.getPrototypeOf(Object.getPrototypeOf(appRouter)) as {
-        constructor: ExpressRouterConstructor;
-      }
-    ).constructor;
-    const router = new Router({ caseSensitive: appRouter?.caseSensitive === true });
+    const appRouter = (this.app.router ?? this.app._router)!;
+    const router = Object.create(appRouter, {
+      stack: { value: [], writable: true },
+    }) as ExpressRouter;
     const ignore: Middleware = (_request, _response, next) => next();
     return entries.map((entry) => {
       router.use(entry.path, ignore);

@@ -28,12 +28,41 @@ const ROUTE = Symbol('nestjs-cors:route');
  * whose parameter is empty (`/users//profile`) to the not-found handler instead of the route's.
  */
 const DECLINES_EMPTY_PARAMS = Symbol('nestjs-cors:declines-empty-params');
+/**
+ * In a route's `config`: for a route registered before the module set up, the cell where its
+ * {@link RouteResolution} is put once the module knows it (a route's config cannot be replaced then).
+ */
+const EARLY_ROUTE = Symbol('nestjs-cors:early-route');
 /** In a route's `config`: marks the preflight routes this module adds. */
 const PREFLIGHT_ROUTE = Symbol('nestjs-cors:preflight-route');
 /** The find-my-way constraint by which preflights reach the route of their requested method. */
 const PREFLIGHT_METHOD_CONSTRAINT = 'nestjsCorsPreflightMethod';
 
 type RouteConfig = Record<string | symbol, unknown>;
+/** Where an early route's resolution goes once it is known. */
+interface EarlyRouteCell {
+  resolution: RouteResolution | undefined;
+}
+/** Routes noted before the module set up, per Fastify instance; `undefined` once handed over. */
+const earlyRoutes = new WeakMap<object, RouteOptions[] | undefined>();
+
+/**
+ * Starts noting the routes registered on a Fastify instance, before the module sets up: `main.ts`
+ * often adds routes on the adapter between `NestFactory.create()` and `app.listen()`, which runs
+ * the module's setup, and Fastify shows a route to the `onRoute` hooks that exist when it is added.
+ * The module calls this while Nest instantiates it, when `NestFactory.create()` gives it the adapter
+ * (the testing module does not: there, only routes added during `app.init()` or later are seen).
+ */
+export function noteEarlyFastifyRoutes(fastify: FastifyLike): void {
+  if (earlyRoutes.has(fastify)) return;
+  const noted: RouteOptions[] = [];
+  earlyRoutes.set(fastify, noted);
+  fastify.addHook('onRoute', (options) => {
+    if (earlyRoutes.get(fastify) !== noted) return;
+    options.config = { ...options.config, [EARLY_ROUTE]: { resolution: undefined } };
+    noted.push(options);
+  });
+}
 
 /** The parts of Fastify's route options that `onRoute` hooks see. */
 interface RouteOptions {
@@ -140,6 +169,9 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
       this.fastify.addConstraintStrategy(preflightMethodStrategy());
     }
     this.fastify.addHook('onRoute', (options) => this.noteRoute(options));
+    const early = earlyRoutes.get(this.fastify);
+    earlyRoutes.set(this.fastify, undefined);
+    for (const options of early ?? []) this.noteRoute(options);
   }
 
   installRequestHook(settings: RequestHandlerSettings): void {
@@ -188,7 +220,10 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     const config = request.routeOptions.config;
     if (config[PREFLIGHT_ROUTE] === true) return undefined;
     if (config[DECLINES_EMPTY_PARAMS] === true && hasEmptyParam(request.params)) return undefined;
-    return config[ROUTE] as RouteResolution | undefined;
+    return (
+      (config[ROUTE] as RouteResolution | undefined) ??
+      (config[EARLY_ROUTE] as EarlyRouteCell | undefined)?.resolution
+    );
   }
 
   /**
@@ -199,7 +234,10 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   preflightRoute(request: FastifyRequestLike): RouteResolution | undefined {
     const config = request.routeOptions.config;
     if (config[DECLINES_EMPTY_PARAMS] === true && hasEmptyParam(request.params)) return undefined;
-    return config[ROUTE] as RouteResolution | undefined;
+    return (
+      (config[ROUTE] as RouteResolution | undefined) ??
+      (config[EARLY_ROUTE] as EarlyRouteCell | undefined)?.resolution
+    );
   }
 
   /**
@@ -253,7 +291,10 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     const covering = record === undefined ? this.pathCover!.cover(options.url) : undefined;
     if (covering !== undefined) {
       target = covering.target;
-      options.config = { ...config, [ROUTE]: RouteResolution.of([target]) };
+      const resolution = RouteResolution.of([target]);
+      const early = config?.[EARLY_ROUTE] as EarlyRouteCell | undefined;
+      if (early === undefined) options.config = { ...config, [ROUTE]: resolution };
+      else early.resolution = resolution;
     }
     if (record !== undefined) {
       target = record;

@@ -1,6 +1,6 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { ExpressPlatform } from './express.js';
-import { FastifyPlatform } from './fastify.js';
+import { FastifyPlatform, noteEarlyFastifyRoutes } from './fastify.js';
 import type { HttpPlatform } from './http-platform.js';
 
 /**
@@ -15,4 +15,13 @@ export function selectPlatform(adapter: AbstractHttpAdapter): HttpPlatform {
   if (type === 'express') return new ExpressPlatform(instance as never, reference);
   if (type === 'fastify') return new FastifyPlatform(instance as never, reference);
   throw new Error(`CorsModule supports the express and fastify platforms, not "${type}".`);
+}
+
+/**
+ * Starts noting routes that the platform shows only as they are added (Fastify), before the
+ * module sets up; a no-op where the adapter is not known yet (the testing module) or where the
+ * platform's routes can be read later (Express).
+ */
+export function noteEarlyRoutes(adapter: AbstractHttpAdapter | undefined): void {
+  if (adapter?.getType() === 'fastify') noteEarlyFastifyRoutes(adapter.getInstance());
 }

@@ -44,7 +44,11 @@ export function pathPoliciesOf(paths: unknown, registry: CorsPolicyRegistry): Pa
     const where = `${PATHS_OPTION}[${JSON.stringify(path)}]`;
     return {
       path,
-      target: { policy: registry.resolveMetadata(value, where), hosts: undefined, versions: undefined },
+      target: {
+        policy: registry.resolveMetadata(value, where),
+        hosts: undefined,
+        versions: undefined,
+      },
       where,
     };
   });

@@ -6,6 +6,8 @@ import { PLATFORMS, startApp, type Platform, type Received, type TestApp } from 
 export interface CasesApp {
   readonly module: Type | Readonly<Record<Platform, Type>>;
   readonly setUp?: (app: INestApplication) => void;
+  /** Made by `NestFactory.create()` rather than the testing module (see `startApp`). */
+  readonly viaNestFactory?: boolean;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface CasesApp {
  */
 export function describeCasesOnEachPlatform<C extends Case>(
   title: string,
-  { module, setUp }: CasesApp,
+  { module, setUp, viaNestFactory }: CasesApp,
   cases: readonly C[],
   check?: (received: Received, c: C) => void,
   beforeEachCase?: () => void,
@@ -28,6 +30,9 @@ export function describeCasesOnEachPlatform<C extends Case>(
         platform,
         typeof module === 'function' ? module : module[platform],
         setUp,
+        {},
+        undefined,
+        viaNestFactory,
       );
     });
     afterAll(() => app.close());

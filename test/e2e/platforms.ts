@@ -1,6 +1,7 @@
 import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 
@@ -37,6 +38,10 @@ export type FastifyAdapterOptions = ConstructorParameters<typeof FastifyAdapter>
  * where `setGlobalPrefix`, `enableVersioning` and friends go. `options` go to
  * `createNestApplication()` (a `logger` to capture logs, for one); logging is off by default.
  * `fastifyOptions` go to the Fastify adapter, and are ignored on Express.
+ *
+ * With `viaNestFactory`, the application is made by `NestFactory.create()`, as `main.ts` makes it,
+ * instead of the testing module: modules then see the HTTP adapter while they are instantiated
+ * (`ServeStaticModule` picks its loader there; the testing module gives it none).
  */
 export async function startApp(
   platform: Platform,
@@ -44,15 +49,17 @@ export async function startApp(
   setUp: (app: INestApplication) => void = () => undefined,
   options: NestApplicationOptions = {},
   fastifyOptions?: FastifyAdapterOptions,
+  viaNestFactory = false,
 ): Promise<TestApp> {
-  const moduleRef = await Test.createTestingModule({ imports: [rootModule] }).compile();
-  const app = moduleRef.createNestApplication(
-    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(fastifyOptions),
-    {
-      logger: false,
-      ...options,
-    },
-  );
+  const adapter =
+    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(fastifyOptions);
+  const appOptions = { logger: false as const, ...options };
+  const app = viaNestFactory
+    ? await NestFactory.create(rootModule, adapter, appOptions)
+    : (await Test.createTestingModule({ imports: [rootModule] }).compile()).createNestApplication(
+        adapter,
+        appOptions,
+      );
   setUp(app);
   try {
     await app.init();

@@ -1,0 +1,256 @@
+import type { IncomingMessage } from 'node:http';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { CORS_LOGGER_CONTEXT } from '../cors.constants.js';
+import type { CorsModuleOptions } from '../cors-module-options.js';
+import { CorsPolicies } from '../cors-policies.service.js';
+import { CORS_OPTIONS } from '../cors.providers.js';
+import {
+  decideActual,
+  decidePreflight,
+  isSameOrigin,
+  preflightMethodOf,
+  preflightStatusOf,
+  type CompiledCorsPolicy,
+  type CorsDecision,
+} from '../engine/index.js';
+import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
+import type { PolicyHandle } from '../policy/policy-handle.js';
+import { findGateways, type Gateway, type NamespaceKey } from './gateways.js';
+
+/** How the policies of several gateways that share a connection decide together. */
+export type Agreement =
+  /** The engine level of a socket.io server: some gateway on it must allow the origin. */
+  | 'any'
+  /** One namespace, or one ws server: the connection reaches every gateway there, so all must. */
+  | 'all';
+
+/** Whether a handshake may go on, and the decision whose headers approve its response. */
+export interface HandshakeVerdict {
+  readonly allowed: boolean;
+  /** Set for a cross-origin request that a policy allowed: its CORS headers. */
+  readonly decision?: CorsDecision;
+}
+
+/** The answer to a preflight sent to a socket.io path (a polling request with extra headers). */
+export interface PreflightVerdict {
+  readonly decision: CorsDecision;
+  readonly status: number;
+}
+
+/** A policy to check, and the gateway it is for (none for the module default). */
+interface Checked {
+  readonly handle: PolicyHandle;
+  readonly gateway: Gateway | undefined;
+}
+
+/** The answer to a preflight that could not be judged: nothing approved. */
+const FAILED_PREFLIGHT: CorsDecision = Object.freeze({
+  allowed: false,
+  reason: 'origin-predicate-failed',
+  headers: [],
+  vary: '',
+});
+
+const PASS: HandshakeVerdict = Object.freeze({ allowed: true });
+const REFUSE: HandshakeVerdict = Object.freeze({ allowed: false });
+
+/** Distinct error messages logged at most, so that a broken policy cannot flood the log. */
+const MAX_LOGGED_ERRORS = 100;
+
+/**
+ * Judges WebSocket handshakes by the CORS policies of the gateways they are for, as the request
+ * hook judges HTTP requests by their route's policy: a request without `Origin` (not from a
+ * browser) or from the server's own origin passes; any other passes when the policy allows its
+ * origin. The policy is looked up at each handshake, never kept, so that `CorsPolicies.replace()`
+ * and per-request policies apply to the next one. An error denies and is logged, never thrown.
+ */
+export class HandshakeJudge {
+  private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
+  private readonly policies: CorsPolicies;
+  private readonly modules: ModulesContainer;
+  private readonly debug: boolean;
+  private scanned: Gateway[] | undefined;
+  private readonly warned = new Set<Gateway>();
+  private readonly loggedErrors = new Set<string>();
+
+  /**
+   * @param adapter the adapter's name, for messages.
+   * @throws Error when `CorsModule` is not imported: without it there is no policy to judge by.
+   */
+  constructor(
+    app: INestApplicationContext,
+    private readonly adapter: string,
+  ) {
+    try {
+      this.policies = app.get(CorsPolicies, { strict: false });
+    } catch (error) {
+      throw new Error(
+        `${adapter} judges handshakes by the CORS policies of CorsModule, which this application does not import: add CorsModule.forRoot({ ... }) to the root module's imports.`,
+        { cause: error },
+      );
+    }
+    this.modules = app.get(ModulesContainer, { strict: false });
+    let options: CorsModuleOptions | undefined;
+    try {
+      options = app.get<unknown, CorsModuleOptions>(CORS_OPTIONS, { strict: false });
+    } catch {
+      options = undefined;
+    }
+    this.debug = options?.debug === true;
+  }
+
+  /** The application's gateways, listed once Nest starts connecting them (all are known then). */
+  get gateways(): readonly Gateway[] {
+    this.scanned ??= findGateways(this.modules);
+    return this.scanned;
+  }
+
+  /** The gateways Nest serves from one server: the same port and the same `path` option. */
+  gatewaysAt(port: number, path: unknown): Gateway[] {
+    return this.gateways.filter((gateway) => gateway.port === port && gateway.path === path);
+  }
+
+  /** The gateways of one socket.io namespace on one server. */
+  gatewaysIn(port: number, path: unknown, namespace: NamespaceKey): Gateway[] {
+    return this.gatewaysAt(port, path).filter((gateway) => gateway.namespace === namespace);
+  }
+
+  /**
+   * Logs, once per gateway, that its own `cors` option is not used: the adapter writes the CORS
+   * headers of its policy instead, and two sources of CORS headers would disagree.
+   */
+  warnAboutOwnCors(gateways: readonly Gateway[]): void {
+    for (const gateway of gateways) {
+      if (gateway.options.cors === undefined || this.warned.has(gateway)) continue;
+      this.warned.add(gateway);
+      this.logger.warn(
+        `${gateway.type.name} sets its own cors option in @WebSocketGateway(), which ${this.adapter} ignores: its handshakes are judged by its @Cors() policy (or the CorsModule default). Remove the cors option from @WebSocketGateway().`,
+      );
+    }
+  }
+
+  /**
+   * Whether a handshake may go on. `gateways` are those the request may reach; `@Cors(false)`
+   * ones are not checked. With none at all the module default decides, rather than nothing.
+   */
+  async judge(
+    gateways: readonly Gateway[],
+    request: IncomingMessage,
+    agreement: Agreement,
+  ): Promise<HandshakeVerdict> {
+    const origin = request.headers.origin;
+    if (isSameOrigin(origin, request.headers.host, header(request, 'sec-fetch-site'))) return PASS;
+    try {
+      const checked = this.handlesOf(gateways);
+      if (checked.length === 0) return PASS;
+      let denial: { decision: CorsDecision; checked: Checked } | undefined;
+      for (const entry of checked) {
+        const policy = await entry.handle.policyFor(request);
+        const decision = await decideActual(policy, origin, request);
+        if (decision.allowed && agreement === 'any') return { allowed: true, decision };
+        if (!decision.allowed) {
+          denial ??= { decision, checked: entry };
+          if (agreement === 'all') break;
+        }
+      }
+      if (denial === undefined) return PASS;
+      // 'any': a @Cors(false) gateway on the same server takes every origin, so the engine must.
+      if (agreement === 'any' && checked.length < Math.max(gateways.length, 1)) return PASS;
+      this.logDenial(request, denial.decision, denial.checked);
+      return REFUSE;
+    } catch (error) {
+      this.logError(request, error);
+      return REFUSE;
+    }
+  }
+
+  /**
+   * The answer to a CORS preflight for a socket.io path, or `undefined` when the request is no
+   * preflight. The first policy that approves it answers; otherwise a denial without approving
+   * headers, as on HTTP routes.
+   */
+  async judgePreflight(
+    gateways: readonly Gateway[],
+    request: IncomingMessage,
+  ): Promise<PreflightVerdict | undefined> {
+    const origin = request.headers.origin;
+    const method = preflightMethodOf(
+      request.method,
+      origin,
+      header(request, 'access-control-request-method'),
+    );
+    if (method === undefined || origin === undefined) return undefined;
+    try {
+      const checked = this.handlesOf(gateways);
+      if (checked.length === 0) return undefined;
+      let denied: PreflightVerdict | undefined;
+      for (const { handle } of checked) {
+        const policy = await handle.policyFor(request);
+        const decision = await decidePreflight(
+          policy,
+          {
+            origin,
+            method,
+            headers: header(request, 'access-control-request-headers'),
+            privateNetwork: header(request, 'access-control-request-private-network'),
+          },
+          request,
+        );
+        const verdict = { decision, status: statusOf(policy) };
+        if (decision.allowed) return verdict;
+        denied ??= verdict;
+      }
+      return denied;
+    } catch (error) {
+      this.logError(request, error);
+      return { decision: FAILED_PREFLIGHT, status: 204 };
+    }
+  }
+
+  /** The policies to check: each gateway's, but for `@Cors(false)` ones; the default for none. */
+  private handlesOf(gateways: readonly Gateway[]): Checked[] {
+    const registry: CorsPolicyRegistry = this.policies.registryForAdapters();
+    if (gateways.length === 0) return [{ handle: registry.defaultHandle, gateway: undefined }];
+    const handles: Checked[] = [];
+    for (const gateway of gateways) {
+      const handle = registry.resolveClass(gateway.type);
+      if (handle !== null) handles.push({ handle, gateway });
+    }
+    return handles;
+  }
+
+  private logDenial(
+    request: IncomingMessage,
+    decision: CorsDecision,
+    { handle, gateway }: Checked,
+  ): void {
+    if (!this.debug) return;
+    const target = gateway === undefined ? '' : ` for ${gateway.type.name}`;
+    this.logger.log(
+      `WebSocket handshake ${request.url ?? ''}${target} from ${JSON.stringify(request.headers.origin)}: ${decision.reason} by policy ${handle.label}`,
+    );
+  }
+
+  private logError(request: IncomingMessage, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.loggedErrors.has(message)) return;
+    if (this.loggedErrors.size >= MAX_LOGGED_ERRORS) this.loggedErrors.clear();
+    this.loggedErrors.add(message);
+    this.logger.error(
+      `${this.adapter} could not judge the WebSocket handshake ${request.url ?? ''} from ${JSON.stringify(request.headers.origin)}; it was refused. ${message}`,
+      error instanceof Error ? error.stack : undefined,
+    );
+  }
+}
+
+/** One request header as a string (a repeated one joined), or `undefined`. */
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function statusOf(policy: CompiledCorsPolicy<unknown>): number {
+  // A policy that hands preflights to the application has no application here to hand them to.
+  return preflightStatusOf(policy) ?? 204;
+}

@@ -1,0 +1,211 @@
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { INestApplicationContext } from '@nestjs/common';
+import type * as PlatformSocketIo from '@nestjs/platform-socket.io';
+import { appendVary, type CorsDecision } from '../../engine/index.js';
+import { namespaceKey, type Gateway } from '../gateways.js';
+import { HandshakeJudge } from '../handshake-judge.js';
+import { loadPeer } from '../load-peer.cjs';
+import { refuseUpgrade } from '../refuse-upgrade.js';
+
+const { IoAdapter } = loadPeer<typeof PlatformSocketIo>({
+  adapter: 'CorsIoAdapter',
+  packageName: '@nestjs/platform-socket.io',
+  install: ['@nestjs/platform-socket.io', '@nestjs/websockets'],
+});
+
+/** socket.io's types, read from Nest's adapter so that this package needs no `socket.io` of its own. */
+type IoServer = ReturnType<PlatformSocketIo.IoAdapter['createIOServer']>;
+type IoCreateOptions = NonNullable<Parameters<PlatformSocketIo.IoAdapter['create']>[1]>;
+type IoNamespace = Exclude<ReturnType<PlatformSocketIo.IoAdapter['create']>, IoServer>;
+type EngineMiddleware = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/** engine.io's body for a refused request, as its own `allowRequest` refusal reads (code 4). */
+const FORBIDDEN_BODY = JSON.stringify({ code: 4, message: 'Forbidden' });
+
+/**
+ * Nest's `IoAdapter` (`@nestjs/platform-socket.io`) with each gateway's handshakes judged by its
+ * CORS policy: the gateway's `@Cors(...)`, else the `CorsModule` default, exactly as for a
+ * controller. A handshake from an origin the policy does not allow is refused before any gateway
+ * code runs: `403` on the polling handshake and on the WebSocket upgrade. Requests without
+ * `Origin` (not from a browser) and from the server's own origin pass; `@Cors(false)` gateways are
+ * not checked at all. Polling responses carry the policy's CORS headers, for allowed origins only,
+ * so a gateway needs no `cors` option of its own (one that sets it is reported at startup).
+ *
+ * Gateways on one server (same port and `path`) share its engine: a handshake passes there when
+ * some gateway's policy allows its origin, then each namespace refuses a connection its own
+ * gateways' policies do not allow (`connect_error` on the client, and no `handleConnection()`).
+ * The policy is looked up at every handshake, so per-request policies and
+ * `CorsPolicies.replace()` apply to the next one.
+ *
+ * Needs `@nestjs/platform-socket.io` and `@nestjs/websockets`, and `CorsModule` imported.
+ *
+ * @example
+ * ```ts
+ * // main.ts
+ * const app = await NestFactory.create(AppModule);
+ * app.useWebSocketAdapter(new CorsIoAdapter(app));
+ * await app.listen(3000);
+ *
+ * // chat.gateway.ts
+ * @Cors({ origin: 'https://app.example.com', credentials: true })
+ * @WebSocketGateway({ namespace: 'chat' })
+ * export class ChatGateway {
+ *   @SubscribeMessage('ping') ping() { return 'pong'; }
+ * }
+ *
+ * // A custom adapter keeps the checks: override createIOServer() and call super.
+ * export class RedisIoAdapter extends CorsIoAdapter {
+ *   override createIOServer(port: number, options?: ServerOptions) {
+ *     return super.createIOServer(port, options).adapter(redisAdapter);
+ *   }
+ * }
+ * ```
+ */
+export class CorsIoAdapter extends IoAdapter {
+  private readonly judge: HandshakeJudge;
+  /** Namespaces that have their check, so that two gateways on one namespace add one. */
+  private readonly guarded = new WeakSet<object>();
+
+  /**
+   * @param app the application, after `NestFactory.create()`: its `CorsModule` policies and its
+   *   HTTP server, which gateways without a port of their own share.
+   * @throws Error when `CorsModule` is not imported.
+   */
+  constructor(app: INestApplicationContext) {
+    super(app);
+    this.judge = new HandshakeJudge(app, 'CorsIoAdapter');
+  }
+
+  /**
+   * Creates the socket.io server of a port and path (or, when Nest passes `server`, one of its
+   * namespaces) through {@link createIOServer}, and installs the checks of its gateways.
+   */
+  override create(port: number, options?: IoCreateOptions): IoServer | IoNamespace {
+    const path = options?.path;
+    const server = options?.server;
+    if (server !== undefined && typeof server.of === 'function') {
+      // Nest's second call for a gateway with a namespace: the server exists and is guarded.
+      const namespace = super.create(port, options);
+      const key = namespaceKey(options?.namespace);
+      const target = isServer(namespace) ? namespace.of('/') : namespace;
+      this.guardNamespace(target, this.judge.gatewaysIn(port, path, key), true);
+      return namespace;
+    }
+    const gateways = this.judge.gatewaysAt(port, path);
+    // A server of @Cors(false) gateways alone is left exactly as IoAdapter makes it.
+    if (gateways.length > 0 && gateways.every((gateway) => gateway.corsOff))
+      return super.create(port, options);
+    this.judge.warnAboutOwnCors(gateways);
+    let created: IoServer | IoNamespace;
+    if (options === undefined) {
+      created = super.create(port, options);
+    } else {
+      // The CORS headers of polling responses come from the policies; the `cors` middleware of
+      // engine.io would write its own before ours, and the two would disagree.
+      const { cors: _ignored, ...rest } = options;
+      created = super.create(port, rest);
+    }
+    const ioServer = isServer(created) ? created : created.server;
+    this.guardEngine(ioServer, gateways);
+    const root = gateways.filter((gateway) => gateway.namespace === '/');
+    this.guardNamespace(ioServer.of('/'), root, false);
+    if (!isServer(created)) {
+      this.guardNamespace(
+        created,
+        this.judge.gatewaysIn(port, path, namespaceKey(options?.namespace)),
+        true,
+      );
+    }
+    return created;
+  }
+
+  /**
+   * Judges every engine.io request before engine.io handles it: a handshake (no `sid` yet) from an
+   * origin no gateway of the server allows gets 403, polling responses get the CORS headers of
+   * the policy that allows their origin, and preflights are answered by the policies.
+   */
+  private guardEngine(server: IoServer, gateways: readonly Gateway[]): void {
+    const engine = (server as { engine?: { use?: (middleware: EngineMiddleware) => void } }).engine;
+    if (typeof engine?.use !== 'function') {
+      throw new Error(
+        'CorsIoAdapter: the socket.io server that createIOServer() returned has no engine.io server (or an engine.io older than 6.1) to check handshakes on. Return a server attached to a port or an HTTP server, as IoAdapter.createIOServer() does.',
+      );
+    }
+    engine.use((request, response, next) => {
+      void this.screen(gateways, request, response, next);
+    });
+  }
+
+  private async screen(
+    gateways: readonly Gateway[],
+    request: IncomingMessage,
+    response: ServerResponse,
+    next: (error?: unknown) => void,
+  ): Promise<void> {
+    // engine.io hands an upgrade a stand-in response that writes nothing: the socket is the reply.
+    const upgrade = !(response instanceof ServerResponse);
+    if (!upgrade) {
+      const preflight = await this.judge.judgePreflight(gateways, request);
+      if (preflight !== undefined) {
+        writeHeaders(response, preflight.decision);
+        response.writeHead(preflight.status);
+        response.end();
+        return;
+      }
+    }
+    const verdict = await this.judge.judge(gateways, request, 'any');
+    if (!verdict.allowed && isHandshake(request)) {
+      // Not handed on: engine.io would answer an upgrade it refuses with 400, not 403.
+      if (upgrade) refuseUpgrade(request.socket);
+      else if (!response.headersSent) {
+        response.writeHead(403, { 'Content-Type': 'application/json' });
+        response.end(FORBIDDEN_BODY);
+      }
+      return;
+    }
+    if (!upgrade && verdict.decision !== undefined) writeHeaders(response, verdict.decision);
+    next();
+  }
+
+  /**
+   * Refuses, in the namespace, a connection that a policy of its gateways does not allow: Nest's
+   * `handleConnection()` and message handlers run only for connections the namespace accepted.
+   *
+   * @param orDefault judge by the module default when no gateway is known for the namespace.
+   */
+  private guardNamespace(
+    namespace: IoNamespace,
+    gateways: readonly Gateway[],
+    orDefault: boolean,
+  ): void {
+    if (this.guarded.has(namespace)) return;
+    if (gateways.length === 0 ? !orDefault : gateways.every((gateway) => gateway.corsOff)) return;
+    this.guarded.add(namespace);
+    namespace.use((socket, next) => {
+      void this.judge.judge(gateways, socket.request, 'all').then((verdict) =>
+        // The reason stays in the server's log (with `debug: true`), as for HTTP requests.
+        verdict.allowed ? next() : next(new Error('Forbidden')),
+      );
+    });
+  }
+}
+
+function isServer(created: IoServer | IoNamespace): created is IoServer {
+  return typeof (created as Partial<IoServer>).of === 'function';
+}
+
+/** A handshake opens a session; later requests of the session carry its `sid`. */
+function isHandshake(request: IncomingMessage): boolean {
+  return !new URL(request.url ?? '/', 'http://engine.invalid').searchParams.has('sid');
+}
+
+function writeHeaders(response: ServerResponse, decision: CorsDecision): void {
+  for (const [name, value] of decision.headers) response.setHeader(name, value);
+  const existing = response.getHeader('Vary');
+  const vary = appendVary(typeof existing === 'string' ? existing : undefined, decision.vary);
+  if (vary !== undefined) response.setHeader('Vary', vary);
+}
