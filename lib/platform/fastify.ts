@@ -103,6 +103,8 @@ interface PreflightGroup {
   readonly method: string;
   readonly url: string;
   readonly targets: RouteTarget[];
+  /** Whether Nest registered one of its routes: only those decline empty parameters. */
+  nest: boolean;
 }
 
 /**
@@ -262,7 +264,7 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
         config: {
           [PREFLIGHT_ROUTE]: true,
           [ROUTE]: RouteResolution.of(group.targets),
-          [DECLINES_EMPTY_PARAMS]: this.declinesEmptyParams(url),
+          [DECLINES_EMPTY_PARAMS]: group.nest && this.declinesEmptyParams(url),
         },
         // Reached by a preflight the hook does not answer (`preflightContinue`, CORS switched off),
         // and by an OPTIONS request that is not a preflight (no Origin): they go where they would
@@ -318,10 +320,11 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
       const key = `${method} ${options.url}`;
       let group = this.preflightGroups.get(key);
       if (group === undefined) {
-        group = { method, url: options.url, targets: [] };
+        group = { method, url: options.url, targets: [], nest: false };
         this.preflightGroups.set(key, group);
       }
       group.targets.push(target);
+      if (record !== undefined) group.nest = true;
     }
     if (this.registered) this.addPreflightRoutes();
   }

@@ -92,7 +92,12 @@ export class DeclaredRouteCover {
   constructor(entries: readonly PathPolicy[], caseSensitive: boolean) {
     this.matchers = entries.map((entry) => ({
       entry,
-      test: match(entry.path, { end: false, sensitive: caseSensitive, decode: false }),
+      // A mount ignores a trailing slash of its own path: "/trail/" covers "/trail/x" too.
+      test: match(entry.path.length > 1 ? entry.path.replace(/\/$/, '') : entry.path, {
+        end: false,
+        sensitive: caseSensitive,
+        decode: false,
+      }),
     }));
   }
 

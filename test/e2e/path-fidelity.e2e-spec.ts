@@ -1,0 +1,197 @@
+/**
+ * `paths` fidelity, tested against the platforms themselves: whatever the request target, the
+ * policy that answers must be the one of the `paths` entry whose mount the platform ran (Express:
+ * each entry is also mounted for real with `app.use()`), or of the entry that covers the declared
+ * path of the route the router ran (Fastify: routes registered outside Nest, before the module sets
+ * up and by a plugin after it). A preflight must get the policy its actual request got. Targets
+ * come from the seeded generator of the route-fidelity suite, mutated in the ways routers and
+ * mounts disagree about (case, slashes, percent-encoding, dot segments, absolute form...).
+ */
+import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:net';
+import { ACEH, ACMA } from './cases';
+import {
+  FASTIFY_ROUTES,
+  PATH_ENTRIES,
+  PATH_SAMPLES,
+  RAN_HEADER,
+  markerOf,
+  maxAgeOf,
+  mountEntries,
+  pathFidelityModule,
+  registerFastifyRoutes,
+} from './fixtures/path-fidelity-app';
+import { startApp, type FastifyAdapterOptions, type Platform, type TestApp } from './platforms';
+import { RawHttpClient, portOf, type RawResponse } from './support/raw-http';
+import { Random, generateTargets } from './support/request-targets';
+
+const SEED = Number(process.env.PATH_FIDELITY_SEED ?? 0x9a75);
+const TARGETS = Number(process.env.PATH_FIDELITY_TARGETS ?? 1500);
+const ORIGIN = 'https://page.example';
+
+interface Variant {
+  readonly name: string;
+  readonly platform: Platform;
+  readonly setUp: (app: INestApplication) => void;
+  readonly fastifyOptions?: FastifyAdapterOptions;
+  /** The entry whose policy a response must carry, from what ran (its `x-ran` header). */
+  readonly expectedEntry: (ran: string | undefined) => number | undefined;
+  /** Targets whose `x-ran` proves the variant's options took effect. */
+  readonly proof: Readonly<Record<string, string | undefined>>;
+}
+
+const mountRan = (ran: string | undefined) =>
+  ran?.startsWith('mount ') === true ? Number(ran.slice('mount '.length)) : undefined;
+
+function routeRan(caseInsensitive: boolean) {
+  return (ran: string | undefined) => {
+    const route = FASTIFY_ROUTES.find(({ url }) => ran === `route ${url}`);
+    if (route === undefined) return undefined;
+    return caseInsensitive ? (route.caseInsensitiveEntry ?? route.entry) : route.entry;
+  };
+}
+
+const VARIANTS: readonly Variant[] = [
+  {
+    name: 'Express',
+    platform: 'express',
+    setUp: mountEntries,
+    expectedEntry: mountRan,
+    proof: { '/MIXED': 'mount 3', '/gql/x': 'mount 0' },
+  },
+  {
+    name: 'Express, case-sensitive routing',
+    platform: 'express',
+    setUp: (app) => {
+      // As if the app had `case sensitive routing` set before its router existed (Nest's adapter
+      // creates the router before setUp could set it).
+      app
+        .getHttpAdapter()
+        .getInstance<{ router: { caseSensitive: boolean } }>().router.caseSensitive = true;
+      mountEntries(app);
+    },
+    expectedEntry: mountRan,
+    proof: { '/MIXED': undefined, '/Mixed/x': 'mount 3' },
+  },
+  {
+    name: 'Fastify',
+    platform: 'fastify',
+    setUp: registerFastifyRoutes,
+    expectedEntry: routeRan(false),
+    proof: { '/MIXED': undefined, '/gql/sub': 'route /gql/sub', '/mixed/low': 'route /mixed/low' },
+  },
+  {
+    name: 'Fastify, lenient router (case, slashes)',
+    platform: 'fastify',
+    setUp: registerFastifyRoutes,
+    fastifyOptions: {
+      routerOptions: {
+        caseSensitive: false,
+        ignoreTrailingSlash: true,
+        ignoreDuplicateSlashes: true,
+      },
+    },
+    expectedEntry: routeRan(true),
+    proof: { '/MIXED': 'route /Mixed', '/gql//sub/': 'route /gql/sub' },
+  },
+];
+
+interface Mismatch {
+  readonly target: string;
+  readonly ran: string | undefined;
+  readonly expected: string;
+  readonly actual: string | undefined;
+  readonly preflight: string | undefined;
+}
+
+/** The policy a response shows, unless it carries no CORS header at all. */
+function check(
+  target: string,
+  actual: RawResponse,
+  preflight: RawResponse,
+  variant: Variant,
+): Mismatch | undefined {
+  const ran = actual.headers[RAN_HEADER];
+  const entry = variant.expectedEntry(ran);
+  const shown = actual.headers[ACEH];
+  const preflightShown = preflight.headers[ACMA];
+  // Fastify's router answers a target it cannot decode (400) or an over-long parameter (414) before
+  // any hook: no CORS header at all, documented; never another policy's.
+  const unanswered =
+    variant.platform === 'fastify' &&
+    (actual.status === 400 || actual.status === 414) &&
+    shown === undefined;
+  const preflightUnanswered =
+    variant.platform === 'fastify' &&
+    (preflight.status === 400 || preflight.status === 414) &&
+    preflightShown === undefined;
+  if (
+    (unanswered || shown === markerOf(entry)) &&
+    (preflightUnanswered || preflightShown === maxAgeOf(entry))
+  )
+    return undefined;
+  return { target, ran, expected: markerOf(entry), actual: shown, preflight: preflightShown };
+}
+
+describe('paths fidelity: the policy is the one of the entry the platform itself ran', () => {
+  describe.each(VARIANTS.map((variant) => [variant.name, variant] as const))(
+    '%s',
+    (_name, variant) => {
+      let app: TestApp;
+      let client: RawHttpClient;
+
+      beforeAll(async () => {
+        app = await startApp(
+          variant.platform,
+          pathFidelityModule(),
+          variant.setUp,
+          {},
+          variant.fastifyOptions,
+          true,
+        );
+        await app.app.listen(0, '127.0.0.1');
+        client = new RawHttpClient(portOf(app.app.getHttpServer() as Server), 8);
+      });
+
+      afterAll(async () => {
+        client?.close();
+        await app?.close();
+      });
+
+      it("the variant's options took effect", async () => {
+        const ran: Record<string, string | undefined> = {};
+        for (const target of Object.keys(variant.proof)) {
+          ran[target] = (await client.send({ method: 'GET', target })).headers[RAN_HEADER];
+        }
+        expect(ran).toEqual(variant.proof);
+      });
+
+      it('every generated target: actual request and preflight carry the policy of what ran', async () => {
+        const random = new Random(SEED);
+        const targets = generateTargets(
+          PATH_SAMPLES.map((path) => ({ path, methods: ['GET'] })),
+          TARGETS,
+          random,
+        ).map(({ target }) => target);
+        const actual = await client.sendAll(
+          targets.map((target) => ({ method: 'GET', target, headers: { origin: ORIGIN } })),
+        );
+        const preflights = await client.sendAll(
+          targets.map((target) => ({
+            method: 'OPTIONS',
+            target,
+            headers: { origin: ORIGIN, 'access-control-request-method': 'GET' },
+          })),
+        );
+        const mismatches = targets
+          .map((target, i) => check(target, actual[i]!, preflights[i]!, variant))
+          .filter((m) => m !== undefined);
+        // Every entry's mount or route was reached, so that no entry passes untried.
+        const reached = new Set(actual.map((r) => variant.expectedEntry(r.headers[RAN_HEADER])));
+        expect(mismatches.slice(0, 20)).toEqual([]);
+        expect(mismatches.length).toBe(0);
+        expect([...PATH_ENTRIES.keys()].filter((entry) => !reached.has(entry))).toEqual([]);
+      }, 120_000);
+    },
+  );
+});
