@@ -107,8 +107,10 @@ module.exports = {
     ...nestVersionMapper(),
     // NodeNext-style relative imports: './engine/compile-policy.js' -> './engine/compile-policy'
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    // ... and their CommonJS counterpart: './load-peer.cjs' -> './load-peer' (the .cts source)
-    '^(\\.{1,2}/.*)\\.cjs$': '$1',
+    // ... and the CommonJS peer loader: './load-peer.cjs' -> './load-peer' (the .cts source). Only
+    // that name: packages such as graphql-ws require their own './client.cjs' next to an ESM
+    // './client.js', which a general rule would pick instead.
+    '^(\\.{1,2}/(?:.*/)?load-peer)\\.cjs$': '$1',
   },
   collectCoverageFrom: [
     'lib/**/*.{ts,cts}',

@@ -65,9 +65,8 @@ const VARIANTS: readonly Variant[] = [
     setUp: (app) => {
       // As if the app had `case sensitive routing` set before its router existed (Nest's adapter
       // creates the router before setUp could set it).
-      app
-        .getHttpAdapter()
-        .getInstance<{ router: { caseSensitive: boolean } }>().router.caseSensitive = true;
+      const express = app.getHttpAdapter().getInstance() as { router: { caseSensitive: boolean } };
+      express.router.caseSensitive = true;
       mountEntries(app);
     },
     expectedEntry: mountRan,
