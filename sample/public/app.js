@@ -162,10 +162,18 @@ const CASES = [
     },
     expect: { allowed: BLOCKED, other: BLOCKED },
   },
+  {
+    id: 'gateway',
+    title: 'WebSocket gateway',
+    policy: "@WebSocketGateway({ namespace: 'live' }) with CorsIoAdapter: the module default",
+    request: { method: 'WS', path: '/live', socket: true, note: 'socket.io, ping and its answer' },
+    expect: { allowed: { status: 101 }, other: BLOCKED },
+  },
 ];
 
 /** Calls the API and returns what the page could see. */
 async function call(request) {
+  if (request.socket) return openGateway(request);
   try {
     const response = await fetch(apiUrl + request.path, {
       method: request.method,
@@ -183,6 +191,45 @@ async function call(request) {
     };
   } catch (error) {
     return { outcome: BLOCKED, error: String(error) };
+  }
+}
+
+let socketIoClient;
+
+/** socket.io's browser client, as the API's server serves it (a script may come from anywhere). */
+function loadSocketIoClient() {
+  socketIoClient ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = `${apiUrl}/socket.io/socket.io.js`;
+    script.onload = () => resolve(window.io);
+    script.onerror = () => reject(new Error('the socket.io client did not load'));
+    document.head.append(script);
+  });
+  return socketIoClient;
+}
+
+/**
+ * Opens the gateway over a WebSocket, sends `ping` and waits for the answer. From an origin the
+ * gateway's policy does not allow, the upgrade is refused with 403 before the gateway runs.
+ */
+async function openGateway(request) {
+  let socket;
+  try {
+    const io = await loadSocketIoClient();
+    socket = io(apiUrl + request.path, {
+      transports: ['websocket'],
+      reconnection: false,
+      timeout: 5000,
+    });
+    const body = await new Promise((resolve, reject) => {
+      socket.on('connect_error', reject);
+      socket.on('connect', () => socket.emit('ping', 'hello', resolve));
+    });
+    return { outcome: 'readable', status: 101, body, header: null };
+  } catch (error) {
+    return { outcome: BLOCKED, error: `WebSocket refused (${String(error)})` };
+  } finally {
+    socket?.close();
   }
 }
 

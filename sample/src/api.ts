@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { corsTrusted } from 'nestjs-cors';
+import { CorsIoAdapter } from 'nestjs-cors/socket.io';
 import { AppModule } from './app.module.js';
 
 export type Platform = 'express' | 'fastify';
@@ -28,5 +29,7 @@ export async function createApi(
   // Nest 12's CSRF protection refuses cross-origin writes; corsTrusted(app) lets through those
   // whose route's policy allows their origin by name with credentials (sample/README.md).
   app.enableCsrfProtection({ exclude: corsTrusted(app) });
+  // The gateways' handshakes follow the same policies as the routes (live/live.gateway.ts).
+  app.useWebSocketAdapter(new CorsIoAdapter(app));
   return app;
 }

@@ -8,6 +8,7 @@ import { AdminToken } from './admin/admin-token.js';
 import { CorsAdminController } from './admin/cors-admin.controller.js';
 import { BooksController } from './books/books.controller.js';
 import { corsOptions } from './cors.options.js';
+import { LiveGateway } from './live/live.gateway.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { SessionController } from './session/session.controller.js';
 import { StatusController } from './status/status.controller.js';
@@ -30,6 +31,6 @@ import { StatusController } from './status/status.controller.js';
     ReportsController,
     CorsAdminController,
   ],
-  providers: [AuthGuard, AdminGuard, AdminToken],
+  providers: [AuthGuard, AdminGuard, AdminToken, LiveGateway],
 })
 export class AppModule {}

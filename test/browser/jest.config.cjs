@@ -14,6 +14,14 @@ module.exports = {
   moduleNameMapper: {
     // The sample imports the package by name; the tests run it against lib/, like the e2e suite.
     '^nestjs-cors$': path.join(base.rootDir, 'lib', 'index.ts'),
+    '^nestjs-cors/socket\\.io$': path.join(
+      base.rootDir,
+      'lib',
+      'websockets',
+      'socket.io',
+      'index.ts',
+    ),
+    '^nestjs-cors/ws$': path.join(base.rootDir, 'lib', 'websockets', 'ws', 'index.ts'),
     ...base.moduleNameMapper,
   },
   testTimeout: 60_000,

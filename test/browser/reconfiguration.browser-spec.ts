@@ -116,7 +116,7 @@ describe.each(PLATFORMS)('changing the sample’s policy at run time, API on %s'
       expect(await page.textContent('#page-origin')).toBe(otherOrigin);
       expectRows(await shownRows(page), rowsOnAllowedOrigin(platform));
       expect(await page.textContent('#origin-badge')).toBe('allowed by the policy in force');
-      expect(await page.textContent('#summary')).toBe('16 of 16 cases as expected on this origin.');
+      expect(await page.textContent('#summary')).toBe('17 of 17 cases as expected on this origin.');
       expect(log.counts()).toEqual(ARRIVED_FROM_ALLOWED_ORIGIN);
       expect(new Set(log.arrived.map((r) => r.origin))).toEqual(new Set([otherOrigin]));
       expect(await page.textContent('#admin-origins')).toBe(`${allowedOrigin}, ${otherOrigin}`);

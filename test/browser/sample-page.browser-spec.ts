@@ -11,6 +11,7 @@ import {
   type RunningSample,
 } from './support/sample-page';
 import { PLATFORMS } from './support/servers';
+import { LiveGateway } from '../../sample/src/live/live.gateway';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -37,7 +38,9 @@ describe.each(PLATFORMS)('the sample page, API on %s', (platform) => {
       expect(await page.textContent('#page-origin')).toBe(settings.allowedOrigin);
       expect(await page.textContent('#origin-badge')).toBe('allowed by CORS_ORIGINS');
       expectRows(await shownRows(page), rowsOnAllowedOrigin(platform));
-      expect(await page.textContent('#summary')).toBe('16 of 16 cases as expected on this origin.');
+      expect(await page.textContent('#summary')).toBe('17 of 17 cases as expected on this origin.');
+      const gateway = sample.api.get(LiveGateway);
+      expect(gateway.answered).toBe(1);
       // Every call reached the API; the preflighted ones were sent after their preflight, except
       // the one whose preflight failed (the second PUT /api/books/1, with X-Confirm) and the POST
       // to the admin endpoint, which is @Cors(false).
@@ -59,6 +62,8 @@ describe.each(PLATFORMS)('the sample page, API on %s', (platform) => {
       // The simple requests reached the server all the same; the preflighted ones stopped at
       // their preflight.
       expect(log.counts()).toEqual(ARRIVED_FROM_OTHER_ORIGIN);
+      // The gateway refused the other origin's handshake: its handler never ran for it.
+      expect(gateway.answered).toBe(1);
       expect(new Set(log.arrived.map((r) => r.origin))).toEqual(new Set([settings.otherOrigin]));
     } finally {
       await context.close();

@@ -8,6 +8,9 @@ import { originsInForce } from '../../../sample/src/admin/origins-in-force';
 import { createApi } from '../../../sample/src/api';
 import { createPageServer, type PageSettings } from '../../../sample/src/page-server';
 import { FAILED_TO_FETCH } from '../cases';
+
+/** What the page shows when the browser will not open the gateway's WebSocket (socket.io's words). */
+const WEBSOCKET_REFUSED = 'WebSocket refused (Error: websocket error)';
 import {
   RequestLog,
   closeServer,
@@ -99,6 +102,7 @@ export function rowsOnAllowedOrigin(platform: string): Record<string, Row> {
     'not-exposed': { status: 200, body: '{"report":"draft"}', header: '(hidden)' },
     'not-found': { status: 404, body: '"message":"Cannot GET /api/nowhere"' },
     admin: 'blocked',
+    gateway: { status: 101, body: 'pong: hello' },
   };
 }
 
@@ -212,7 +216,8 @@ export function expectRows(shown: Record<string, ShownRow>, expected: Record<str
       expect({ id, outcome: seen.outcome, body: seen.body }).toEqual({
         id,
         outcome: 'blocked',
-        body: FAILED_TO_FETCH,
+        // What the browser reports: a failed fetch, or a WebSocket it would not open.
+        body: id === 'gateway' ? WEBSOCKET_REFUSED : FAILED_TO_FETCH,
       });
     } else {
       expect({ id, outcome: seen.outcome, status: seen.status, body: seen.body }).toEqual({
