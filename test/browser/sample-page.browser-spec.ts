@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './support/chromium';
 import {
@@ -41,6 +42,9 @@ describe.each(PLATFORMS)('the sample page, API on %s', (platform) => {
       expect(await page.textContent('#summary')).toBe('17 of 17 cases as expected on this origin.');
       const gateway = sample.api.get(LiveGateway);
       expect(gateway.answered).toBe(1);
+      if (platform === 'express' && process.env.SAMPLE_SCREENSHOT !== undefined) {
+        writeFileSync(process.env.SAMPLE_SCREENSHOT, await page.screenshot({ fullPage: true }));
+      }
       // Every call reached the API; the preflighted ones were sent after their preflight, except
       // the one whose preflight failed (the second PUT /api/books/1, with X-Confirm) and the POST
       // to the admin endpoint, which is @Cors(false).
