@@ -95,7 +95,10 @@ interface FastifyLike {
   route(options: RouteOptions): unknown;
   after?(callback: (error?: Error | null) => void): unknown;
   hasPlugin?(name: string): boolean;
-  readonly initialConfig?: { readonly routerOptions?: { readonly caseSensitive?: boolean } };
+  readonly initialConfig?: {
+    readonly routerOptions?: { readonly caseSensitive?: boolean };
+    readonly caseSensitive?: boolean;
+  };
 }
 
 /** The preflight route for one (method, path): every route registered for it, in order. */
@@ -178,8 +181,10 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
 
   installRequestHook(settings: RequestHandlerSettings): void {
     this.otherRoute = settings.defaultRoute;
-    // As find-my-way compares paths: case-sensitive unless the router options say otherwise.
-    const caseSensitive = this.fastify.initialConfig?.routerOptions?.caseSensitive !== false;
+    // As find-my-way compares paths: case-sensitive unless the router options say otherwise,
+    // read as Fastify reads them (`routerOptions` first, then the older top-level option).
+    const config = this.fastify.initialConfig;
+    const caseSensitive = (config?.routerOptions?.caseSensitive ?? config?.caseSensitive) !== false;
     this.pathCover = new DeclaredRouteCover(settings.pathPolicies, caseSensitive);
     const handler = new CorsRequestHandler(this, FASTIFY_REPLY_HEADERS, settings);
     const hook: OnRequestHook = (request, reply, done) =>
