@@ -13,6 +13,7 @@ import {
   preflightStatusOf,
   type CompiledCorsPolicy,
   type CorsDecision,
+  type MaybePromise,
 } from '../engine/index.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
@@ -40,7 +41,8 @@ export interface PreflightVerdict {
 
 /** A policy to check, and the gateway it is for (none for the module default). */
 interface Checked {
-  readonly handle: PolicyHandle;
+  /** `undefined` when the gateway's policy could not be resolved: it refuses. */
+  readonly handle: PolicyHandle | undefined;
   readonly gateway: Gateway | undefined;
 }
 
@@ -132,7 +134,8 @@ export class HandshakeJudge {
 
   /**
    * Whether a handshake may go on. `gateways` are those the request may reach; `@Cors(false)`
-   * ones are not checked. With none at all the module default decides, rather than nothing.
+   * ones are not checked. With none at all the module default decides, rather than nothing. A
+   * gateway whose policy fails (it cannot be resolved, or its per-request policy throws) refuses.
    */
   async judge(
     gateways: readonly Gateway[],
@@ -141,34 +144,31 @@ export class HandshakeJudge {
   ): Promise<HandshakeVerdict> {
     const origin = request.headers.origin;
     if (isSameOrigin(origin, request.headers.host, header(request, 'sec-fetch-site'))) return PASS;
-    try {
-      const checked = this.handlesOf(gateways);
-      if (checked.length === 0) return PASS;
-      let denial: { decision: CorsDecision; checked: Checked } | undefined;
-      for (const entry of checked) {
-        const policy = await entry.handle.policyFor(request);
-        const decision = await decideActual(policy, origin, request);
-        if (decision.allowed && agreement === 'any') return { allowed: true, decision };
-        if (!decision.allowed) {
-          denial ??= { decision, checked: entry };
-          if (agreement === 'all') break;
-        }
+    const checked = this.checkedPolicies(gateways, request);
+    if (checked === undefined) return REFUSE;
+    let denial: { decision: CorsDecision | undefined; checked: Checked } | undefined;
+    for (const entry of checked) {
+      const decision = await this.attempt(request, entry, (policy) =>
+        decideActual(policy, origin, request),
+      );
+      if (decision?.allowed === true) {
+        if (agreement === 'any') return { allowed: true, decision };
+        continue;
       }
-      if (denial === undefined) return PASS;
-      // 'any': a @Cors(false) gateway on the same server takes every origin, so the engine must.
-      if (agreement === 'any' && checked.length < Math.max(gateways.length, 1)) return PASS;
-      this.logDenial(request, denial.decision, denial.checked);
-      return REFUSE;
-    } catch (error) {
-      this.logError(request, error);
-      return REFUSE;
+      denial ??= { decision, checked: entry };
+      if (agreement === 'all') break;
     }
+    if (denial === undefined) return PASS;
+    // 'any', and no policy allowed: a @Cors(false) gateway of the server still takes everyone.
+    if (agreement === 'any' && checked.length < Math.max(gateways.length, 1)) return PASS;
+    if (denial.decision !== undefined) this.logDenial(request, denial.decision, denial.checked);
+    return REFUSE;
   }
 
   /**
    * The answer to a CORS preflight for a socket.io path, or `undefined` when the request is no
-   * preflight. The first policy that approves it answers; otherwise a denial without approving
-   * headers, as on HTTP routes.
+   * preflight or no policy applies. The first policy that approves it answers; otherwise a denial
+   * without approving headers, as on HTTP routes.
    */
   async judgePreflight(
     gateways: readonly Gateway[],
@@ -181,43 +181,72 @@ export class HandshakeJudge {
       header(request, 'access-control-request-method'),
     );
     if (method === undefined || origin === undefined) return undefined;
-    try {
-      const checked = this.handlesOf(gateways);
-      if (checked.length === 0) return undefined;
-      let denied: PreflightVerdict | undefined;
-      for (const { handle } of checked) {
-        const policy = await handle.policyFor(request);
-        const decision = await decidePreflight(
-          policy,
-          {
-            origin,
-            method,
-            headers: header(request, 'access-control-request-headers'),
-            privateNetwork: header(request, 'access-control-request-private-network'),
-          },
-          request,
-        );
-        const verdict = { decision, status: statusOf(policy) };
-        if (decision.allowed) return verdict;
-        denied ??= verdict;
-      }
-      return denied;
-    } catch (error) {
-      this.logError(request, error);
-      return { decision: FAILED_PREFLIGHT, status: 204 };
+    const checked = this.checkedPolicies(gateways, request);
+    if (checked === undefined) return { decision: FAILED_PREFLIGHT, status: 204 };
+    if (checked.length === 0) return undefined;
+    const preflight = {
+      origin,
+      method,
+      headers: header(request, 'access-control-request-headers'),
+      privateNetwork: header(request, 'access-control-request-private-network'),
+    };
+    let denied: PreflightVerdict | undefined;
+    for (const entry of checked) {
+      const verdict = await this.attempt(request, entry, async (policy) => ({
+        decision: await decidePreflight(policy, preflight, request),
+        status: statusOf(policy),
+      }));
+      if (verdict?.decision.allowed === true) return verdict;
+      denied ??= verdict;
     }
+    return denied ?? { decision: FAILED_PREFLIGHT, status: 204 };
   }
 
-  /** The policies to check: each gateway's, but for `@Cors(false)` ones; the default for none. */
-  private handlesOf(gateways: readonly Gateway[]): Checked[] {
-    const registry: CorsPolicyRegistry = this.policies.registryForAdapters();
-    if (gateways.length === 0) return [{ handle: registry.defaultHandle, gateway: undefined }];
-    const handles: Checked[] = [];
-    for (const gateway of gateways) {
-      const handle = registry.resolveClass(gateway.type);
-      if (handle !== null) handles.push({ handle, gateway });
+  /**
+   * The policies to check: each gateway's, but for `@Cors(false)` ones; the module default when
+   * no gateway is known. `undefined` when `CorsModule` has not compiled its policies yet.
+   */
+  private checkedPolicies(
+    gateways: readonly Gateway[],
+    request: IncomingMessage,
+  ): Checked[] | undefined {
+    let registry: CorsPolicyRegistry;
+    try {
+      registry = this.policies.registryForAdapters();
+    } catch (error) {
+      this.logError(request, error, undefined);
+      return undefined;
     }
-    return handles;
+    if (gateways.length === 0) return [{ handle: registry.defaultHandle, gateway: undefined }];
+    const checked: Checked[] = [];
+    for (const gateway of gateways) {
+      try {
+        // Looked up now, not when the server was made: CorsModule compiles its policies later.
+        const handle = registry.resolveClass(gateway.type);
+        if (handle !== null) checked.push({ handle, gateway });
+      } catch (error) {
+        // An unknown policy name, say: this gateway refuses, the others of the server still judge.
+        this.logError(request, error, gateway);
+        checked.push({ handle: undefined, gateway });
+      }
+    }
+    return checked;
+  }
+
+  /** What `decide` makes of the handle's policy for this request, or `undefined` when it failed. */
+  private async attempt<T>(
+    request: IncomingMessage,
+    { handle, gateway }: Checked,
+    decide: (policy: CompiledCorsPolicy<unknown>) => MaybePromise<T>,
+  ): Promise<T | undefined> {
+    if (handle === undefined) return undefined;
+    try {
+      // A per-request policy answers with a promise; a static one answers at once.
+      return await decide(await handle.policyFor(request));
+    } catch (error) {
+      this.logError(request, error, gateway);
+      return undefined;
+    }
   }
 
   private logDenial(
@@ -225,22 +254,23 @@ export class HandshakeJudge {
     decision: CorsDecision,
     { handle, gateway }: Checked,
   ): void {
-    if (!this.debug) return;
+    if (!this.debug || handle === undefined) return;
     const target = gateway === undefined ? '' : ` for ${gateway.type.name}`;
     this.logger.log(
       `WebSocket handshake ${request.url ?? ''}${target} from ${JSON.stringify(request.headers.origin)}: ${decision.reason} by policy ${handle.label}`,
     );
   }
 
-  private logError(request: IncomingMessage, error: unknown): void {
+  private logError(request: IncomingMessage, error: unknown, gateway: Gateway | undefined): void {
     const message = error instanceof Error ? error.message : String(error);
-    if (this.loggedErrors.has(message)) return;
+    const target = gateway === undefined ? '' : ` for ${gateway.type.name}`;
+    const line = `${this.adapter} could not judge the WebSocket handshake ${request.url ?? ''}${target} from ${JSON.stringify(request.headers.origin)}, and refused it: ${message}`;
+    // The same failure at every handshake is one problem: logged once, not once per client.
+    const key = `${target}|${message}`;
+    if (this.loggedErrors.has(key)) return;
     if (this.loggedErrors.size >= MAX_LOGGED_ERRORS) this.loggedErrors.clear();
-    this.loggedErrors.add(message);
-    this.logger.error(
-      `${this.adapter} could not judge the WebSocket handshake ${request.url ?? ''} from ${JSON.stringify(request.headers.origin)}; it was refused. ${message}`,
-      error instanceof Error ? error.stack : undefined,
-    );
+    this.loggedErrors.add(key);
+    this.logger.error(line, error instanceof Error ? error.stack : undefined);
   }
 }
 

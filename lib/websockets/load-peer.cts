@@ -33,8 +33,9 @@ export function loadPeer<T>({ adapter, packageName, install }: PeerRequirement):
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the point of this file: a require() we can catch
     return require(packageName) as T;
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    // Read by shape, not `instanceof Error`: a loader (Jest's, say) may throw another realm's Error.
+    const detail = typeof message === 'string' ? message.split('\n')[0] : String(error);
     if (typeof code === 'string' && NOT_FOUND_CODES.has(code)) {
       throw new Error(
         `${adapter} needs ${packageName}: npm install ${install.join(' ')} (${detail})`,

@@ -1,0 +1,680 @@
+import type { Server } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { CorsPolicies } from '../../lib';
+import { CorsIoAdapter } from '../../lib/websockets/socket.io';
+import { CorsWsAdapter } from '../../lib/websockets/ws';
+import { LogRecorder } from './fixtures/debug-app';
+import { ADMIN, APP, EVIL, NEUTRAL, PARTNER, V1 } from './fixtures/origins';
+import {
+  POLLING_HANDSHAKE,
+  WEBSOCKET_HANDSHAKE,
+  ioAttempt,
+  rawGet,
+  rawUpgrade,
+  wsAttempt,
+  type Attempt,
+  type ClientHeaders,
+  type Listening,
+  type RawAnswer,
+} from './fixtures/websocket-clients';
+import {
+  GATEWAY_POLICIES,
+  FAILING_TENANT,
+  GatewayHits,
+  IoGatewaysAppModule,
+  LEGACY_IO_PATH,
+  MIXED_IO_PATH,
+  OPEN_IO_PATH,
+  TENANT,
+  WsGatewaysAppModule,
+} from './fixtures/websocket-gateways-app';
+import { PLATFORMS, startApp, type Platform, type TestApp } from './platforms';
+import { portOf } from './support/raw-http';
+
+/*
+ * CorsIoAdapter and CorsWsAdapter: each gateway's handshakes are judged by its CORS policy
+ * (@Cors() on the gateway class, else the module default) before any gateway code runs. Every
+ * case checks what the client got and what the gateway's own code saw (handleConnection and the
+ * `ping` handler), on Express and on Fastify.
+ */
+
+/** Stands for the server's own origin (`http://127.0.0.1:<port>`), known once it listens. */
+const SAME_ORIGIN = 'same-origin';
+
+const ACAO = 'access-control-allow-origin';
+const ACAC = 'access-control-allow-credentials';
+
+/** A client as a case writes it: its `Origin` (or none), and other headers. */
+interface Client {
+  readonly origin?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** One connection attempt: who connects where, whether it gets in, and which gateway answers. */
+interface ConnectCase {
+  readonly name: string;
+  /** A socket.io namespace, or a ws path. */
+  readonly to: string;
+  readonly client: Client;
+  /** The gateway that answers `ping`, or `null` for a refused handshake. */
+  readonly answeredBy: string | null;
+  /**
+   * socket.io only, for a refusal: by the engine (a 403 on the handshake, the default), or by the
+   * namespace once the engine let a handshake in that another gateway of the server allows.
+   */
+  readonly refusedBy?: 'handshake' | 'namespace';
+  /** socket.io only: the server's path, when not the default. */
+  readonly path?: string;
+}
+
+/** One raw HTTP request to a handshake URL, and the status and headers it must get. */
+interface RawCase {
+  readonly name: string;
+  readonly kind: 'polling' | 'upgrade' | 'preflight';
+  readonly target: string;
+  readonly client: Client;
+  readonly status: number;
+  /** Headers that must be exactly these (`null`: absent). */
+  readonly headers?: Readonly<Record<string, string | null>>;
+  readonly varyIncludes?: readonly string[];
+}
+
+const IO_CONNECT_CASES: readonly ConnectCase[] = [
+  {
+    name: "the default policy's origin, on a gateway without @Cors()",
+    to: '/default',
+    client: { origin: APP },
+    answeredBy: 'default',
+  },
+  {
+    name: '@Cors({ origin, credentials }): its origin',
+    to: '/admin',
+    client: { origin: ADMIN },
+    answeredBy: 'admin',
+  },
+  {
+    name: "@Cors('partner'): the named policy's origin",
+    to: '/partner',
+    client: { origin: PARTNER },
+    answeredBy: 'partner',
+  },
+  {
+    name: 'an origin no policy allows is refused',
+    to: '/default',
+    client: { origin: EVIL },
+    answeredBy: null,
+  },
+  {
+    name: "another gateway's origin is refused by this namespace's policy (same server)",
+    to: '/default',
+    client: { origin: ADMIN },
+    answeredBy: null,
+    refusedBy: 'namespace',
+  },
+  {
+    name: "the default policy's origin is refused by @Cors({ origin: ADMIN })",
+    to: '/admin',
+    client: { origin: APP },
+    answeredBy: null,
+    refusedBy: 'namespace',
+  },
+  {
+    name: 'a gateway whose own cors option says "*" is judged by the default policy all the same',
+    to: '/',
+    path: LEGACY_IO_PATH,
+    client: { origin: EVIL },
+    answeredBy: null,
+  },
+  {
+    name: 'a gateway whose own cors option says "*": the default policy\'s origin connects',
+    to: '/',
+    path: LEGACY_IO_PATH,
+    client: { origin: APP },
+    answeredBy: 'legacy',
+  },
+  {
+    name: 'no Origin (not a browser) connects',
+    to: '/admin',
+    client: {},
+    answeredBy: 'admin',
+  },
+  {
+    name: "the server's own origin connects",
+    to: '/admin',
+    client: { origin: SAME_ORIGIN },
+    answeredBy: 'admin',
+  },
+  {
+    name: '@Cors(false): any origin connects, unchecked',
+    to: '/',
+    path: OPEN_IO_PATH,
+    client: { origin: EVIL },
+    answeredBy: 'open',
+  },
+  {
+    name: 'a server shared with a @Cors(false) namespace: any origin connects to that namespace',
+    to: '/open',
+    path: MIXED_IO_PATH,
+    client: { origin: EVIL },
+    answeredBy: 'mixed-open',
+  },
+  {
+    name: 'a server shared with a @Cors(false) namespace: the other namespace still refuses',
+    to: '/closed',
+    path: MIXED_IO_PATH,
+    client: { origin: EVIL },
+    answeredBy: null,
+    refusedBy: 'namespace',
+  },
+  {
+    name: 'a server shared with a @Cors(false) namespace: the other namespace takes its origin',
+    to: '/closed',
+    path: MIXED_IO_PATH,
+    client: { origin: APP },
+    answeredBy: 'mixed-closed',
+  },
+  {
+    name: "a per-request policy: its answer for this handshake's X-Tenant allows the origin",
+    to: '/tenant',
+    client: { origin: NEUTRAL, headers: { 'x-tenant': TENANT } },
+    answeredBy: 'tenant',
+  },
+  {
+    name: 'a per-request policy: without X-Tenant the same origin is refused',
+    to: '/tenant',
+    client: { origin: NEUTRAL },
+    answeredBy: null,
+  },
+  {
+    name: 'a per-request policy that throws: refused, and the server goes on',
+    to: '/tenant',
+    client: { origin: NEUTRAL, headers: { 'x-tenant': FAILING_TENANT } },
+    answeredBy: null,
+  },
+  {
+    name: "a gateway whose policy cannot be resolved (@Cors('missing')) refuses",
+    to: '/broken',
+    client: { origin: APP },
+    answeredBy: null,
+    refusedBy: 'namespace',
+  },
+];
+
+const IO_RAW_CASES: readonly RawCase[] = [
+  {
+    name: 'polling handshake from an origin no gateway allows: 403, nothing approving',
+    kind: 'polling',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: { origin: EVIL },
+    status: 403,
+    headers: { [ACAO]: null, [ACAC]: null },
+  },
+  {
+    name: 'WebSocket upgrade from an origin no gateway allows: 403',
+    kind: 'upgrade',
+    target: `/socket.io${WEBSOCKET_HANDSHAKE}`,
+    client: { origin: EVIL },
+    status: 403,
+    headers: { [ACAO]: null },
+  },
+  {
+    name: "polling handshake from the credentialed policy's origin: its ACAO and ACAC",
+    kind: 'polling',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: { origin: ADMIN },
+    status: 200,
+    headers: { [ACAO]: ADMIN, [ACAC]: 'true' },
+    varyIncludes: ['Origin'],
+  },
+  {
+    name: "polling handshake from the default policy's origin: ACAO, no credentials",
+    kind: 'polling',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: { origin: APP },
+    status: 200,
+    headers: { [ACAO]: APP, [ACAC]: null },
+    varyIncludes: ['Origin'],
+  },
+  {
+    name: 'WebSocket upgrade from an allowed origin: 101',
+    kind: 'upgrade',
+    target: `/socket.io${WEBSOCKET_HANDSHAKE}`,
+    client: { origin: PARTNER },
+    status: 101,
+  },
+  {
+    name: 'polling handshake without Origin: 200, no CORS headers',
+    kind: 'polling',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: {},
+    status: 200,
+    headers: { [ACAO]: null, [ACAC]: null },
+  },
+  {
+    name: 'per-request policy, polling: allowed for the tenant, with its Vary',
+    kind: 'polling',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: { origin: NEUTRAL, headers: { 'x-tenant': TENANT } },
+    status: 200,
+    headers: { [ACAO]: NEUTRAL },
+    varyIncludes: ['Origin', 'X-Tenant'],
+  },
+  {
+    name: 'per-request policy, polling: 403 without the tenant',
+    kind: 'polling',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: { origin: NEUTRAL },
+    status: 403,
+    headers: { [ACAO]: null },
+  },
+  {
+    name: 'per-request policy, upgrade: 403 without the tenant',
+    kind: 'upgrade',
+    target: `/socket.io${WEBSOCKET_HANDSHAKE}`,
+    client: { origin: NEUTRAL },
+    status: 403,
+  },
+  {
+    name: 'preflight of a polling request from an allowed origin: approved',
+    kind: 'preflight',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: {
+      origin: ADMIN,
+      headers: {
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'x-token',
+      },
+    },
+    status: 204,
+    headers: { [ACAO]: ADMIN, [ACAC]: 'true', 'access-control-allow-headers': 'x-token' },
+  },
+  {
+    name: 'preflight from an origin no gateway allows: nothing approving',
+    kind: 'preflight',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: { origin: EVIL, headers: { 'access-control-request-method': 'GET' } },
+    status: 204,
+    headers: { [ACAO]: null, 'access-control-allow-methods': null },
+  },
+  {
+    name: "@Cors(false) server: any origin's polling handshake passes; its cors option is socket.io's",
+    kind: 'polling',
+    target: `${OPEN_IO_PATH}${POLLING_HANDSHAKE}`,
+    client: { origin: EVIL },
+    status: 200,
+    headers: { [ACAO]: PARTNER },
+  },
+  {
+    name: 'a gateway whose own cors option says "*": a disallowed origin gets 403, no "*"',
+    kind: 'polling',
+    target: `${LEGACY_IO_PATH}${POLLING_HANDSHAKE}`,
+    client: { origin: EVIL },
+    status: 403,
+    headers: { [ACAO]: null },
+  },
+  {
+    name: 'a gateway whose own cors option says "*": its policy\'s origin gets its own ACAO, not "*"',
+    kind: 'polling',
+    target: `${LEGACY_IO_PATH}${POLLING_HANDSHAKE}`,
+    client: { origin: APP },
+    status: 200,
+    headers: { [ACAO]: APP },
+  },
+  {
+    name: 'a server shared with a @Cors(false) namespace lets any handshake in (its namespaces judge)',
+    kind: 'polling',
+    target: `${MIXED_IO_PATH}${POLLING_HANDSHAKE}`,
+    client: { origin: EVIL },
+    status: 200,
+    headers: { [ACAO]: null },
+  },
+  {
+    name: '@Cors(false) server: WebSocket upgrade from any origin: 101',
+    kind: 'upgrade',
+    target: `${OPEN_IO_PATH}${WEBSOCKET_HANDSHAKE}`,
+    client: { origin: EVIL },
+    status: 101,
+  },
+];
+
+const WS_CONNECT_CASES: readonly ConnectCase[] = [
+  {
+    name: "the default policy's origin, on a gateway without @Cors()",
+    to: '/ws/default',
+    client: { origin: APP },
+    answeredBy: 'default',
+  },
+  {
+    name: '@Cors({ origin, credentials }): its origin',
+    to: '/ws/admin',
+    client: { origin: ADMIN },
+    answeredBy: 'admin',
+  },
+  {
+    name: "@Cors('partner'): the named policy's origin",
+    to: '/ws/partner',
+    client: { origin: PARTNER },
+    answeredBy: 'partner',
+  },
+  {
+    name: 'an origin no policy allows is refused',
+    to: '/ws/default',
+    client: { origin: EVIL },
+    answeredBy: null,
+  },
+  {
+    name: "another gateway's origin is refused",
+    to: '/ws/default',
+    client: { origin: ADMIN },
+    answeredBy: null,
+  },
+  {
+    name: 'a gateway whose own cors option says "*" is judged by the default policy all the same',
+    to: '/ws/legacy',
+    client: { origin: EVIL },
+    answeredBy: null,
+  },
+  {
+    name: 'no Origin (not a browser) connects',
+    to: '/ws/admin',
+    client: {},
+    answeredBy: 'admin',
+  },
+  {
+    name: "the server's own origin connects",
+    to: '/ws/admin',
+    client: { origin: SAME_ORIGIN },
+    answeredBy: 'admin',
+  },
+  {
+    name: '@Cors(false): any origin connects, unchecked',
+    to: '/ws/open',
+    client: { origin: EVIL },
+    answeredBy: 'open',
+  },
+  {
+    name: "a per-request policy: its answer for this handshake's X-Tenant allows the origin",
+    to: '/ws/tenant',
+    client: { origin: NEUTRAL, headers: { 'x-tenant': TENANT } },
+    answeredBy: 'tenant',
+  },
+  {
+    name: 'a per-request policy: without X-Tenant the same origin is refused',
+    to: '/ws/tenant',
+    client: { origin: NEUTRAL },
+    answeredBy: null,
+  },
+  {
+    name: 'a per-request policy that throws: refused, and the server goes on',
+    to: '/ws/tenant',
+    client: { origin: NEUTRAL, headers: { 'x-tenant': FAILING_TENANT } },
+    answeredBy: null,
+  },
+  {
+    name: "a gateway whose policy cannot be resolved (@Cors('missing')) refuses",
+    to: '/ws/broken',
+    client: { origin: APP },
+    answeredBy: null,
+  },
+];
+
+const WS_RAW_CASES: readonly RawCase[] = [
+  {
+    name: 'upgrade from an origin the policy does not allow: 403',
+    kind: 'upgrade',
+    target: '/ws/default',
+    client: { origin: EVIL },
+    status: 403,
+  },
+  {
+    name: "upgrade from the policy's origin: 101",
+    kind: 'upgrade',
+    target: '/ws/default',
+    client: { origin: APP },
+    status: 101,
+  },
+  {
+    name: 'per-request policy: 403 without the tenant',
+    kind: 'upgrade',
+    target: '/ws/tenant',
+    client: { origin: NEUTRAL },
+    status: 403,
+  },
+  {
+    name: '@Cors(false): 101 from any origin',
+    kind: 'upgrade',
+    target: '/ws/open',
+    client: { origin: EVIL },
+    status: 101,
+  },
+];
+
+/** A started application with its WebSocket adapter, listening on 127.0.0.1. */
+interface GatewaysApp {
+  readonly test: TestApp;
+  readonly app: INestApplication;
+  readonly listening: Listening;
+  readonly hits: GatewayHits;
+  readonly log: LogRecorder;
+}
+
+async function startGatewaysApp(
+  platform: Platform,
+  module: typeof IoGatewaysAppModule | typeof WsGatewaysAppModule,
+  adapter: (app: INestApplication) => CorsIoAdapter | CorsWsAdapter,
+): Promise<GatewaysApp> {
+  const log = new LogRecorder();
+  const test = await startApp(platform, module, (app) => app.useWebSocketAdapter(adapter(app)), {
+    logger: log,
+  });
+  await test.app.listen(0, '127.0.0.1');
+  const listening = { port: portOf(test.app.getHttpServer() as Server) };
+  return { test, app: test.app, listening, hits: test.app.get(GatewayHits), log };
+}
+
+function clientFor(client: Client, { port }: Listening): ClientHeaders {
+  return client.origin === SAME_ORIGIN ? { ...client, origin: `http://127.0.0.1:${port}` } : client;
+}
+
+/** The gateway code that ran for one exchange: its connection and its `ping`, or nothing. */
+function hitsOf(answeredBy: string | null): Record<string, number> {
+  return answeredBy === null ? {} : { [`${answeredBy}:connection`]: 1, [`${answeredBy}:ping`]: 1 };
+}
+
+/** A refused socket.io client: a 403 on its handshake, or the namespace's refusal. */
+function expectIoRefusal(attempt: Attempt, refusedBy: ConnectCase['refusedBy']): void {
+  if (refusedBy === 'namespace')
+    expect(attempt).toEqual({ outcome: 'refused', error: 'Forbidden' });
+  else
+    expect(attempt).toMatchObject({ outcome: 'refused', error: expect.stringMatching(/\b403\b/) });
+}
+
+function expectAttempt(
+  attempt: Attempt,
+  answeredBy: string | null,
+  answer: (name: string) => unknown,
+) {
+  if (answeredBy === null) expect(attempt).toMatchObject({ outcome: 'refused' });
+  else expect(attempt).toEqual({ outcome: 'connected', answer: answer(answeredBy) });
+}
+
+async function sendRaw(listening: Listening, c: RawCase): Promise<RawAnswer> {
+  const client = clientFor(c.client, listening);
+  if (c.kind === 'upgrade') return rawUpgrade(listening, c.target, client);
+  if (c.kind === 'polling') return rawGet(listening, c.target, client);
+  return rawGet(listening, c.target, client, 'OPTIONS');
+}
+
+function expectRaw(received: RawAnswer, c: RawCase): void {
+  expect(received.status).toBe(c.status);
+  for (const [name, value] of Object.entries(c.headers ?? {}))
+    expect([name, received.headers[name] ?? null]).toEqual([name, value]);
+  const vary = (received.headers.vary ?? '').split(',').map((name) => name.trim().toLowerCase());
+  for (const name of c.varyIncludes ?? []) expect(vary).toContain(name.toLowerCase());
+}
+
+/** The errors logged under the module's context. */
+function loggedErrors(log: LogRecorder): string[] {
+  return log.entries
+    .filter((entry) => entry.level === 'error' && entry.context === 'Cors')
+    .map((entry) => entry.message);
+}
+
+/** The startup warnings about gateways' own `cors` options, by the gateway they name. */
+function ownCorsWarnings(log: LogRecorder): string[] {
+  return log
+    .messages('Cors')
+    .filter((message) => message.includes('sets its own cors option'))
+    .map((message) => message.split(' ')[0]!);
+}
+
+const ioAnswer = (name: string) => `pong from ${name}`;
+const wsAnswer = (name: string) => ({ event: 'pong', data: `pong from ${name}` });
+
+describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s', (platform) => {
+  describe('socket.io: CorsIoAdapter', () => {
+    let started: GatewaysApp;
+    beforeAll(async () => {
+      started = await startGatewaysApp(
+        platform,
+        IoGatewaysAppModule,
+        (app) => new CorsIoAdapter(app),
+      );
+    });
+    afterAll(() => started?.test.close());
+    beforeEach(() => started.hits.clear());
+
+    describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
+      it.each(IO_CONNECT_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+        const attempt = await ioAttempt(started.listening, c.to, transport, {
+          ...clientFor(c.client, started.listening),
+          path: c.path,
+        });
+        expectAttempt(attempt, c.answeredBy, ioAnswer);
+        if (c.answeredBy === null) expectIoRefusal(attempt, c.refusedBy);
+        expect(started.hits.counts()).toEqual(hitsOf(c.answeredBy));
+      });
+    });
+
+    it.each(IO_RAW_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      expectRaw(await sendRaw(started.listening, c), c);
+      expect(started.hits.counts()).toEqual({});
+    });
+
+    it('CorsPolicies.replace(): the next handshake is judged by the new default policy', async () => {
+      const policies = started.app.get(CorsPolicies);
+      const attempt = () => ioAttempt(started.listening, '/default', 'websocket', { origin: V1 });
+      try {
+        expectAttempt(await attempt(), null, ioAnswer);
+        policies.replace({ ...GATEWAY_POLICIES, origin: V1 });
+        expectAttempt(await attempt(), 'default', ioAnswer);
+        expectAttempt(
+          await ioAttempt(started.listening, '/default', 'polling', { origin: APP }),
+          null,
+          ioAnswer,
+        );
+        const polling = await rawGet(started.listening, `/socket.io${POLLING_HANDSHAKE}`, {
+          origin: V1,
+        });
+        expect([polling.status, polling.headers[ACAO]]).toEqual([200, V1]);
+        expect(started.hits.counts()).toEqual(hitsOf('default'));
+      } finally {
+        policies.replace(GATEWAY_POLICIES);
+      }
+      expectAttempt(await attempt(), null, ioAnswer);
+    });
+
+    it('a gateway that sets its own cors option is named in a startup warning, once', () => {
+      expect(ownCorsWarnings(started.log)).toEqual(['LegacyIoGateway']);
+    });
+
+    it('failures are logged, once each: the unknown policy name, the per-request error', async () => {
+      for (let i = 0; i < 2; i++) {
+        await ioAttempt(started.listening, '/broken', 'websocket', { origin: APP });
+        await ioAttempt(started.listening, '/tenant', 'websocket', {
+          origin: NEUTRAL,
+          headers: { 'x-tenant': FAILING_TENANT },
+        });
+      }
+      const errors = loggedErrors(started.log);
+      expect(
+        errors.filter((e) => e.includes('BrokenIoGateway') && e.includes('"missing"')),
+      ).toHaveLength(1);
+      // The registry logs each failed answer (the error's stack carries its message).
+      expect(
+        errors.filter((e) => e.includes('per-request CORS policy of TenantIoGateway failed'))
+          .length,
+      ).toBeGreaterThanOrEqual(2);
+      expect(started.hits.counts()).toEqual({});
+    });
+  });
+
+  describe('ws: CorsWsAdapter', () => {
+    let started: GatewaysApp;
+    beforeAll(async () => {
+      started = await startGatewaysApp(
+        platform,
+        WsGatewaysAppModule,
+        (app) => new CorsWsAdapter(app),
+      );
+    });
+    afterAll(() => started?.test.close());
+    beforeEach(() => started.hits.clear());
+
+    it.each(WS_CONNECT_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      const attempt = await wsAttempt(
+        started.listening,
+        c.to,
+        clientFor(c.client, started.listening),
+      );
+      expectAttempt(attempt, c.answeredBy, wsAnswer);
+      if (c.answeredBy === null) expect(attempt).toMatchObject({ status: 403 });
+      expect(started.hits.counts()).toEqual(hitsOf(c.answeredBy));
+    });
+
+    it.each(WS_RAW_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      expectRaw(await sendRaw(started.listening, c), c);
+      // An accepted upgrade does reach the gateway; a refused one must not.
+      if (c.status !== 101) expect(started.hits.counts()).toEqual({});
+    });
+
+    it('CorsPolicies.replace(): the next handshake is judged by the new default policy', async () => {
+      const policies = started.app.get(CorsPolicies);
+      const attempt = (origin: string) => wsAttempt(started.listening, '/ws/default', { origin });
+      try {
+        expectAttempt(await attempt(V1), null, wsAnswer);
+        policies.replace({ ...GATEWAY_POLICIES, origin: V1 });
+        expectAttempt(await attempt(V1), 'default', wsAnswer);
+        expectAttempt(await attempt(APP), null, wsAnswer);
+        expect(started.hits.counts()).toEqual(hitsOf('default'));
+      } finally {
+        policies.replace(GATEWAY_POLICIES);
+      }
+      expectAttempt(await attempt(V1), null, wsAnswer);
+    });
+
+    it('a gateway that sets its own cors option is named in a startup warning, once', () => {
+      expect(ownCorsWarnings(started.log)).toEqual(['LegacyWsGateway']);
+    });
+
+    it('failures are logged, once each: the unknown policy name, the per-request error', async () => {
+      for (let i = 0; i < 2; i++) {
+        await wsAttempt(started.listening, '/ws/broken', { origin: APP });
+        await wsAttempt(started.listening, '/ws/tenant', {
+          origin: NEUTRAL,
+          headers: { 'x-tenant': FAILING_TENANT },
+        });
+      }
+      const errors = loggedErrors(started.log);
+      expect(
+        errors.filter((e) => e.includes('BrokenWsGateway') && e.includes('"missing"')),
+      ).toHaveLength(1);
+      // The registry logs each failed answer (the error's stack carries its message).
+      expect(
+        errors.filter((e) => e.includes('per-request CORS policy of TenantWsGateway failed'))
+          .length,
+      ).toBeGreaterThanOrEqual(2);
+      expect(started.hits.counts()).toEqual({});
+    });
+  });
+});
