@@ -4,19 +4,32 @@
 //   node test/smoke/run.mjs [app ...]
 //
 // `npm pack` runs the `prepack` script, so dist/ is rebuilt first. The apps are copied to
-// .smoke/<app> (gitignored; SMOKE_DIR overrides it) and installed with
+// <tmpdir>/nestjs-cors-smoke/<app> (SMOKE_DIR overrides it) and installed with
 // `npm install --no-audit --no-fund`, from the npm registry plus the local tarball. Prints one
 // line per app and a final `N passed, N failed`; exits non-zero if any app failed.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const appsDir = join(root, 'test', 'smoke', 'apps');
 /** Files every app uses (the app and its checks), copied next to each app's own files. */
 const sharedDir = join(root, 'test', 'smoke', 'shared');
-const workDir = resolve(root, process.env.SMOKE_DIR ?? '.smoke');
+// Outside the repository by default: Node looks for a package in every node_modules up the tree,
+// and under the repository an app would find the repository's own devDependencies
+// (@nestjs/websockets, socket.io, ...), which it must not see when it proves it runs without them.
+const workDir = process.env.SMOKE_DIR
+  ? resolve(root, process.env.SMOKE_DIR)
+  : join(tmpdir(), 'nestjs-cors-smoke');
+if ((workDir + sep).startsWith(root + sep)) {
+  console.log(
+    `smoke: ${workDir} is inside the repository: the apps can also load its node_modules, so a missing dependency may go unnoticed`,
+  );
+}
+/** A path as printed: relative to the repository when inside it. */
+const shown = (path) => ((path + sep).startsWith(root + sep) ? relative(root, path) : path);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const allApps = readdirSync(appsDir, { withFileTypes: true })
@@ -78,7 +91,7 @@ if (tarballs.length !== 1) {
   process.exit(1);
 }
 const tarball = join(workDir, tarballs[0]);
-console.log(`packed ${relative(root, tarball)} (${seconds(packStart)})`);
+console.log(`packed ${shown(tarball)} (${seconds(packStart)})`);
 
 // 2. What the tarball holds: what a user needs, and none of the sources, tests or benchmarks.
 let passed = 0;
@@ -140,7 +153,7 @@ for (const app of apps) {
     console.log(`PASS ${app} (${timing})`);
   } else {
     failed += 1;
-    console.log(`FAIL ${app}: ${step} failed (${timing}); log ${relative(root, logFile)}:`);
+    console.log(`FAIL ${app}: ${step} failed (${timing}); log ${shown(logFile)}:`);
     console.log(tail(logFile).replace(/^/gm, '    '));
   }
 }

@@ -22,6 +22,34 @@ assert(nestVersion.startsWith('12.'), `@nestjs/core ${nestVersion}`);
 const { compilePolicy, decideActual } = nestjsCors;
 assert(decideActual(compilePolicy({ origin: APP }), APP).allowed === true, 'the engine allows APP');
 
+// The WebSocket adapters live in subpaths whose peers this app does not install: nestjs-cors loaded
+// above without them, and each subpath, imported or required, says what to install.
+const require = createRequire(import.meta.url);
+for (const [subpath, peer] of [
+  ['nestjs-cors/socket.io', '@nestjs/platform-socket.io'],
+  ['nestjs-cors/ws', '@nestjs/platform-ws'],
+]) {
+  const wanted = `needs ${peer}: npm install ${peer} @nestjs/websockets`;
+  const imported = await import(subpath).then(
+    () => new Error('no error'),
+    (error) => error,
+  );
+  assert(
+    imported.message.includes(wanted),
+    `import('${subpath}') failed with: ${imported.message}`,
+  );
+  let required = new Error('no error');
+  try {
+    require(subpath);
+  } catch (error) {
+    required = error;
+  }
+  assert(
+    required.message.includes(wanted),
+    `require('${subpath}') failed with: ${required.message}`,
+  );
+}
+
 const app = await NestFactory.create(buildAppModule(common, nestjsCors), { logger: false });
 try {
   await app.listen(0, '127.0.0.1');
