@@ -15,6 +15,7 @@ import {
   type CorsDecision,
   type MaybePromise,
 } from '../engine/index.js';
+import { ACCESS_CONTROL_ALLOW_CREDENTIALS } from '../engine/http/header-names.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
 import { findGateways, type Gateway, type NamespaceKey } from './gateways.js';
@@ -147,17 +148,22 @@ export class HandshakeJudge {
     const checked = this.checkedPolicies(gateways, request);
     if (checked === undefined) return REFUSE;
     let denial: { decision: CorsDecision | undefined; checked: Checked } | undefined;
+    let allowing: CorsDecision | undefined;
     for (const entry of checked) {
       const decision = await this.attempt(request, entry, (policy) =>
         decideActual(policy, origin, request),
       );
       if (decision?.allowed === true) {
-        if (agreement === 'any') return { allowed: true, decision };
+        // The engine answers for every namespace of the server: when one gateway allows the
+        // origin with credentials, its answer lets the page send them to that gateway.
+        if (agreement === 'any' && grantsCredentials(decision)) return { allowed: true, decision };
+        allowing ??= decision;
         continue;
       }
       denial ??= { decision, checked: entry };
       if (agreement === 'all') break;
     }
+    if (agreement === 'any' && allowing !== undefined) return { allowed: true, decision: allowing };
     if (denial === undefined) return PASS;
     // 'any', and no policy allowed: a @Cors(false) gateway of the server still takes everyone.
     if (agreement === 'any' && checked.length < Math.max(gateways.length, 1)) return PASS;
@@ -167,8 +173,8 @@ export class HandshakeJudge {
 
   /**
    * The answer to a CORS preflight for a socket.io path, or `undefined` when the request is no
-   * preflight or no policy applies. The first policy that approves it answers; otherwise a denial
-   * without approving headers, as on HTTP routes.
+   * preflight or no policy applies. A policy that approves it with credentials answers, else the
+   * first that approves it; otherwise a denial without approving headers, as on HTTP routes.
    */
   async judgePreflight(
     gateways: readonly Gateway[],
@@ -190,16 +196,21 @@ export class HandshakeJudge {
       headers: header(request, 'access-control-request-headers'),
       privateNetwork: header(request, 'access-control-request-private-network'),
     };
+    let approved: PreflightVerdict | undefined;
     let denied: PreflightVerdict | undefined;
     for (const entry of checked) {
       const verdict = await this.attempt(request, entry, async (policy) => ({
         decision: await decidePreflight(policy, preflight, request),
         status: statusOf(policy),
       }));
-      if (verdict?.decision.allowed === true) return verdict;
-      denied ??= verdict;
+      if (verdict?.decision.allowed === true) {
+        if (grantsCredentials(verdict.decision)) return verdict;
+        approved ??= verdict;
+      } else {
+        denied ??= verdict;
+      }
     }
-    return denied ?? { decision: FAILED_PREFLIGHT, status: 204 };
+    return approved ?? denied ?? { decision: FAILED_PREFLIGHT, status: 204 };
   }
 
   /**
@@ -272,6 +283,11 @@ export class HandshakeJudge {
     this.loggedErrors.add(key);
     this.logger.error(line, error instanceof Error ? error.stack : undefined);
   }
+}
+
+/** Whether a decision lets the page send credentials (`Access-Control-Allow-Credentials`). */
+function grantsCredentials(decision: CorsDecision): boolean {
+  return decision.headers.some(([name]) => name === ACCESS_CONTROL_ALLOW_CREDENTIALS);
 }
 
 /** One request header as a string (a repeated one joined), or `undefined`. */
