@@ -19,6 +19,7 @@ import {
 } from './fixtures/websocket-clients';
 import {
   GATEWAY_POLICIES,
+  BLOCK_HEADER,
   FAILING_TENANT,
   GatewayHits,
   IoGatewaysAppModule,
@@ -436,6 +437,27 @@ const WS_CONNECT_CASES: readonly ConnectCase[] = [
 
 const WS_RAW_CASES: readonly RawCase[] = [
   {
+    name: "the gateway's own verifyClient runs after the CORS check: it refuses (418)",
+    kind: 'upgrade',
+    target: '/ws/guarded',
+    client: { origin: APP, headers: { [BLOCK_HEADER]: '1' } },
+    status: 418,
+  },
+  {
+    name: "the gateway's own verifyClient runs after the CORS check: it accepts (101)",
+    kind: 'upgrade',
+    target: '/ws/guarded',
+    client: { origin: APP },
+    status: 101,
+  },
+  {
+    name: "the gateway's own verifyClient is not asked for an origin the policy refuses (403)",
+    kind: 'upgrade',
+    target: '/ws/guarded',
+    client: { origin: EVIL },
+    status: 403,
+  },
+  {
     name: 'upgrade from an origin the policy does not allow: 403',
     kind: 'upgrade',
     target: '/ws/default',
@@ -622,6 +644,51 @@ describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s
           .length,
       ).toBeGreaterThanOrEqual(2);
       expect(started.hits.counts()).toEqual({});
+    });
+  });
+
+  describe('socket.io: a subclass of CorsIoAdapter that overrides createIOServer()', () => {
+    /** What users write for a Redis adapter, say: their own server setup, the checks kept. */
+    class CustomIoAdapter extends CorsIoAdapter {
+      readonly created: number[] = [];
+      connections = 0;
+      override createIOServer(
+        port: number,
+        options?: Parameters<CorsIoAdapter['createIOServer']>[1],
+      ): ReturnType<CorsIoAdapter['createIOServer']> {
+        this.created.push(port);
+        const server = super.createIOServer(port, options);
+        server.engine.on('connection', () => this.connections++);
+        return server;
+      }
+    }
+    let started: GatewaysApp;
+    let adapter: CustomIoAdapter;
+    beforeAll(async () => {
+      started = await startGatewaysApp(platform, IoGatewaysAppModule, (app) => {
+        adapter = new CustomIoAdapter(app);
+        return adapter;
+      });
+    });
+    afterAll(() => started?.test.close());
+    beforeEach(() => started.hits.clear());
+
+    it('its createIOServer() made the servers, and the handshakes are judged all the same', async () => {
+      // One server per path: the default one, the legacy gateway's, @Cors(false)'s, the mixed one.
+      expect(adapter.created).toEqual([0, 0, 0, 0]);
+      expectRaw(await sendRaw(started.listening, IO_RAW_CASES[0]!), IO_RAW_CASES[0]!);
+      expectIoRefusal(
+        await ioAttempt(started.listening, '/default', 'websocket', { origin: EVIL }),
+        'handshake',
+      );
+      expectAttempt(
+        await ioAttempt(started.listening, '/default', 'polling', { origin: APP }),
+        'default',
+        ioAnswer,
+      );
+      expect(started.hits.counts()).toEqual(hitsOf('default'));
+      // What it added to the server works: it saw the engine connections that were let in.
+      expect(adapter.connections).toBe(1);
     });
   });
 
