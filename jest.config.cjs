@@ -95,7 +95,7 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.smoke/'],
   moduleFileExtensions: ['ts', 'cts', 'js', 'mjs', 'cjs', 'json', 'node'],
   transform: {
-    // .cts: CommonJS TypeScript (lib/websockets/load-peer.cts), compiled like the rest.
+    // .cts: CommonJS TypeScript (lib/peers/load-peer.cts), compiled like the rest.
     '^.+\\.c?ts$': ['@swc/jest', swcTypeScript],
     'node_modules/.+\\.m?js$': ['@swc/jest', swcJavaScript],
   },

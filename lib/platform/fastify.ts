@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { preflightMethodOf } from '../engine/index.js';
 import {
   CorsRequestHandler,
@@ -6,13 +6,16 @@ import {
   type RequestHandlerSettings,
   type RouteFinder,
 } from '../hooks/cors-request-handler.js';
+import { loadPeer } from '../peers/load-peer.cjs';
 import { DeclaredRouteCover } from '../routing/path-policies.js';
+import { FastifyMounts, middieNormalization, type MiddieEngineFactory } from './fastify-mounts.js';
 import type { RouteMap } from '../routing/route-map.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution } from '../routing/route-resolution.js';
 import type { HttpPlatform, ServedPage } from './http-platform.js';
 import {
   FASTIFY_REPLY_HEADERS,
+  NODE_RESPONSE_HEADERS,
   type FastifyReplyLike,
   type HeaderAccess,
 } from './response-headers.js';
@@ -75,6 +78,8 @@ interface RouteOptions {
 type RouteHandler = (this: unknown, request: unknown, reply: FastifyReplyLike) => unknown;
 interface FastifyRequestLike {
   readonly raw: IncomingMessage;
+  /** Whether the router found no route: the not-found handler runs, or middleware answers. */
+  readonly is404: boolean;
   readonly params: unknown;
   readonly routeOptions: { readonly config: RouteConfig };
 }
@@ -98,7 +103,7 @@ interface FastifyLike {
   readonly initialConfig?: {
     readonly routerOptions?: { readonly caseSensitive?: boolean };
     readonly caseSensitive?: boolean;
-  };
+  } & Readonly<Record<string, unknown>>;
 }
 
 /** The preflight route for one (method, path): every route registered for it, in order. */
@@ -139,6 +144,8 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   /** Where routes that Nest did not register lead: the default policy. */
   private otherRoute: RouteTarget | undefined;
   private pathCover: DeclaredRouteCover | undefined;
+  /** The `paths` entries as middleware mounts, for requests that reach no route. */
+  private mounts: FastifyMounts | undefined;
   /** Set once Nest's routes are in: preflight routes are then added as routes come. */
   private registered = false;
 
@@ -186,9 +193,37 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     const config = this.fastify.initialConfig;
     const caseSensitive = (config?.routerOptions?.caseSensitive ?? config?.caseSensitive) !== false;
     this.pathCover = new DeclaredRouteCover(settings.pathPolicies, caseSensitive);
+    if (settings.pathPolicies.length > 0) {
+      this.mounts = new FastifyMounts(
+        settings.pathPolicies,
+        loadPeer<MiddieEngineFactory>({
+          adapter: 'The paths option on Fastify',
+          packageName: '@fastify/middie/lib/engine',
+          install: ['@fastify/middie'],
+          from: '@nestjs/platform-fastify',
+        }),
+        middieNormalization(config),
+      );
+    }
     const handler = new CorsRequestHandler(this, FASTIFY_REPLY_HEADERS, settings);
+    // A request that reaches no route may be answered by middleware (`app.use()`) on the raw
+    // response, which never sends the reply's headers: its CORS headers go onto the raw response,
+    // which Fastify merges in when it answers such a request itself (the not-found handler).
+    const unrouted = new CorsRequestHandler<FastifyRequestLike, ServerResponse>(
+      this,
+      NODE_RESPONSE_HEADERS,
+      settings,
+    );
     const hook: OnRequestHook = (request, reply, done) =>
-      handler.run(request, request.raw, reply, finish, done);
+      request.is404
+        ? unrouted.run(
+            request,
+            request.raw,
+            reply.raw as ServerResponse,
+            (outcome, _raw, next: Done) => finish(outcome, reply, next),
+            done,
+          )
+        : handler.run(request, request.raw, reply, finish, done);
     this.fastify.addHook('onRequest', hook);
     // While plugins are still loading, Fastify queues addHook(); after() runs once it has been added.
     if (this.fastify.after === undefined) moveToFront(this.fastify, hook);
@@ -227,10 +262,7 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     const config = request.routeOptions.config;
     if (config[PREFLIGHT_ROUTE] === true) return undefined;
     if (config[DECLINES_EMPTY_PARAMS] === true && hasEmptyParam(request.params)) return undefined;
-    return (
-      (config[ROUTE] as RouteResolution | undefined) ??
-      (config[EARLY_ROUTE] as EarlyRouteCell | undefined)?.resolution
-    );
+    return this.resolutionOf(request, config);
   }
 
   /**
@@ -241,9 +273,21 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   preflightRoute(request: FastifyRequestLike): RouteResolution | undefined {
     const config = request.routeOptions.config;
     if (config[DECLINES_EMPTY_PARAMS] === true && hasEmptyParam(request.params)) return undefined;
+    return this.resolutionOf(request, config);
+  }
+
+  /**
+   * The route's own resolution; for a route registered before the module set up, the one put in
+   * its cell since; for a request that reaches no route, the `paths` entry whose mount matches.
+   */
+  private resolutionOf(
+    request: FastifyRequestLike,
+    config: RouteConfig,
+  ): RouteResolution | undefined {
     return (
       (config[ROUTE] as RouteResolution | undefined) ??
-      (config[EARLY_ROUTE] as EarlyRouteCell | undefined)?.resolution
+      (config[EARLY_ROUTE] as EarlyRouteCell | undefined)?.resolution ??
+      (request.is404 ? this.mounts?.resolutionOf(request.raw.url ?? '/') : undefined)
     );
   }
 

@@ -4,7 +4,7 @@ import type * as PlatformSocketIo from '@nestjs/platform-socket.io';
 import { appendVary, type CorsDecision } from '../../engine/index.js';
 import { namespaceKey, type Gateway } from '../gateways.js';
 import { HandshakeJudge } from '../handshake-judge.js';
-import { loadPeer } from '../load-peer.cjs';
+import { loadPeer } from '../../peers/load-peer.cjs';
 import { refuseUpgrade } from '../refuse-upgrade.js';
 
 const { IoAdapter } = loadPeer<typeof PlatformSocketIo>({

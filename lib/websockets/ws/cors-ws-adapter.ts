@@ -4,7 +4,7 @@ import type * as PlatformWs from '@nestjs/platform-ws';
 import { CORS_LOGGER_CONTEXT } from '../../cors.constants.js';
 import type { Gateway } from '../gateways.js';
 import { HandshakeJudge } from '../handshake-judge.js';
-import { loadPeer } from '../load-peer.cjs';
+import { loadPeer } from '../../peers/load-peer.cjs';
 
 const { WsAdapter } = loadPeer<typeof PlatformWs>({
   adapter: 'CorsWsAdapter',

@@ -1,5 +1,6 @@
 /**
- * Loads an optional peer dependency of the WebSocket adapters, or says which packages to install.
+ * Loads an optional package (a peer of the WebSocket adapters, the middleware engine of Nest's
+ * Fastify adapter), or says which packages to install.
  *
  * This file is CommonJS on purpose (`.cts`, emitted as `.cjs` by both builds): a static ESM
  * `import` of a missing package fails while the module graph is linked, before any code of ours
@@ -9,14 +10,21 @@
  * `import` elsewhere in the application gets.
  */
 
-/** What an adapter needs: its own name, the package it extends, and everything to install. */
+import { createRequire } from 'node:module';
+
+/** What a feature needs: its own name, the package it loads, and everything to install. */
 export interface PeerRequirement {
-  /** The adapter, such as `CorsIoAdapter`, as the message names it. */
+  /** What needs the package, such as `CorsIoAdapter`, as the message names it. */
   readonly adapter: string;
-  /** The package whose class the adapter extends, such as `@nestjs/platform-socket.io`. */
+  /** The package (or a file of it) to load, such as `@nestjs/platform-socket.io`. */
   readonly packageName: string;
   /** Every package to install for it, in the order `npm install` gets them. */
   readonly install: readonly string[];
+  /**
+   * A package whose own dependency this is, to resolve it from there (as that package does)
+   * rather than from this one: `@fastify/middie` is a dependency of `@nestjs/platform-fastify`.
+   */
+  readonly from?: string;
 }
 
 /** Node's codes for a module that is not installed, from `require()` and from ESM resolution. */
@@ -28,10 +36,11 @@ const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['MODULE_NOT_FOUND', 'ERR_M
  * @throws Error `CorsIoAdapter needs @nestjs/platform-socket.io: npm install ...` when the package
  *   or one of its own peers (`@nestjs/websockets`) is missing; the original error is its `cause`.
  */
-export function loadPeer<T>({ adapter, packageName, install }: PeerRequirement): T {
+export function loadPeer<T>({ adapter, packageName, install, from }: PeerRequirement): T {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the point of this file: a require() we can catch
-    return require(packageName) as T;
+     
+    const load = from === undefined ? require : createRequire(require.resolve(from));
+    return load(packageName) as T;
   } catch (error) {
     const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
     // Read by shape, not `instanceof Error`: a loader (Jest's, say) may throw another realm's Error.

@@ -1,4 +1,4 @@
-import { loadPeer } from '../../lib/websockets/load-peer.cjs';
+import { loadPeer } from '../../lib/peers/load-peer.cjs';
 
 /*
  * The adapters' peers are optional: a missing one must be named, with the command that installs it,
