@@ -1,5 +1,5 @@
 import type { Server } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
+import { Module, type INestApplication } from '@nestjs/common';
 import { CorsPolicies } from '../../lib';
 import { CorsIoAdapter } from '../../lib/websockets/socket.io';
 import { CorsWsAdapter } from '../../lib/websockets/ws';
@@ -570,6 +570,23 @@ const ioAnswer = (name: string) => `pong from ${name}`;
 const wsAnswer = (name: string) => ({ event: 'pong', data: `pong from ${name}` });
 
 describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s', (platform) => {
+  it('an adapter in an application without CorsModule says to import it', async () => {
+    @Module({})
+    class WithoutCorsModule {}
+    const test = await startApp(platform, WithoutCorsModule);
+    try {
+      for (const make of [
+        (app: INestApplication) => new CorsIoAdapter(app),
+        (app: INestApplication) => new CorsWsAdapter(app),
+      ])
+        expect(() => make(test.app)).toThrow(
+          /CorsModule.forRoot\(\{ \.\.\. \}\) to the root module/,
+        );
+    } finally {
+      await test.close();
+    }
+  });
+
   describe('socket.io: CorsIoAdapter', () => {
     let started: GatewaysApp;
     beforeAll(async () => {
