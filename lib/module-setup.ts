@@ -24,6 +24,7 @@ import type { RoutePolicy, RouteRecord } from './routing/route-record.js';
 import { DeclaredRouteCover, pathPoliciesOf, type PathPolicy } from './routing/path-policies.js';
 import { RouteMap } from './routing/route-map.js';
 import { ambiguousRecords, type VersionReader } from './routing/route-resolution.js';
+import { findGateways } from './websockets/gateways.js';
 
 /** What setting the module up needs from Nest, and where it reports. */
 export interface CorsSetupContext {
@@ -61,6 +62,9 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
     warn: context.warn,
   });
   context.policies.attach(registry);
+  // A gateway's policy is resolved at its first handshake; resolving it now makes an invalid one
+  // (an unknown policy name, say) stop the start, named, as a controller's does.
+  for (const gateway of findGateways(context.modules)) registry.resolveClass(gateway.type);
   const records = collectRoutes(context.modules, config, registry, (path) =>
     platform.normalizePath(path),
   );

@@ -57,7 +57,9 @@ describe('uniformNoOriginVary', () => {
 
   it('is the shared Vary when every policy answers a request without Origin with it alone', () => {
     const policies = registry('https://a.example');
-    expect(uniformNoOriginVary([record(one, policies.defaultHandle).policy], policies)).toBe('Origin');
+    expect(uniformNoOriginVary([record(one, policies.defaultHandle).policy], policies)).toBe(
+      'Origin',
+    );
   });
 
   it('is undefined when the policies disagree, CORS switched off included', () => {
@@ -67,7 +69,9 @@ describe('uniformNoOriginVary', () => {
 
   it("is undefined when a '*' policy answers a request without Origin with a header", () => {
     const policies = new CorsPolicyRegistry({ origin: '*' }, QUIET);
-    expect(uniformNoOriginVary([record(one, policies.defaultHandle).policy], policies)).toBeUndefined();
+    expect(
+      uniformNoOriginVary([record(one, policies.defaultHandle).policy], policies),
+    ).toBeUndefined();
   });
 });
 

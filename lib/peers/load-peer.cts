@@ -38,7 +38,6 @@ const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['MODULE_NOT_FOUND', 'ERR_M
  */
 export function loadPeer<T>({ adapter, packageName, install, from }: PeerRequirement): T {
   try {
-     
     const load = from === undefined ? require : createRequire(require.resolve(from));
     return load(packageName) as T;
   } catch (error) {
