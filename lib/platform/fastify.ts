@@ -148,6 +148,8 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   private mounts: FastifyMounts | undefined;
   /** Set once Nest's routes are in: preflight routes are then added as routes come. */
   private registered = false;
+  /** The (method, path) pairs that have their preflight route. */
+  private readonly preflightRouted = new Set<string>();
 
   constructor(
     private readonly fastify: FastifyLike,
@@ -301,10 +303,14 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
 
   /** Adds the preflight route of every (method, path) noted since the last call. */
   private addPreflightRoutes(): void {
-    const groups = [...this.preflightGroups.values()];
+    const groups = [...this.preflightGroups.entries()];
     this.preflightGroups.clear();
     const optionsHandlers = this.optionsHandlers;
-    for (const group of groups) {
+    for (const [key, group] of groups) {
+      // A route added late on a (method, path) that already has its preflight route (another host
+      // of the same path, say): Fastify refuses a second one, and the first one stays.
+      if (this.preflightRouted.has(key)) continue;
+      this.preflightRouted.add(key);
       const url = group.url;
       this.fastify.route({
         method: 'OPTIONS',

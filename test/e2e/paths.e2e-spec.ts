@@ -118,3 +118,46 @@ describe.each(PLATFORMS)('paths that shadow controller routes on %s', (platform)
     ]);
   });
 });
+
+describe('paths on Fastify: a plugin that registers one path for two hosts', () => {
+  it('starts, and both routes take the entry that covers them, preflights included', async () => {
+    type Instance = {
+      route(options: object): unknown;
+      register(plugin: (instance: Instance) => Promise<void>): unknown;
+    };
+    const app = await startApp(
+      'fastify',
+      shadowingPathsModule(),
+      (nest) => {
+        const fastify = nest.getHttpAdapter().getInstance() as Instance;
+        fastify.register(async (instance) => {
+          for (const host of ['a.test', 'b.test'])
+            instance.route({
+              method: 'GET',
+              url: '/items-two-hosts/x',
+              constraints: { host },
+              handler: () => host,
+            });
+        });
+      },
+      {},
+      undefined,
+      true,
+    );
+    try {
+      for (const host of ['a.test', 'b.test']) {
+        expectResponse(await app.send(get('/items-two-hosts/x', PARTNER, { host })), {
+          status: 200,
+          body: host,
+          headers: { [ACAO]: PARTNER },
+        });
+      }
+      expectResponse(await app.send(preflight('/items-two-hosts/x', PARTNER, 'GET', 'x-a')), {
+        status: 204,
+        headers: { [ACAO]: PARTNER },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+});
