@@ -136,7 +136,9 @@ export class CorsIoAdapter extends IoAdapter {
       );
     }
     engine.use((request, response, next) => {
-      void this.screen(gateways, request, response, next);
+      // The judge logs and denies rather than throwing; should anything still throw, the request
+      // is refused, never left hanging, and the process never sees an unhandled rejection.
+      this.screen(gateways, request, response, next).catch(() => refuse(request, response));
     });
   }
 
@@ -160,11 +162,7 @@ export class CorsIoAdapter extends IoAdapter {
     const verdict = await this.judge.judge(gateways, request, 'any');
     if (!verdict.allowed && isHandshake(request)) {
       // Not handed on: engine.io would answer an upgrade it refuses with 400, not 403.
-      if (upgrade) refuseUpgrade(request.socket);
-      else if (!response.headersSent) {
-        response.writeHead(403, { 'Content-Type': 'application/json' });
-        response.end(FORBIDDEN_BODY);
-      }
+      refuse(request, response);
       return;
     }
     if (!upgrade && verdict.decision !== undefined) writeHeaders(response, verdict.decision);
@@ -186,11 +184,21 @@ export class CorsIoAdapter extends IoAdapter {
     if (gateways.length === 0 ? !orDefault : gateways.every((gateway) => gateway.corsOff)) return;
     this.guarded.add(namespace);
     namespace.use((socket, next) => {
-      void this.judge.judge(gateways, socket.request, 'all').then((verdict) =>
+      this.judge.judge(gateways, socket.request, 'all').then(
         // The reason stays in the server's log (with `debug: true`), as for HTTP requests.
-        verdict.allowed ? next() : next(new Error('Forbidden')),
+        (verdict) => (verdict.allowed ? next() : next(new Error('Forbidden'))),
+        () => next(new Error('Forbidden')),
       );
     });
+  }
+}
+
+/** 403, on the upgrade's socket or as engine.io words its own refusal of a polling request. */
+function refuse(request: IncomingMessage, response: ServerResponse): void {
+  if (!(response instanceof ServerResponse)) refuseUpgrade(request.socket);
+  else if (!response.headersSent) {
+    response.writeHead(403, { 'Content-Type': 'application/json' });
+    response.end(FORBIDDEN_BODY);
   }
 }
 

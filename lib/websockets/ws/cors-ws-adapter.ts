@@ -101,20 +101,24 @@ export class CorsWsAdapter extends WsAdapter {
     info: VerifyInfo,
     callback: VerifyCallback,
   ): void {
-    void this.judge.judge(gateways, info.req, 'all').then((verdict) => {
-      if (!verdict.allowed) return callback(false, 403);
-      if (theirs === undefined) return callback(true);
-      try {
-        // ws tells the two forms apart by their number of parameters, and so do we.
-        if (theirs.length >= 2) theirs(info, callback);
-        else callback(Boolean((theirs as (i: VerifyInfo) => boolean)(info)), 401);
-      } catch (error) {
-        this.corsLogger.error(
-          `The verifyClient of a WebSocket gateway threw; the handshake ${info.req.url ?? ''} was refused.`,
-          error instanceof Error ? error.stack : String(error),
-        );
-        callback(false, 500);
-      }
-    });
+    // A judge that still threw refuses: never a hanging handshake or an unhandled rejection.
+    this.judge.judge(gateways, info.req, 'all').then(
+      (verdict) => {
+        if (!verdict.allowed) return callback(false, 403);
+        if (theirs === undefined) return callback(true);
+        try {
+          // ws tells the two forms apart by their number of parameters, and so do we.
+          if (theirs.length >= 2) theirs(info, callback);
+          else callback(Boolean((theirs as (i: VerifyInfo) => boolean)(info)), 401);
+        } catch (error) {
+          this.corsLogger.error(
+            `The verifyClient of a WebSocket gateway threw; the handshake ${info.req.url ?? ''} was refused.`,
+            error instanceof Error ? error.stack : String(error),
+          );
+          callback(false, 500);
+        }
+      },
+      () => callback(false, 403),
+    );
   }
 }
