@@ -13,7 +13,7 @@ export type MiddieEngineFactory = (
   run(request: { url: string }, response: object, context: unknown): void;
 };
 
-/** The router options middie normalizes paths with, read from the instance as middie reads them. */
+/** The router options middie normalizes paths with. */
 export interface MiddieNormalization {
   readonly ignoreDuplicateSlashes?: boolean;
   readonly useSemicolonDelimiter?: boolean;
@@ -60,18 +60,4 @@ export class FastifyMounts {
     this.engine.run({ url }, probe, undefined);
     return probe.entry === undefined ? undefined : this.resolutions[probe.entry];
   }
-}
-
-/** What middie reads from the instance when it is registered: `routerOptions` first, then the top level. */
-export function middieNormalization(
-  initialConfig: Readonly<Record<string, unknown>> | undefined,
-): MiddieNormalization {
-  const routerOptions = (initialConfig?.routerOptions ?? {}) as Record<string, unknown>;
-  const read = (name: string) =>
-    (routerOptions[name] ?? initialConfig?.[name]) === true ? true : undefined;
-  return {
-    ignoreDuplicateSlashes: read('ignoreDuplicateSlashes'),
-    useSemicolonDelimiter: read('useSemicolonDelimiter'),
-    ignoreTrailingSlash: read('ignoreTrailingSlash'),
-  };
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { preflightMethodOf } from '../engine/index.js';
 import {
   CorsRequestHandler,
@@ -8,14 +8,14 @@ import {
 } from '../hooks/cors-request-handler.js';
 import { loadPeer } from '../peers/load-peer.cjs';
 import { DeclaredRouteCover } from '../routing/path-policies.js';
-import { FastifyMounts, middieNormalization, type MiddieEngineFactory } from './fastify-mounts.js';
+import { FastifyMounts, type MiddieEngineFactory } from './fastify-mounts.js';
 import type { RouteMap } from '../routing/route-map.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution } from '../routing/route-resolution.js';
 import type { HttpPlatform, ServedPage } from './http-platform.js';
 import {
+  FASTIFY_RAW_REPLY_HEADERS,
   FASTIFY_REPLY_HEADERS,
-  NODE_RESPONSE_HEADERS,
   type FastifyReplyLike,
   type HeaderAccess,
 } from './response-headers.js';
@@ -100,10 +100,7 @@ interface FastifyLike {
   route(options: RouteOptions): unknown;
   after?(callback: (error?: Error | null) => void): unknown;
   hasPlugin?(name: string): boolean;
-  readonly initialConfig?: {
-    readonly routerOptions?: { readonly caseSensitive?: boolean };
-    readonly caseSensitive?: boolean;
-  } & Readonly<Record<string, unknown>>;
+  readonly initialConfig?: Readonly<Record<string, unknown>>;
 }
 
 /** The preflight route for one (method, path): every route registered for it, in order. */
@@ -190,11 +187,12 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
 
   installRequestHook(settings: RequestHandlerSettings): void {
     this.otherRoute = settings.defaultRoute;
-    // As find-my-way compares paths: case-sensitive unless the router options say otherwise,
-    // read as Fastify reads them (`routerOptions` first, then the older top-level option).
-    const config = this.fastify.initialConfig;
-    const caseSensitive = (config?.routerOptions?.caseSensitive ?? config?.caseSensitive) !== false;
-    this.pathCover = new DeclaredRouteCover(settings.pathPolicies, caseSensitive);
+    const option = (name: string) => routerOption(this.fastify, name);
+    // As find-my-way compares paths: case-sensitive unless the router options say otherwise.
+    this.pathCover = new DeclaredRouteCover(
+      settings.pathPolicies,
+      option('caseSensitive') !== false,
+    );
     if (settings.pathPolicies.length > 0) {
       this.mounts = new FastifyMounts(
         settings.pathPolicies,
@@ -204,28 +202,21 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
           install: ['@fastify/middie'],
           from: '@nestjs/platform-fastify',
         }),
-        middieNormalization(config),
+        // What middie reads from the instance when Nest registers it.
+        {
+          ignoreDuplicateSlashes: option('ignoreDuplicateSlashes') === true,
+          useSemicolonDelimiter: option('useSemicolonDelimiter') === true,
+          ignoreTrailingSlash: option('ignoreTrailingSlash') === true,
+        },
       );
     }
     const handler = new CorsRequestHandler(this, FASTIFY_REPLY_HEADERS, settings);
     // A request that reaches no route may be answered by middleware (`app.use()`) on the raw
     // response, which never sends the reply's headers: its CORS headers go onto the raw response,
     // which Fastify merges in when it answers such a request itself (the not-found handler).
-    const unrouted = new CorsRequestHandler<FastifyRequestLike, ServerResponse>(
-      this,
-      NODE_RESPONSE_HEADERS,
-      settings,
-    );
+    const unrouted = new CorsRequestHandler(this, FASTIFY_RAW_REPLY_HEADERS, settings);
     const hook: OnRequestHook = (request, reply, done) =>
-      request.is404
-        ? unrouted.run(
-            request,
-            request.raw,
-            reply.raw as ServerResponse,
-            (outcome, _raw, next: Done) => finish(outcome, reply, next),
-            done,
-          )
-        : handler.run(request, request.raw, reply, finish, done);
+      (request.is404 ? unrouted : handler).run(request, request.raw, reply, finish, done);
     this.fastify.addHook('onRequest', hook);
     // While plugins are still loading, Fastify queues addHook(); after() runs once it has been added.
     if (this.fastify.after === undefined) moveToFront(this.fastify, hook);
@@ -448,4 +439,14 @@ function finish(outcome: HookOutcome, reply: FastifyReplyLike, done: Done): void
   // Answering from an onRequest hook: send, and do not call done, so that no route runs.
   if (outcome.kind === 'answer') reply.code(outcome.status).send();
   else done();
+}
+
+/**
+ * A router option as Fastify reads it: from `routerOptions`, then from the top level, where older
+ * releases (and deprecated configurations) have it.
+ */
+function routerOption(fastify: FastifyLike, name: string): unknown {
+  const config = fastify.initialConfig;
+  const routerOptions = config?.routerOptions as Readonly<Record<string, unknown>> | undefined;
+  return routerOptions?.[name] ?? config?.[name];
 }

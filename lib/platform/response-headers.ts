@@ -40,6 +40,17 @@ export const FASTIFY_REPLY_HEADERS: HeaderAccess<FastifyReplyLike> = {
   remove: (reply, name) => void reply.removeHeader(name),
 };
 
+/**
+ * Fastify's `reply`, writing on its raw response: for a request that middleware may answer there,
+ * which never sends what the reply holds. Fastify merges them in when it answers itself.
+ */
+export const FASTIFY_RAW_REPLY_HEADERS: HeaderAccess<FastifyReplyLike> = {
+  get: (reply, name) => NODE_RESPONSE_HEADERS.get(reply.raw as NodeResponseLike, name),
+  set: (reply, name, value) =>
+    NODE_RESPONSE_HEADERS.set(reply.raw as NodeResponseLike, name, value),
+  remove: (reply, name) => NODE_RESPONSE_HEADERS.remove(reply.raw as NodeResponseLike, name),
+};
+
 function headerText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
