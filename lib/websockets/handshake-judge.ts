@@ -42,8 +42,7 @@ export interface PreflightVerdict {
 
 /** A policy to check, and the gateway it is for (none for the module default). */
 interface Checked {
-  /** `undefined` when the gateway's policy could not be resolved: it refuses. */
-  readonly handle: PolicyHandle | undefined;
+  readonly handle: PolicyHandle;
   readonly gateway: Gateway | undefined;
 }
 
@@ -76,6 +75,7 @@ export class HandshakeJudge {
   private scanned: Gateway[] | undefined;
   private readonly warned = new Set<Gateway>();
   private readonly loggedErrors = new Set<string>();
+  private readonly handles = new Map<Gateway, PolicyHandle | null>();
 
   /**
    * @param adapter the adapter's name, for messages.
@@ -136,7 +136,7 @@ export class HandshakeJudge {
   /**
    * Whether a handshake may go on. `gateways` are those the request may reach; `@Cors(false)`
    * ones are not checked. With none at all the module default decides, rather than nothing. A
-   * gateway whose policy fails (it cannot be resolved, or its per-request policy throws) refuses.
+   * gateway whose per-request policy fails (throws, rejects, times out) refuses.
    */
   async judge(
     gateways: readonly Gateway[],
@@ -231,17 +231,24 @@ export class HandshakeJudge {
     if (gateways.length === 0) return [{ handle: registry.defaultHandle, gateway: undefined }];
     const checked: Checked[] = [];
     for (const gateway of gateways) {
-      try {
-        // Looked up now, not when the server was made: CorsModule compiles its policies later.
-        const handle = registry.resolveClass(gateway.type);
-        if (handle !== null) checked.push({ handle, gateway });
-      } catch (error) {
-        // An unknown policy name, say: this gateway refuses, the others of the server still judge.
-        this.logError(request, error, gateway);
-        checked.push({ handle: undefined, gateway });
-      }
+      const handle = this.handleOf(registry, gateway);
+      if (handle !== null) checked.push({ handle, gateway });
     }
     return checked;
+  }
+
+  /**
+   * A gateway's policy handle, resolved at its first handshake (the server is made before
+   * CorsModule compiles its policies) and kept: a handle follows `CorsPolicies.replace()` itself.
+   * CorsModule has already resolved every gateway's policy at startup, so this cannot fail.
+   */
+  private handleOf(registry: CorsPolicyRegistry, gateway: Gateway): PolicyHandle | null {
+    let handle = this.handles.get(gateway);
+    if (handle === undefined) {
+      handle = registry.resolveClass(gateway.type);
+      this.handles.set(gateway, handle);
+    }
+    return handle;
   }
 
   /** What `decide` makes of the handle's policy for this request, or `undefined` when it failed. */
@@ -250,7 +257,6 @@ export class HandshakeJudge {
     { handle, gateway }: Checked,
     decide: (policy: CompiledCorsPolicy<unknown>) => MaybePromise<T>,
   ): Promise<T | undefined> {
-    if (handle === undefined) return undefined;
     try {
       // A per-request policy answers with a promise; a static one answers at once.
       return await decide(await handle.policyFor(request));
@@ -265,7 +271,7 @@ export class HandshakeJudge {
     decision: CorsDecision,
     { handle, gateway }: Checked,
   ): void {
-    if (!this.debug || handle === undefined) return;
+    if (!this.debug) return;
     const target = gateway === undefined ? '' : ` for ${gateway.type.name}`;
     this.logger.log(
       `WebSocket handshake ${request.url ?? ''}${target} from ${JSON.stringify(request.headers.origin)}: ${decision.reason} by policy ${handle.label}`,
