@@ -8,7 +8,6 @@
  * mounts disagree about (case, slashes, percent-encoding, dot segments, absolute form...).
  */
 import type { INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Server } from 'node:net';
 import { ACEH, ACMA } from './cases';
 import {
@@ -22,7 +21,13 @@ import {
   pathFidelityModule,
   registerFastifyRoutes,
 } from './fixtures/path-fidelity-app';
-import { startApp, type FastifyAdapterOptions, type Platform, type TestApp } from './platforms';
+import {
+  startApp,
+  type FastifyAdapterOptions,
+  type Platform,
+  type TestApp,
+  LENIENT_FASTIFY_OPTIONS,
+} from './platforms';
 import { RawHttpClient, portOf, type RawResponse } from './support/raw-http';
 import { Random, generateTargets } from './support/request-targets';
 
@@ -51,19 +56,6 @@ function routeRan(caseInsensitive: boolean) {
     if (route === undefined) return mountRan(ran);
     return caseInsensitive ? (route.caseInsensitiveEntry ?? route.entry) : route.entry;
   };
-}
-
-const LENIENT = { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true };
-
-/**
- * Where this Fastify reads router options: `routerOptions`, which Nest's adapter passes on when it
- * knows them; the top level for the Fastify of Nest 11.0.
- */
-function lenientFastifyOptions(): FastifyAdapterOptions {
-  const knowsRouterOptions =
-    typeof (FastifyAdapter.prototype as unknown as Record<string, unknown>)
-      .getTopLevelRouterOptions === 'function';
-  return (knowsRouterOptions ? { routerOptions: LENIENT } : LENIENT) as FastifyAdapterOptions;
 }
 
 const VARIANTS: readonly Variant[] = [
@@ -106,7 +98,7 @@ const VARIANTS: readonly Variant[] = [
     name: 'Fastify, lenient router (case, slashes)',
     platform: 'fastify',
     setUp: registerFastifyRoutes,
-    fastifyOptions: lenientFastifyOptions(),
+    fastifyOptions: LENIENT_FASTIFY_OPTIONS,
     expectedEntry: routeRan(true),
     proof: { '/MIXED': 'route /Mixed', '/gql//sub/': 'route /gql/sub' },
   },

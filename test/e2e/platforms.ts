@@ -86,3 +86,23 @@ export async function startApp(
     close: () => app.close(),
   };
 }
+
+/**
+ * Fastify's most lenient router (case-insensitive, trailing and duplicate slashes folded, `;` as a
+ * query delimiter), given where this Fastify reads router options: in `routerOptions`, which Nest's
+ * adapter passes on when it knows them; at the top level for the adapter and Fastify of Nest 11.0.
+ * Both differential suites run a variant with it.
+ */
+export const LENIENT_FASTIFY_OPTIONS: FastifyAdapterOptions = (() => {
+  const lenient = {
+    caseSensitive: false,
+    ignoreTrailingSlash: true,
+    ignoreDuplicateSlashes: true,
+    useSemicolonDelimiter: true,
+  };
+  const knowsRouterOptions =
+    typeof (FastifyAdapter.prototype as unknown as Record<string, unknown>)
+      .getTopLevelRouterOptions === 'function';
+  // Cast: find-my-way reads useSemicolonDelimiter, but the type Fastify borrows does not list it.
+  return (knowsRouterOptions ? { routerOptions: lenient } : lenient) as FastifyAdapterOptions;
+})();

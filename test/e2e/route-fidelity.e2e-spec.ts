@@ -1,4 +1,3 @@
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 /**
  * Route fidelity, tested as a black box: whatever the request target, the CORS headers of a response
  * must be those of the policy of the handler that the real router ran, and a preflight must get the
@@ -28,7 +27,13 @@ import {
   setUpRouteFidelity,
   type PolicyMarker,
 } from './fixtures/route-fidelity-app';
-import { startApp, type FastifyAdapterOptions, type Platform, type TestApp } from './platforms';
+import {
+  startApp,
+  type FastifyAdapterOptions,
+  type Platform,
+  type TestApp,
+  LENIENT_FASTIFY_OPTIONS,
+} from './platforms';
 import { RawHttpClient, portOf, type RawRequest, type RawResponse } from './support/raw-http';
 import {
   Random,
@@ -69,32 +74,6 @@ const supportsResolutionStrategy =
   typeof (ApplicationConfig.prototype as { setRouteResolutionStrategy?: unknown })
     .setRouteResolutionStrategy === 'function';
 
-/**
- * Fastify 5 takes router options under `routerOptions` (at the top level they are deprecated).
- * A variable rather than a literal: find-my-way reads `useSemicolonDelimiter`, but the config
- * type Fastify borrows from it does not list it.
- */
-/**
- * The lenient options where this Fastify reads them: in `routerOptions`, which Nest's adapter
- * passes on when it knows them (it then merges the deprecated top-level ones in); at the top level
- * for the older adapter and Fastify under Nest 11.0.
- */
-function lenientFastifyOptions(): Record<string, unknown> {
-  const mergesRouterOptions =
-    typeof (FastifyAdapter.prototype as unknown as Record<string, unknown>)
-      .getTopLevelRouterOptions === 'function';
-  return mergesRouterOptions
-    ? { routerOptions: LENIENT_ROUTER_OPTIONS }
-    : { ...LENIENT_ROUTER_OPTIONS };
-}
-
-const LENIENT_ROUTER_OPTIONS = {
-  caseSensitive: false,
-  ignoreTrailingSlash: true,
-  ignoreDuplicateSlashes: true,
-  useSemicolonDelimiter: true,
-};
-
 /** Nest sorts routes before registering them, so Express tries the most specific first. */
 const EXPRESS_BY_SPECIFICITY: Variant = {
   name: 'express (specificity)',
@@ -133,7 +112,7 @@ const VARIANTS: readonly Variant[] = [
   {
     name: 'fastify (lenient router)',
     platform: 'fastify',
-    fastifyOptions: lenientFastifyOptions(),
+    fastifyOptions: LENIENT_FASTIFY_OPTIONS,
     proof: {
       '/API/ITEMS/special': 'items.special',
       '/api/items/special/': 'items.special',

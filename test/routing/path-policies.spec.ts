@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import { DeclaredRouteCover, pathPoliciesOf } from '../../lib/routing/path-policies';
 import type { RouteRecord } from '../../lib/routing/route-record';
-import { QUIET, codesOf, refusal } from '../policy/policy-test-kit';
+import { QUIET, allows, codesOf, headerOf, refusal } from '../policy/policy-test-kit';
 
 const registry = () =>
   new CorsPolicyRegistry(
@@ -23,8 +23,19 @@ describe('pathPoliciesOf', () => {
       ['/internal', 'paths["/internal"]'],
     ]);
     const [graphql, staticFiles, internal] = entries.map((e) => e.target.policy);
-    expect(graphql?.fixedPolicy).toMatchObject({});
-    expect(staticFiles?.label).toContain('policies.public');
+    // The default's origin, with the entry's credentials on top; the named policy as it is.
+    expect(allows(graphql!.fixedPolicy, 'https://app.example.com')).toBe(true);
+    expect(allows(graphql!.fixedPolicy, 'https://evil.example')).toBe(false);
+    expect(
+      headerOf(
+        graphql!.fixedPolicy!,
+        'https://app.example.com',
+        'Access-Control-Allow-Credentials',
+      ),
+    ).toBe('true');
+    expect(
+      headerOf(staticFiles!.fixedPolicy!, 'https://evil.example', 'Access-Control-Allow-Origin'),
+    ).toBe('*');
     expect(internal).toBeNull();
     expect(
       entries.every((e) => e.target.hosts === undefined && e.target.versions === undefined),
