@@ -63,8 +63,8 @@ const NODE_METHODS: ReadonlySet<string> = new Set(METHODS);
  *
  * A request that no Nest route serves (another route, mounted middleware such as Apollo's or
  * `express.static`, or nothing) falls under the first entry of `paths` whose mount matches its
- * pathname, and the mounts are Express's own: each entry is mounted with `use()` on a router of
- * the app's own kind and settings, and asked with that layer's `match()`, as `app.use()` would.
+ * pathname, and the mounts are Express's own: each entry is mounted by the app router's own
+ * `use()`, on a router that inherits its settings, and asked with that layer's `match()`.
  *
  * The answer for a (method, pathname) pair depends on nothing else, so it is remembered, in a
  * bounded map that is emptied whenever a layer is added.
