@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import { parseSerializedOrigin } from '../engine/origin/serialized-origin.js';
+
+/** What an approval was decided for: it holds for this request as it was then, and no other. */
+interface Approval {
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+  readonly origin: string;
+}
 
 /**
  * The requests that CORS approved for a credentialed cross-origin call, as the request hook decided
@@ -9,13 +17,31 @@ import type { IncomingMessage } from 'node:http';
 export class CsrfTrust {
   /** Set by `corsTrusted(app)`: only then does the request hook record approvals. */
   enabled = false;
-  private readonly trusted = new WeakSet<IncomingMessage>();
+  private readonly approvals = new WeakMap<IncomingMessage, Approval>();
 
+  /**
+   * Records that CORS approved `request` as it is now. Only an origin a page on a real host sends
+   * (`scheme://host[:port]`, serialized as browsers do) is ever recorded: `null` is what any site
+   * sends from a sandboxed iframe, so no policy can say that it, in particular, acts for the user.
+   */
   record(request: IncomingMessage): void {
-    this.trusted.add(request);
+    const origin = request.headers.origin;
+    if (typeof origin !== 'string' || parseSerializedOrigin(origin) === undefined) return;
+    this.approvals.set(request, { method: request.method, url: request.url, origin });
   }
 
+  /**
+   * Whether `request` was approved with the method, URL and origin it has now. Middleware that ran
+   * since (a method override, a URL rewrite) may have sent it to another route, whose policy was
+   * never asked: any such change voids the approval.
+   */
   has(request: IncomingMessage): boolean {
-    return this.trusted.has(request);
+    const approval = this.approvals.get(request);
+    return (
+      approval !== undefined &&
+      approval.method === request.method &&
+      approval.url === request.url &&
+      approval.origin === request.headers.origin
+    );
   }
 }

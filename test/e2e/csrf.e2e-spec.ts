@@ -1,6 +1,15 @@
 import { corsTrusted } from '../../lib';
 import { PLATFORMS, startApp, type TestApp } from './platforms';
-import { ACAC, ACAO, NOTHING_APPROVED, expectResponse, get, preflight, type Case } from './cases';
+import {
+  ACAC,
+  ACAO,
+  NOTHING_APPROVED,
+  expectResponse,
+  expectedOn,
+  get,
+  preflight,
+  type Case,
+} from './cases';
 import {
   CsrfAppModule,
   NEST_HAS_CSRF_PROTECTION,
@@ -8,15 +17,25 @@ import {
   setUpCsrf,
   setUpCsrfTrustingApp,
   setUpCsrfTrustingCors,
+  rewriteThenCsrfTrustingCors,
 } from './fixtures/csrf-app';
 import { LogRecorder } from './fixtures/debug-app';
-import { APP, EVIL } from './fixtures/origins';
+import { ADMIN, APP, EVIL } from './fixtures/origins';
 
 /** A credentialed `fetch(url, { method: 'PUT', credentials: 'include' })` from `origin`. */
 function credentialedPut(path: string, origin: string, secFetchSite?: string) {
   const headers: Record<string, string> = { origin, cookie: 'session=abc' };
   if (secFetchSite !== undefined) headers['sec-fetch-site'] = secFetchSite;
   return { method: 'PUT', path, headers };
+}
+
+/** A credentialed cross-site `fetch()` with `method` from `origin`. */
+function credentialed(method: string, path: string, origin: string) {
+  return {
+    method,
+    path,
+    headers: { origin, cookie: 'session=abc', 'sec-fetch-site': 'cross-site' },
+  };
 }
 
 /** The CORS headers a page on APP needs to read a response. */
@@ -110,6 +129,16 @@ const CORS_TRUSTED_CASES: readonly Case[] = [
     expected: { status: 403, headers: READABLE_BY_APP },
   },
   {
+    name: "with corsTrusted(app): Origin null, which a policy allows with dangerouslyAllowNullOrigin, is not exempt (any site's sandboxed iframe sends it)",
+    request: credentialedPut('/sandboxed/name', 'null', 'cross-site'),
+    expected: { status: 403, headers: { [ACAO]: 'null', [ACAC]: 'true' } },
+  },
+  {
+    name: 'with corsTrusted(app): the same policy still exempts the origin it names',
+    request: credentialedPut('/sandboxed/name', APP, 'cross-site'),
+    expected: { status: 200, body: 'sandboxed', headers: READABLE_BY_APP },
+  },
+  {
     name: 'with corsTrusted(app): an asynchronous predicate that allows the origin with credentials vouches for it',
     request: credentialedPut('/looked-up/name', APP, 'cross-site'),
     expected: { status: 200, body: 'looked up', headers: READABLE_BY_APP },
@@ -118,6 +147,41 @@ const CORS_TRUSTED_CASES: readonly Case[] = [
     name: 'with corsTrusted(app): the same predicate refusing another origin',
     request: credentialedPut('/looked-up/name', EVIL, 'cross-site'),
     expected: { status: 403, headers: NOTHING_APPROVED },
+  },
+];
+
+/**
+ * With a method override and a URL rewrite registered before CSRF protection. On Express they
+ * choose another route than the one the hook judged, so the approval must not carry over; on
+ * Fastify the router chose the route before any middleware, so the judged route is the one run.
+ */
+const REWRITE_CASES: readonly Case[] = [
+  {
+    name: 'a POST the default policy trusts passes',
+    request: credentialed('POST', '/items/1', APP),
+    expected: { status: 201, body: 'posted', headers: READABLE_BY_APP },
+  },
+  {
+    name: 'a DELETE whose policy allows only ADMIN is refused for APP',
+    request: credentialed('DELETE', '/items/1', APP),
+    expected: { status: 403, headers: NOTHING_APPROVED },
+  },
+  {
+    name: 'and passes for ADMIN',
+    request: credentialed('DELETE', '/items/1', ADMIN),
+    expected: { status: 200, body: 'deleted' },
+  },
+  {
+    name: "POST ?_method=DELETE from APP: the POST's approval does not exempt the DELETE it became",
+    request: credentialed('POST', '/items/1?_method=DELETE', APP),
+    expected: { status: 403 },
+    byPlatform: { fastify: { status: 201, body: 'posted', headers: READABLE_BY_APP } },
+  },
+  {
+    name: 'POST ?action=purge from APP: the approval of /items/1 does not exempt /items/1/purge',
+    request: credentialed('POST', '/items/1?action=purge', APP),
+    expected: { status: 403 },
+    byPlatform: { fastify: { status: 201, body: 'posted', headers: READABLE_BY_APP } },
   },
 ];
 
@@ -142,6 +206,21 @@ if (NEST_HAS_CSRF_PROTECTION) {
       );
     });
   });
+
+  describe.each(PLATFORMS)(
+    'corsTrusted(app) behind middleware that rewrites requests, on %s',
+    (platform) => {
+      let app: TestApp;
+      beforeAll(async () => {
+        app = await startApp(platform, CsrfAppModule, rewriteThenCsrfTrustingCors);
+      });
+      afterAll(() => app.close());
+
+      it.each(REWRITE_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+        expectResponse(await app.send(c.request), expectedOn(platform, c));
+      });
+    },
+  );
 } else {
   // Nest 11: there is no CSRF protection to combine with; say so with a test that checks it.
   describe('app.enableCsrfProtection() with CorsModule', () => {
