@@ -4,6 +4,7 @@ import {
   APPROVING_HEADER_NAMES,
   decideActual,
   isSameOrigin,
+  requestAuthorityOf,
   type CompiledCorsPolicy,
   type CorsDecision,
 } from './engine/index.js';
@@ -45,7 +46,7 @@ export class CorsGuard implements CanActivate {
         for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
         applyDecision(access, response, settled);
       }
-      if (this.enforce && !settled.allowed && !isSameOriginRequest(request)) {
+      if (this.enforce && !settled.allowed && !isSameOriginRequest(platformRequest, request)) {
         throw new ForbiddenException('Cross-origin request not allowed');
       }
       return true;
@@ -54,11 +55,15 @@ export class CorsGuard implements CanActivate {
   }
 }
 
-function isSameOriginRequest(request: IncomingMessage): boolean {
+/**
+ * Whether the request comes from the server's own origin, judged by the origin the platform says it
+ * was addressed to (`:authority` on HTTP/2; forwarded host and scheme under trust proxy).
+ */
+function isSameOriginRequest(platformRequest: object, request: IncomingMessage): boolean {
   const site: unknown = request.headers['sec-fetch-site'];
   return isSameOrigin(
     request.headers.origin,
-    request.headers.host,
+    requestAuthorityOf(platformRequest),
     typeof site === 'string' ? site : undefined,
   );
 }

@@ -9,6 +9,7 @@ import {
   type MaybePromise,
   preflightMethodOf,
   preflightStatusOf,
+  requestAuthorityOf,
   whenSettled,
 } from '../engine/index.js';
 import type { RoutePolicy, RouteTarget } from '../routing/route-record.js';
@@ -103,7 +104,7 @@ export class CorsRequestHandler<Req extends object, Res> {
       requestMethod === undefined
         ? this.routes.actualRoute(request)
         : this.routes.preflightRoute(request, requestMethod);
-    const handle = this.policyOf(route, raw);
+    const handle = this.policyOf(route, request, raw);
     if (handle === null) return CONTINUE;
     const policy = handle.policyFor(request);
     // Only a route whose policy is certain before the handler is chosen may vouch for CSRF.
@@ -169,9 +170,16 @@ export class CorsRequestHandler<Req extends object, Res> {
     void whenSettled(outcome, finish, response, next, next as (error: unknown) => void);
   }
 
-  private policyOf(route: RouteResolution | undefined, raw: IncomingMessage): RoutePolicy {
+  private policyOf(
+    route: RouteResolution | undefined,
+    request: Req,
+    raw: IncomingMessage,
+  ): RoutePolicy {
     if (route === undefined) return this.settings.defaultPolicy;
-    return route.fixed ? route.policy : route.policyFor(raw, this.settings);
+    if (route.fixed) return route.policy;
+    // Nest picks a host-bound controller by the platform's hostname: `:authority` on HTTP/2, the
+    // forwarded host behind a trusted proxy. The Host header alone would pick another handler.
+    return route.policyFor(requestAuthorityOf(request).hostname, raw, this.settings);
   }
 
   private conclude(

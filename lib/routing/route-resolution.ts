@@ -25,7 +25,7 @@ export function isConditional(target: RouteTarget): boolean {
  * What the router's answer for one request comes to: the targets that the route (or, where Nest
  * filters inside handlers, the routes) it picked lead to, in the order the router tries them.
  * When the first one is unconditional its policy is known at once; otherwise it is chosen per
- * request, from the `Host` header and the requested version.
+ * request, from the request's host and the requested version.
  */
 export class RouteResolution {
   /** Whether {@link policy} is the answer whatever the request carries. */
@@ -46,14 +46,14 @@ export class RouteResolution {
   }
 
   /**
-   * The policy for a request: the first target whose host matches, then the one whose version it
-   * asks for. A version the request does not show (every preflight, and custom versioning) cannot
+   * The policy for a request: the first target whose host matches `hostname` (the request's host
+   * as the platform reads it, which is what Nest filters host-bound controllers by), then the one
+   * whose version it asks for. A version the request does not show (every preflight, and custom versioning) cannot
    * be chosen by: then the candidates' policy if they all share one, else the default policy, and
    * the guard applies the exact one if a handler runs.
    */
-  policyFor(request: IncomingMessage, context: ResolutionContext): RoutePolicy {
+  policyFor(hostname: string, request: IncomingMessage, context: ResolutionContext): RoutePolicy {
     if (this.fixed) return this.policy;
-    const hostname = hostnameOf(request);
     const eligible = this.targets.filter(
       (target) => target.hosts === undefined || target.hosts.some((host) => host.test(hostname)),
     );
@@ -93,11 +93,4 @@ export function ambiguousRecords(records: readonly RouteRecord[]): Set<RouteReco
       (record) => isConditional(record) && policiesByRoute.get(keyOf(record))!.size > 1,
     ),
   );
-}
-
-function hostnameOf(request: IncomingMessage): string {
-  const host = request.headers.host ?? '';
-  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
-  const colon = host.indexOf(':');
-  return colon === -1 ? host : host.slice(0, colon);
 }

@@ -329,6 +329,37 @@ describe('RequestPolicy', () => {
       expect(source).toHaveBeenCalledTimes(4);
     });
 
+    it("keys Host on the host the platform read: HTTP/2 :authority, a trusted proxy's host", () => {
+      const source = jest.fn((req: { hostname?: string; headers: Record<string, string> }) => ({
+        origin: `https://${req.hostname ?? req.headers.host}`,
+      }));
+      const { policy } = requestPolicy(source, settings);
+      // Over HTTP/2 there is no Host header: two tenants differ only by :authority.
+      const http2 = (authority: string) => ({
+        protocol: 'https',
+        host: authority,
+        hostname: authority,
+        headers: { ':authority': authority },
+      });
+      const forA = policy.policyFor(http2('a.example')) as CompiledCorsPolicy<unknown>;
+      const forB = policy.policyFor(http2('b.example')) as CompiledCorsPolicy<unknown>;
+      expect(source).toHaveBeenCalledTimes(2);
+      expect(allows(forB, 'https://b.example')).toBe(true);
+      expect(allows(forB, 'https://a.example')).toBe(false);
+      // Behind a trusted proxy that sends every tenant with one Host header.
+      const proxied = (forwarded: string) => ({
+        protocol: 'https',
+        host: forwarded,
+        hostname: forwarded,
+        headers: { host: 'backend:3000', 'x-forwarded-host': forwarded },
+      });
+      const viaProxyA = policy.policyFor(proxied('a.example')) as CompiledCorsPolicy<unknown>;
+      const viaProxyB = policy.policyFor(proxied('b.example')) as CompiledCorsPolicy<unknown>;
+      expect(source).toHaveBeenCalledTimes(4);
+      expect(viaProxyA).toBe(forA);
+      expect(allows(viaProxyB, 'https://a.example')).toBe(false);
+    });
+
     it('does not keep a failure', async () => {
       const source = jest
         .fn<Promise<CorsPolicyOptions<unknown>>, []>()
@@ -398,6 +429,7 @@ describe('RequestPolicy', () => {
       [{ vary: 'Host' }, 'vary-invalid'],
       [{ vary: ['Host', 7] }, 'vary-invalid'],
       [{ vary: ['Host:'] }, 'vary-invalid'],
+      [{ vary: [':authority'] }, 'vary-invalid'],
       [{ timeout: 0 }, 'timeout-out-of-range'],
       [{ timeout: 60_001 }, 'timeout-out-of-range'],
       [{ timeout: 1.5 }, 'timeout-out-of-range'],
