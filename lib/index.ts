@@ -28,6 +28,7 @@ export {
   type PerRequestPolicySettings,
 } from './policy/per-request-policy.js';
 export type { AnswerCacheSettings } from './engine/answers/answer-cache.js';
+export type { PredicateCacheSettings } from './engine/answers/predicate-answers.js';
 export type { CorsStaticOrigin } from './engine/origin/static-origin.js';
 
 export { compilePolicy, type CompilePolicyContext } from './engine/compile-policy.js';

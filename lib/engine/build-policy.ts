@@ -18,7 +18,7 @@ import {
   ACCESS_CONTROL_EXPOSE_HEADERS,
 } from './http/header-names.js';
 import { readBoolean } from './options/boolean-options.js';
-import { compileCacheOption } from './options/cache-option.js';
+import { compilePredicateCacheOption } from './options/cache-option.js';
 
 import { compileAllowedHeaders, compileExposedHeaders } from './options/header-options.js';
 import { compileMethods } from './options/methods-option.js';
@@ -99,12 +99,12 @@ export function buildPolicy<TRequest = unknown>(
     'predicate-timeout-out-of-range',
     problems,
   );
-  const predicateAnswers = compileCacheOption<boolean>(
+  const predicateCache = compilePredicateCacheOption(
     options.predicateCache,
-    'predicateCache',
+    options.origin,
     problems,
   );
-  if (predicateAnswers !== undefined && originRule.kind !== 'predicate') {
+  if (predicateCache !== undefined && originRule.kind !== 'predicate') {
     problems.add(
       'cache-without-predicate',
       'predicateCache',
@@ -113,7 +113,11 @@ export function buildPolicy<TRequest = unknown>(
       'remove predicateCache, or make origin a function',
     );
   }
-  const chosenBy = compileVaryNames(context.vary, problems);
+  // The headers a predicate's kept answers are keyed by are headers the answer depends on.
+  const chosenBy = withoutDuplicates([
+    ...compileVaryNames(context.vary, problems),
+    ...(predicateCache?.vary ?? []),
+  ]);
   problems.throwIfAny(context.where);
 
   const actualHeadersAfterOrigin: CorsHeader[] = [];
@@ -193,7 +197,7 @@ export function buildPolicy<TRequest = unknown>(
     ),
     reportError: context.reportError ?? reportToConsole,
     predicateTimeout,
-    predicateAnswers,
+    predicateAnswers: predicateCache?.answers,
   }) as unknown as CompiledPolicy<TRequest>;
 }
 
@@ -208,3 +212,14 @@ function reportToConsole(error: unknown, origin: string): void {
 type BooleanOptionName = {
   [K in keyof CorsPolicyOptions]-?: NonNullable<CorsPolicyOptions[K]> extends boolean ? K : never;
 }[keyof CorsPolicyOptions];
+
+/** Header names once each, compared as HTTP compares them (case-insensitively). */
+function withoutDuplicates(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((name) => {
+    const key = name.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

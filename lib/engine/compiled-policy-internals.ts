@@ -1,4 +1,4 @@
-import type { AnswerCache } from './answers/answer-cache.js';
+import type { PredicateAnswers } from './answers/predicate-answers.js';
 import type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';
 import type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
 import type { CorsOriginPredicate } from './cors-policy-options.js';
@@ -69,8 +69,8 @@ export interface CompiledPolicy<TRequest = unknown> extends CompiledCorsPolicy<T
   readonly reportError: CorsErrorReporter;
   /** Milliseconds an asynchronous origin predicate has to answer before the request is denied. */
   readonly predicateTimeout: number;
-  /** Answers of the origin predicate by origin, with `predicateCache`. */
-  readonly predicateAnswers: AnswerCache<boolean> | undefined;
+  /** Answers of the origin predicate by origin (and its `vary` headers), with `predicateCache`. */
+  readonly predicateAnswers: PredicateAnswers | undefined;
 }
 
 /** The internals of a policy that {@link compilePolicy} made. */

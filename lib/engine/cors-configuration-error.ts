@@ -38,6 +38,7 @@ export type CorsProblemCode =
   | 'predicate-timeout-out-of-range'
   | 'cache-invalid'
   | 'cache-without-predicate'
+  | 'cache-without-vary'
   | 'vary-invalid'
   | 'timeout-out-of-range'
   | 'module-options-invalid'

@@ -1,4 +1,4 @@
-import type { AnswerCacheSettings } from './answers/answer-cache.js';
+import type { PredicateCacheSettings } from './answers/predicate-answers.js';
 import type { NodeCallback } from './answers/user-function.js';
 import type { CorsStaticOrigin } from './origin/static-origin.js';
 
@@ -126,16 +126,21 @@ export interface CorsPolicyOptions<TRequest = unknown> {
   dangerouslyAllowPermissiveRegexWithCredentials?: boolean;
   /**
    * Keep an origin predicate's answers, per origin, for `ttl` milliseconds (at most `max` of them),
-   * with one call in flight per origin: for a predicate that reads a database, so that it is not
-   * queried on every request. Only for a predicate whose answer depends on the origin alone; a
-   * failed or timed-out answer is not kept. Default: none.
+   * with one call in flight per key: for a predicate that reads a database, so that it is not
+   * queried on every request. A predicate that also reads the request (the host, a tenant header)
+   * names those headers in `vary`: answers are then kept per origin and per value of each, and the
+   * headers join the answers' `Vary`. A predicate that declares the request parameter
+   * (`(origin, callback, req)`) without `vary` is refused at startup. A failed or timed-out answer
+   * is not kept. Default: none.
    *
    * @example
    * ```ts
    * { origin: (origin) => tenants.hasOrigin(origin), predicateCache: { ttl: 60_000, max: 10_000 } }
+   * { origin: (origin, _cb, req) => tenants.of(req).allows(origin),
+   *   predicateCache: { ttl: 60_000, max: 10_000, vary: ['Host'] } }
    * ```
    */
-  predicateCache?: AnswerCacheSettings;
+  predicateCache?: PredicateCacheSettings;
 }
 
 /** Every option name, so that a misspelt one is reported rather than ignored. */

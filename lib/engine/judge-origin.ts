@@ -62,7 +62,7 @@ function askPredicate<TRequest>(
     const allowed =
       cache === undefined
         ? allowedByPredicate(policy, predicate, origin, request)
-        : cache.get(origin, () => allowedByPredicate(policy, predicate, origin, request));
+        : cache.get(origin, request, () => allowedByPredicate(policy, predicate, origin, request));
     return allowed instanceof Promise ? allowed.then(toVerdict, fail) : toVerdict(allowed);
   } catch (error) {
     return fail(error);

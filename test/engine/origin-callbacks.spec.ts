@@ -555,6 +555,47 @@ describe('predicateCache', () => {
       expect(error.problems.map((p) => p.code)).toEqual(['cache-invalid']);
     });
 
+    it('refuses a predicate that declares the request parameter without vary, naming the fix', () => {
+      const predicateCache = { ttl: 60_000, max: 100 };
+      const readsRequest: CorsOriginPredicate<Tenanted> = (_origin, _callback, req) =>
+        req.headers.host === 'a.test';
+      const error = configurationError({ origin: readsRequest, predicateCache });
+      expect(error.problems.map((p) => p.code)).toEqual(['cache-without-vary']);
+      expect(error.problems[0]!.option).toBe('predicateCache');
+      expect(error.problems[0]!.value).toBe(predicateCache);
+      expect(error.problems[0]!.fix).toContain('vary: ["Host"]');
+      expect(error.message).toContain('(origin, callback, req)');
+    });
+
+    it.each([
+      ['a string', 'Host'],
+      ['a name with a space', ['X Tenant']],
+      ["'*'", ['*']],
+      ['a number among names', ['Host', 1]],
+      ['17 names', Array.from({ length: 17 }, (_, i) => `X-H${i}`)],
+    ])('refuses vary as %s with the code vary-invalid', (_what, vary) => {
+      const error = configurationError({
+        origin: predicate,
+        predicateCache: { ttl: 1000, max: 10, vary },
+      });
+      expect(error.problems.map((p) => p.code)).toEqual(['vary-invalid']);
+      expect(error.problems[0]!.option).toBe('predicateCache.vary');
+    });
+
+    it("accepts vary: [] (it reads nothing that changes its answer) and Nest's two-parameter form without vary", () => {
+      const readsRequest: CorsOriginPredicate<Tenanted> = (_origin, _callback, req) =>
+        req !== undefined;
+      expect(() =>
+        compilePolicy({ origin: readsRequest, predicateCache: { ttl: 1, max: 1, vary: [] } }),
+      ).not.toThrow();
+      expect(() =>
+        compilePolicy({
+          origin: (_origin, callback) => callback(null, true),
+          predicateCache: { ttl: 1, max: 1 },
+        }),
+      ).not.toThrow();
+    });
+
     it('accepts the bounds', () => {
       expect(() =>
         compilePolicy({ origin: predicate, predicateCache: { ttl: 1, max: 1 } }),
@@ -566,5 +607,72 @@ describe('predicateCache', () => {
         }),
       ).not.toThrow();
     });
+  });
+});
+
+/** A request as a tenant-aware predicate reads it. */
+interface Tenanted {
+  readonly headers: Record<string, string | undefined>;
+}
+
+describe('predicateCache with vary: answers kept per origin and per tenant', () => {
+  function tenantPolicy(vary: string[], max = 100) {
+    const asked: string[] = [];
+    const allowed: Record<string, string> = { 'a.test': A, 'b.test': B };
+    const policy = compilePolicy<Tenanted>({
+      origin: (origin, _callback, req) => {
+        const tenant = req.headers['x-tenant'] ?? req.headers.host ?? req.headers[':authority'];
+        asked.push(`${origin} ${String(tenant)}`);
+        return allowed[tenant ?? ''] === origin;
+      },
+      predicateCache: { ttl: 60_000, max, vary },
+    });
+    return { policy, asked };
+  }
+  const host = (name: string): Tenanted => ({ headers: { host: name } });
+
+  it("never serves one host's answer to another", () => {
+    const { policy, asked } = tenantPolicy(['Host']);
+    expect(now(decideActual(policy, A, host('a.test')))).toMatchObject({ allowed: true });
+    expect(now(decideActual(policy, A, host('b.test')))).toMatchObject({ allowed: false });
+    expect(now(decideActual(policy, B, host('b.test')))).toMatchObject({ allowed: true });
+    // Kept: asked once per (origin, host).
+    expect(now(decideActual(policy, A, host('a.test')))).toMatchObject({ allowed: true });
+    expect(now(decideActual(policy, A, host('b.test')))).toMatchObject({ allowed: false });
+    expect(asked).toEqual([`${A} a.test`, `${A} b.test`, `${B} b.test`]);
+  });
+
+  it("keys Host by HTTP/2's :authority where there is no Host header", () => {
+    const { policy } = tenantPolicy(['Host']);
+    const authority = (name: string): Tenanted => ({ headers: { ':authority': name } });
+    expect(now(decideActual(policy, A, authority('a.test')))).toMatchObject({ allowed: true });
+    expect(now(decideActual(policy, A, authority('b.test')))).toMatchObject({ allowed: false });
+  });
+
+  it('keys on a tenant header, and names it in Vary so that shared caches key on it too', () => {
+    const { policy } = tenantPolicy(['X-Tenant']);
+    const tenant = (name: string): Tenanted => ({ headers: { 'x-tenant': name } });
+    const allowed = now(decideActual(policy, A, tenant('a.test')));
+    expect(allowed).toMatchObject({ allowed: true, vary: 'Origin, X-Tenant' });
+    expect(now(decideActual(policy, A, tenant('b.test')))).toMatchObject({
+      allowed: false,
+      vary: 'Origin, X-Tenant',
+    });
+    expect(now(decideActual(policy, A, { headers: {} }))).toMatchObject({ allowed: false });
+    expect(
+      now(decidePreflight(policy, { origin: A, method: 'GET' }, tenant('b.test'))),
+    ).toMatchObject({ allowed: false });
+    expect(
+      now(decidePreflight(policy, { origin: A, method: 'GET' }, tenant('a.test'))).vary,
+    ).toContain('X-Tenant');
+  });
+
+  it('keeps at most max answers, whatever the keys', () => {
+    const { policy, asked } = tenantPolicy(['Host'], 2);
+    for (const name of ['a.test', 'b.test', 'c.test', 'a.test']) {
+      now(decideActual(policy, A, host(name)));
+    }
+    // a.test was dropped when c.test came in.
+    expect(asked).toEqual([`${A} a.test`, `${A} b.test`, `${A} c.test`, `${A} a.test`]);
   });
 });

@@ -1,9 +1,13 @@
 import { AnswerCache, type AnswerCacheSettings } from '../answers/answer-cache.js';
+import { PredicateAnswers } from '../answers/predicate-answers.js';
 import type { ProblemList } from '../cors-configuration-error.js';
+import { isToken } from '../http/tokens.js';
 
 /** A day: answers kept longer would outlive any change a user expects to see. */
 const MAX_TTL = 86_400_000;
 const MAX_ENTRIES = 1_000_000;
+/** Request headers a predicate's answers may be keyed by: a tenant's few, not a request's all. */
+const MAX_VARY = 16;
 
 /**
  * Checks a cache option (`predicateCache`, or a per-request policy's `cache`): `{ ttl, max }`, whole
@@ -16,13 +20,9 @@ export function compileCacheOption<V>(
   problems: ProblemList,
 ): AnswerCache<V> | undefined {
   if (value === undefined) return undefined;
-  const settings: Record<string, unknown> =
-    value !== null && typeof value === 'object' ? { ...value } : {};
-  const valid =
-    Object.keys(settings).every((key) => key === 'ttl' || key === 'max') &&
-    isWholeIn(settings.ttl, 1, MAX_TTL) &&
-    isWholeIn(settings.max, 1, MAX_ENTRIES);
-  if (valid) return new AnswerCache<V>(settings as unknown as AnswerCacheSettings);
+  const settings = settingsOf(value);
+  if (hasValidBounds(settings, ['ttl', 'max']))
+    return new AnswerCache<V>(settings as unknown as AnswerCacheSettings);
   problems.add(
     'cache-invalid',
     option,
@@ -31,6 +31,88 @@ export function compileCacheOption<V>(
     `write ${option}: { ttl: 60_000, max: 10_000 }`,
   );
   return undefined;
+}
+
+/** What `predicateCache` comes to: its answers, and the request headers they are keyed by. */
+export interface CompiledPredicateCache {
+  readonly answers: PredicateAnswers;
+  /** The `vary` names as written, for the `Vary` of the policy's answers. */
+  readonly vary: readonly string[];
+}
+
+/**
+ * Checks `predicateCache`: `{ ttl, max, vary? }`, bounded as {@link compileCacheOption} says, with
+ * `vary` the request headers (tokens, at most 16) the predicate's answer depends on besides the
+ * origin. A predicate that declares the request parameter (`(origin, callback, req)`) reads more
+ * than the origin, so without `vary` its answers, kept by origin alone, would be served across
+ * tenants: refused. `vary: []` says that it reads nothing that changes its answer.
+ *
+ * @param predicate the policy's `origin`, when it is a function.
+ */
+export function compilePredicateCacheOption(
+  value: unknown,
+  predicate: unknown,
+  problems: ProblemList,
+): CompiledPredicateCache | undefined {
+  if (value === undefined) return undefined;
+  const option = 'predicateCache';
+  const settings = settingsOf(value);
+  if (!hasValidBounds(settings, ['ttl', 'max', 'vary'])) {
+    problems.add(
+      'cache-invalid',
+      option,
+      value,
+      'is not { ttl, max, vary? } with ttl in whole milliseconds from 1 to 86400000 and max a whole number from 1 to 1000000',
+      `write ${option}: { ttl: 60_000, max: 10_000 }`,
+    );
+    return undefined;
+  }
+  const vary = settings.vary;
+  if (vary !== undefined && !isHeaderNameList(vary)) {
+    problems.add(
+      'vary-invalid',
+      `${option}.vary`,
+      vary,
+      `is not a list of at most ${MAX_VARY} request header names`,
+      'write vary: ["Host", "X-Tenant"], naming the request headers the predicate reads',
+    );
+    return undefined;
+  }
+  if (vary === undefined && typeof predicate === 'function' && predicate.length >= 3) {
+    problems.add(
+      'cache-without-vary',
+      option,
+      value,
+      'keeps answers by origin alone, and the origin predicate declares the request parameter ((origin, callback, req)): an answer it gave for one host or tenant would be served to another',
+      `name the request headers it reads: ${option}: { ttl: ${String(settings.ttl)}, max: ${String(settings.max)}, vary: ["Host"] } (or vary: [] if its answer depends on the origin alone)`,
+    );
+    return undefined;
+  }
+  const names = (vary ?? []) as readonly string[];
+  return {
+    answers: new PredicateAnswers(settings as unknown as AnswerCacheSettings, names),
+    vary: names,
+  };
+}
+
+function settingsOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value } : {};
+}
+
+function hasValidBounds(settings: Record<string, unknown>, keys: readonly string[]): boolean {
+  return (
+    Object.keys(settings).every((key) => keys.includes(key)) &&
+    isWholeIn(settings.ttl, 1, MAX_TTL) &&
+    isWholeIn(settings.max, 1, MAX_ENTRIES)
+  );
+}
+
+function isHeaderNameList(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.length <= MAX_VARY &&
+    value.every((name) => typeof name === 'string' && isToken(name) && name !== '*')
+  );
 }
 
 function isWholeIn(value: unknown, low: number, high: number): boolean {

@@ -1,0 +1,65 @@
+import type { MaybePromise } from '../maybe-promise.js';
+import { AnswerCache, type AnswerCacheSettings } from './answer-cache.js';
+
+/** `predicateCache`: how long answers are kept and how many, and which request headers key them. */
+export interface PredicateCacheSettings extends AnswerCacheSettings {
+  /**
+   * The request headers the predicate's answer depends on besides the origin (`['Host']`,
+   * `['X-Tenant']`): answers are kept per origin and per value of each. Required, in effect, for a
+   * predicate that declares the request parameter; `[]` says that it reads nothing that changes
+   * its answer.
+   */
+  readonly vary?: readonly string[];
+}
+
+/** A request as the key reads it: Node's request, or anything else with `headers`, or nothing. */
+interface RequestWithHeaders {
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * An origin predicate's answers (`predicateCache`), keyed by the origin and by the values of the
+ * request headers named in its `vary`: a predicate that reads the host or a tenant header answers
+ * per (origin, tenant), never one tenant's answer to another.
+ *
+ * `Host` is keyed by the `Host` header and by HTTP/2's `:authority` (which takes its place there):
+ * a request that differs in either gets an answer of its own.
+ */
+export class PredicateAnswers {
+  private readonly cache: AnswerCache<boolean>;
+  /** Lower-case names of the headers read into the key, in order. */
+  private readonly keyHeaders: readonly string[];
+
+  constructor(settings: AnswerCacheSettings, vary: readonly string[]) {
+    this.cache = new AnswerCache<boolean>(settings);
+    this.keyHeaders = vary.flatMap((name) => {
+      const lower = name.toLowerCase();
+      return lower === 'host' ? ['host', ':authority'] : [lower];
+    });
+  }
+
+  /** The kept answer for this origin and request, else the lookup in flight, else `lookup()`. */
+  get(
+    origin: string,
+    request: unknown,
+    lookup: () => MaybePromise<boolean>,
+  ): MaybePromise<boolean> {
+    return this.cache.get(this.keyOf(origin, request), lookup);
+  }
+
+  private keyOf(origin: string, request: unknown): string {
+    // The origin is well formed when the predicate is asked, and header values cannot contain a
+    // newline: no value can forge another's key.
+    let key = origin;
+    if (this.keyHeaders.length === 0) return key;
+    const headers =
+      request !== null && typeof request === 'object'
+        ? (request as RequestWithHeaders).headers
+        : undefined;
+    for (const name of this.keyHeaders) {
+      const value = headers?.[name];
+      key += `\n${value === undefined ? '\u0000' : String(value)}`;
+    }
+    return key;
+  }
+}
