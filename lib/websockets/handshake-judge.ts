@@ -6,9 +6,11 @@ import type { CorsModuleOptions } from '../cors-module-options.js';
 import { CorsPolicies } from '../cors-policies.service.js';
 import { CORS_OPTIONS } from '../cors.providers.js';
 import {
+  appendVary,
   decideActual,
   decidePreflight,
   isSameOrigin,
+  requestAuthorityOf,
   preflightMethodOf,
   preflightStatusOf,
   type CompiledCorsPolicy,
@@ -32,6 +34,11 @@ export interface HandshakeVerdict {
   readonly allowed: boolean;
   /** Set for a cross-origin request that a policy allowed: its CORS headers. */
   readonly decision?: CorsDecision;
+  /**
+   * The `Vary` names of every decision the policies made for it (`''` for none), or `undefined`
+   * when no policy was asked (no `Origin`, the server's own origin, conflicting origins).
+   */
+  readonly vary?: string;
 }
 
 /** The answer to a preflight sent to a socket.io path (a polling request with extra headers). */
@@ -62,9 +69,9 @@ const MAX_LOGGED_ERRORS = 100;
 
 /**
  * Judges WebSocket handshakes by the CORS policies of the gateways they are for, as the request
- * hook judges HTTP requests by their route's policy: a request without `Origin` (not from a
+ * hook judges HTTP requests by their route's policy: a request without an origin (not from a
  * browser) or from the server's own origin passes; any other passes when the policy allows its
- * origin. The policy is looked up at each handshake, never kept, so that `CorsPolicies.replace()`
+ * origin, `Origin` or else `Sec-WebSocket-Origin` (see {@link handshakeOrigin}). The policy is looked up at each handshake, never kept, so that `CorsPolicies.replace()`
  * and per-request policies apply to the next one. An error denies and is logged, never thrown.
  */
 export class HandshakeJudge {
@@ -143,32 +150,57 @@ export class HandshakeJudge {
     request: IncomingMessage,
     agreement: Agreement,
   ): Promise<HandshakeVerdict> {
-    const origin = request.headers.origin;
-    if (isSameOrigin(origin, request.headers.host, header(request, 'sec-fetch-site'))) return PASS;
+    const origin = handshakeOrigin(request);
+    if (origin === CONFLICTING_ORIGINS) return REFUSE;
+    if (isSameOrigin(origin, requestAuthorityOf(request), header(request, 'sec-fetch-site')))
+      return PASS;
     const checked = this.checkedPolicies(gateways, request);
     if (checked === undefined) return REFUSE;
     let denial: { decision: CorsDecision | undefined; checked: Checked } | undefined;
     let allowing: CorsDecision | undefined;
+    let vary = '';
     for (const entry of checked) {
       const decision = await this.attempt(request, entry, (policy) =>
         decideActual(policy, origin, request),
       );
+      if (decision !== undefined) vary = appendVary(vary, decision.vary) ?? vary;
       if (decision?.allowed === true) {
         // The engine answers for every namespace of the server: when one gateway allows the
         // origin with credentials, its answer lets the page send them to that gateway.
-        if (agreement === 'any' && grantsCredentials(decision)) return { allowed: true, decision };
+        if (agreement === 'any' && grantsCredentials(decision))
+          return { allowed: true, decision, vary };
         allowing ??= decision;
         continue;
       }
       denial ??= { decision, checked: entry };
       if (agreement === 'all') break;
     }
-    if (agreement === 'any' && allowing !== undefined) return { allowed: true, decision: allowing };
-    if (denial === undefined) return PASS;
+    if (agreement === 'any' && allowing !== undefined)
+      return { allowed: true, decision: allowing, vary };
+    if (denial === undefined) return { allowed: true, vary };
     // 'any', and no policy allowed: a @Cors(false) gateway of the server still takes everyone.
-    if (agreement === 'any' && checked.length < Math.max(gateways.length, 1)) return PASS;
-    if (denial.decision !== undefined) this.logDenial(request, denial.decision, denial.checked);
-    return REFUSE;
+    if (agreement === 'any' && checked.length < Math.max(gateways.length, 1))
+      return { allowed: true, vary };
+    if (denial.decision !== undefined)
+      this.logDenial(request, origin, denial.decision, denial.checked);
+    return { allowed: false, vary };
+  }
+
+  /**
+   * The `Vary` names the policies of `gateways` give an answer without `Origin`, which the HTTP
+   * hook would write for a route with those policies: a cache must not hand a response that a
+   * per-request policy chose by a header to a request with another value of it. A policy that
+   * cannot be resolved adds nothing (its requests are refused).
+   */
+  async varyWithoutOrigin(gateways: readonly Gateway[], request: IncomingMessage): Promise<string> {
+    let vary = '';
+    for (const entry of this.checkedPolicies(gateways, request) ?? []) {
+      const decision = await this.attempt(request, entry, (policy) =>
+        decideActual(policy, undefined, request),
+      );
+      if (decision !== undefined) vary = appendVary(vary, decision.vary) ?? vary;
+    }
+    return vary;
   }
 
   /**
@@ -268,13 +300,14 @@ export class HandshakeJudge {
 
   private logDenial(
     request: IncomingMessage,
+    origin: string | undefined,
     decision: CorsDecision,
     { handle, gateway }: Checked,
   ): void {
     if (!this.debug) return;
     const target = gateway === undefined ? '' : ` for ${gateway.type.name}`;
     this.logger.log(
-      `WebSocket handshake ${request.url ?? ''}${target} from ${JSON.stringify(request.headers.origin)}: ${decision.reason} by policy ${handle.label}`,
+      `WebSocket handshake ${request.url ?? ''}${target} from ${JSON.stringify(origin)}: ${decision.reason} by policy ${handle.label}`,
     );
   }
 
@@ -289,6 +322,24 @@ export class HandshakeJudge {
     this.loggedErrors.add(key);
     this.logger.error(line, error instanceof Error ? error.stack : undefined);
   }
+}
+
+/** Stands for a request whose `Origin` and `Sec-WebSocket-Origin` name different origins. */
+const CONFLICTING_ORIGINS = Symbol('conflicting origins');
+
+/**
+ * The origin a handshake comes from. Browsers send `Origin`; clients of the WebSocket protocol's
+ * version 8 sent `Sec-WebSocket-Origin` instead, and `ws` takes that as the origin for them, so
+ * it is judged as one when `Origin` is absent. Both present and different: neither can be
+ * trusted, and the handshake is refused.
+ */
+export function handshakeOrigin(
+  request: IncomingMessage,
+): string | undefined | typeof CONFLICTING_ORIGINS {
+  const origin = header(request, 'origin');
+  const legacy = header(request, 'sec-websocket-origin');
+  if (legacy === undefined || legacy === origin) return origin;
+  return origin === undefined ? legacy : CONFLICTING_ORIGINS;
 }
 
 /** Whether a decision lets the page send credentials (`Access-Control-Allow-Credentials`). */

@@ -1,4 +1,4 @@
-import type { Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { Module, type INestApplication } from '@nestjs/common';
 import { CorsConfigurationError, CorsPolicies } from '../../lib';
 import { CorsIoAdapter } from '../../lib/websockets/socket.io';
@@ -10,7 +10,9 @@ import {
   WEBSOCKET_HANDSHAKE,
   ioAttempt,
   rawGet,
+  pollingSession,
   rawUpgrade,
+  sessionIdOf,
   wsAttempt,
   type Attempt,
   type ClientHeaders,
@@ -27,8 +29,11 @@ import {
   GatewayHits,
   IoGatewaysAppModule,
   LEGACY_IO_PATH,
+  LIVE_NAMESPACE,
   MIXED_IO_PATH,
   OPEN_IO_PATH,
+  ownPortIoAppModule,
+  ServerHits,
   TENANT,
   WsGatewaysAppModule,
 } from './fixtures/websocket-gateways-app';
@@ -273,12 +278,22 @@ const IO_RAW_CASES: readonly RawCase[] = [
     varyIncludes: ['Origin', 'X-Tenant'],
   },
   {
-    name: 'per-request policy, polling: 403 without the tenant',
+    name: 'per-request policy, polling: 403 without the tenant, with its Vary',
     kind: 'polling',
     target: `/socket.io${POLLING_HANDSHAKE}`,
     client: { origin: NEUTRAL },
     status: 403,
     headers: { [ACAO]: null },
+    varyIncludes: ['Origin', 'X-Tenant'],
+  },
+  {
+    name: 'per-request policy that fails, polling: 403, with its Vary',
+    kind: 'polling',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: { origin: EVIL, headers: { 'x-tenant': FAILING_TENANT } },
+    status: 403,
+    headers: { [ACAO]: null },
+    varyIncludes: ['Origin'],
   },
   {
     name: 'per-request policy, upgrade: 403 without the tenant',
@@ -347,6 +362,80 @@ const IO_RAW_CASES: readonly RawCase[] = [
     target: `${OPEN_IO_PATH}${WEBSOCKET_HANDSHAKE}`,
     client: { origin: EVIL },
     status: 101,
+  },
+  // engine.io opens a session for any request without a truthy `sid` in its own parse of the
+  // query: a request that only looks like one of a session is still a handshake.
+  ...(
+    [
+      ['an empty sid', '&sid='],
+      ['a sid without "="', '&sid'],
+      ['a repeated sid whose last value is empty', '&sid=x&sid='],
+      ['a percent-encoded parameter name', '&%73id='],
+      ['a sid that names no session', '&sid=AAAAAAAAAAAAAAAAAAAA'],
+    ] as const
+  ).flatMap(([what, sid]): RawCase[] => [
+    {
+      name: `polling handshake with ${what}, from an origin no gateway allows: 403`,
+      kind: 'polling',
+      target: `/socket.io${POLLING_HANDSHAKE}${sid}`,
+      client: { origin: EVIL },
+      status: 403,
+      headers: { [ACAO]: null, [ACAC]: null },
+    },
+    {
+      name: `WebSocket upgrade with ${what}, from an origin no gateway allows: 403`,
+      kind: 'upgrade',
+      target: `/socket.io${WEBSOCKET_HANDSHAKE}${sid}`,
+      client: { origin: EVIL },
+      status: 403,
+    },
+  ]),
+  {
+    name: 'polling handshake with an empty sid from an allowed origin: a session, as without it',
+    kind: 'polling',
+    target: `/socket.io${POLLING_HANDSHAKE}&sid=`,
+    client: { origin: PARTNER },
+    status: 200,
+    headers: { [ACAO]: PARTNER },
+  },
+  // Sec-WebSocket-Origin (the WebSocket protocol's version 8) is the origin when Origin is absent.
+  {
+    name: 'WebSocket upgrade, version 8, with Sec-WebSocket-Origin of a refused origin: 403',
+    kind: 'upgrade',
+    target: `/socket.io${WEBSOCKET_HANDSHAKE}`,
+    client: { headers: { 'sec-websocket-version': '8', 'sec-websocket-origin': EVIL } },
+    status: 403,
+  },
+  {
+    name: 'polling handshake with Sec-WebSocket-Origin of a refused origin: 403',
+    kind: 'polling',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: { headers: { 'sec-websocket-origin': EVIL } },
+    status: 403,
+  },
+  {
+    name: 'WebSocket upgrade, version 8, with Sec-WebSocket-Origin of an allowed origin: 101',
+    kind: 'upgrade',
+    target: `/socket.io${WEBSOCKET_HANDSHAKE}`,
+    client: { headers: { 'sec-websocket-version': '8', 'sec-websocket-origin': PARTNER } },
+    status: 101,
+  },
+  {
+    name: 'WebSocket upgrade whose Origin (allowed) and Sec-WebSocket-Origin differ: 403',
+    kind: 'upgrade',
+    target: `/socket.io${WEBSOCKET_HANDSHAKE}`,
+    client: { origin: PARTNER, headers: { 'sec-websocket-origin': EVIL } },
+    status: 403,
+  },
+  // Every polling answer carries the Vary of the policies, as the HTTP hook writes it.
+  {
+    name: 'per-request policy, polling without Origin: 200, with its Vary',
+    kind: 'polling',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: {},
+    status: 200,
+    headers: { [ACAO]: null },
+    varyIncludes: ['Origin', 'X-Tenant'],
   },
 ];
 
@@ -475,6 +564,27 @@ const WS_RAW_CASES: readonly RawCase[] = [
     client: { origin: EVIL },
     status: 101,
   },
+  {
+    name: 'version 8, Sec-WebSocket-Origin of a refused origin and no Origin: 403',
+    kind: 'upgrade',
+    target: '/ws/default',
+    client: { headers: { 'sec-websocket-version': '8', 'sec-websocket-origin': EVIL } },
+    status: 403,
+  },
+  {
+    name: "version 8, Sec-WebSocket-Origin of the policy's origin: 101",
+    kind: 'upgrade',
+    target: '/ws/default',
+    client: { headers: { 'sec-websocket-version': '8', 'sec-websocket-origin': APP } },
+    status: 101,
+  },
+  {
+    name: "Origin of the policy's origin, and a Sec-WebSocket-Origin that differs: 403",
+    kind: 'upgrade',
+    target: '/ws/default',
+    client: { origin: APP, headers: { 'sec-websocket-origin': EVIL } },
+    status: 403,
+  },
 ];
 
 /** A started application with its WebSocket adapter, listening on 127.0.0.1. */
@@ -483,6 +593,8 @@ interface GatewaysApp {
   readonly app: INestApplication;
   readonly listening: Listening;
   readonly hits: GatewayHits;
+  /** What the application's own socket.io code saw (socket.io applications only, else empty). */
+  readonly serverHits: GatewayHits;
   readonly log: LogRecorder;
 }
 
@@ -497,7 +609,14 @@ async function startGatewaysApp(
   });
   await test.app.listen(0, '127.0.0.1');
   const listening = { port: portOf(test.app.getHttpServer() as Server) };
-  return { test, app: test.app, listening, hits: test.app.get(GatewayHits), log };
+  return {
+    test,
+    app: test.app,
+    listening,
+    hits: test.app.get(GatewayHits),
+    serverHits: module === IoGatewaysAppModule ? test.app.get(ServerHits) : new GatewayHits(),
+    log,
+  };
 }
 
 function clientFor(client: Client, { port }: Listening): ClientHeaders {
@@ -556,6 +675,15 @@ function ownCorsWarnings(log: LogRecorder): string[] {
     .map((message) => message.split(' ')[0]!);
 }
 
+/** A port nothing listens on now, for a gateway that takes a port of its own. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = portOf(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 const ioAnswer = (name: string) => `pong from ${name}`;
 const wsAnswer = (name: string) => ({ event: 'pong', data: `pong from ${name}` });
 
@@ -599,7 +727,10 @@ describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s
       );
     });
     afterAll(() => started?.test.close());
-    beforeEach(() => started.hits.clear());
+    beforeEach(() => {
+      started.hits.clear();
+      started.serverHits.clear();
+    });
 
     describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
       it.each(IO_CONNECT_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
@@ -616,6 +747,104 @@ describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s
     it.each(IO_RAW_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       expectRaw(await sendRaw(started.listening, c), c);
       expect(started.hits.counts()).toEqual({});
+      // A refusal opens no engine.io session either.
+      if (c.status === 403) expect(started.serverHits.counts()).toEqual({});
+    });
+
+    describe("what the application adds to the server itself: an engine 'connection' listener, a namespace without a gateway", () => {
+      it.each([
+        ['no sid', ''],
+        ['an empty sid', '&sid='],
+        ['a sid without "="', '&sid'],
+        ['a repeated sid whose last value is empty', '&sid=x&sid='],
+        ['a percent-encoded "sid"', '&%73id='],
+      ])(
+        'a session opened by hand with %s, from a refused origin, reaches neither',
+        async (_what, sid) => {
+          const session = await pollingSession(
+            started.listening,
+            '/socket.io',
+            `${POLLING_HANDSHAKE}${sid}`,
+            LIVE_NAMESPACE,
+            { origin: EVIL },
+          );
+          expect(session).toEqual({ handshake: 403 });
+          expect(started.serverHits.counts()).toEqual({});
+        },
+      );
+
+      it("an allowed origin's session by hand reaches both (the probe works)", async () => {
+        const session = await pollingSession(
+          started.listening,
+          '/socket.io',
+          `${POLLING_HANDSHAKE}&sid=`,
+          LIVE_NAMESPACE,
+          { origin: APP },
+        );
+        expect(session).toMatchObject({ handshake: 200, connect: 200, poll: 200 });
+        expect(started.serverHits.counts()).toEqual({
+          'engine:connection': 1,
+          'live:connection': 1,
+        });
+      });
+
+      it('socket.io-client from a refused origin reaches neither, over either transport', async () => {
+        for (const transport of ['polling', 'websocket'] as const)
+          expectIoRefusal(
+            await ioAttempt(started.listening, LIVE_NAMESPACE, transport, { origin: EVIL }),
+            'handshake',
+          );
+        expect(started.serverHits.counts()).toEqual({});
+      });
+    });
+
+    describe('requests of a session engine.io already has', () => {
+      /** Opens a polling session from `origin` (or without Origin) and returns its id. */
+      async function openSession(origin: string | undefined): Promise<string> {
+        const answer = await rawGet(started.listening, `/socket.io${POLLING_HANDSHAKE}`, {
+          origin,
+        });
+        const sid = sessionIdOf(answer);
+        expect(sid).toBeDefined();
+        return sid!;
+      }
+      /** Sends a noop packet to the session: engine.io answers `ok` at once (a GET would wait). */
+      const noop = (sid: string, client: ClientHeaders) =>
+        rawGet(started.listening, `/socket.io${POLLING_HANDSHAKE}&sid=${sid}`, client, 'POST', '6');
+
+      it('go on from the origin that opened it, after CorsPolicies.replace() refuses it', async () => {
+        const sid = await openSession(PARTNER);
+        const policies = started.app.get(CorsPolicies);
+        try {
+          policies.replace({ ...GATEWAY_POLICIES, policies: { partner: { origin: V1 } } });
+          expect((await noop(sid, { origin: PARTNER })).status).toBe(200);
+          // A new handshake from it is refused.
+          const again = await rawGet(started.listening, `/socket.io${POLLING_HANDSHAKE}`, {
+            origin: PARTNER,
+          });
+          expect(again.status).toBe(403);
+        } finally {
+          policies.replace(GATEWAY_POLICIES);
+        }
+      });
+
+      it.each([
+        ['an allowed origin', APP],
+        ['no Origin (not a browser)', undefined],
+      ])(
+        'are refused from a refused origin, for a session opened from %s',
+        async (_what, opener) => {
+          const sid = await openSession(opener);
+          const fromEvil = { origin: EVIL };
+          expect((await noop(sid, fromEvil)).status).toBe(403);
+          const upgrade = await rawUpgrade(
+            started.listening,
+            `/socket.io${WEBSOCKET_HANDSHAKE}&sid=${sid}`,
+            fromEvil,
+          );
+          expect(upgrade.status).toBe(403);
+        },
+      );
     });
 
     it('CorsPolicies.replace(): the next handshake is judged by the new default policy', async () => {
@@ -660,6 +889,33 @@ describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s
       ).toBeGreaterThanOrEqual(2);
       expect(started.hits.counts()).toEqual({});
     });
+  });
+
+  it("socket.io: a gateway on a port of its own refuses a handshake with an empty sid, and the engine's session count stays 0", async () => {
+    const port = await freePort();
+    const test = await startApp(platform, ownPortIoAppModule(port), (app) =>
+      app.useWebSocketAdapter(new CorsIoAdapter(app)),
+    );
+    try {
+      await test.app.listen(0, '127.0.0.1');
+      const serverHits = test.app.get(ServerHits);
+      const own = { port };
+      for (const sid of ['&sid=', '&sid', '&sid=x&sid=']) {
+        const polling = await rawGet(own, `/socket.io${POLLING_HANDSHAKE}${sid}`, { origin: EVIL });
+        expect([sid, polling.status, polling.headers[ACAO] ?? null]).toEqual([sid, 403, null]);
+        const upgrade = await rawUpgrade(own, `/socket.io${WEBSOCKET_HANDSHAKE}${sid}`, {
+          origin: EVIL,
+        });
+        expect([sid, upgrade.status]).toEqual([sid, 403]);
+      }
+      expect(serverHits.counts()).toEqual({});
+      // The probe works: the default policy's origin opens a session there.
+      const allowed = await rawGet(own, `/socket.io${POLLING_HANDSHAKE}&sid=`, { origin: APP });
+      expect([allowed.status, allowed.headers[ACAO]]).toEqual([200, APP]);
+      expect(serverHits.counts()).toEqual({ 'engine:connection': 1 });
+    } finally {
+      await test.close();
+    }
   });
 
   describe('socket.io: a subclass of CorsIoAdapter that overrides createIOServer()', () => {

@@ -1,4 +1,4 @@
-import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import type * as PlatformSocketIo from '@nestjs/platform-socket.io';
 import { appendVary, type CorsDecision } from '../../engine/index.js';
@@ -6,6 +6,7 @@ import { namespaceKey, type Gateway } from '../gateways.js';
 import { HandshakeJudge } from '../handshake-judge.js';
 import { loadPeer } from '../../peers/load-peer.cjs';
 import { refuseUpgrade } from '../refuse-upgrade.js';
+import { isUpgrade, ofOpenSession, type EngineSessions } from './engine-requests.js';
 
 const { IoAdapter } = loadPeer<typeof PlatformSocketIo>({
   adapter: 'CorsIoAdapter',
@@ -17,11 +18,27 @@ const { IoAdapter } = loadPeer<typeof PlatformSocketIo>({
 type IoServer = ReturnType<PlatformSocketIo.IoAdapter['createIOServer']>;
 type IoCreateOptions = NonNullable<Parameters<PlatformSocketIo.IoAdapter['create']>[1]>;
 type IoNamespace = Exclude<ReturnType<PlatformSocketIo.IoAdapter['create']>, IoServer>;
+
+/**
+ * What engine.io hands its middlewares as the response: node:http's `ServerResponse`, node:http2's
+ * `Http2ServerResponse` (an HTTP/2 server), or, for an upgrade, a stand-in that writes nothing.
+ */
+interface EngineResponse {
+  readonly headersSent?: boolean;
+  setHeader(name: string, value: string): unknown;
+  getHeader(name: string): unknown;
+  writeHead(status: number, headers?: Record<string, string>): unknown;
+  end(body?: string): unknown;
+}
 type EngineMiddleware = (
   request: IncomingMessage,
-  response: ServerResponse,
+  response: EngineResponse,
   next: (error?: unknown) => void,
 ) => void;
+/** The engine.io server of a socket.io server: its middlewares (engine.io 6.1+) and sessions. */
+interface Engine extends EngineSessions {
+  use(middleware: EngineMiddleware): void;
+}
 
 /** engine.io's body for a refused request, as its own `allowRequest` refusal reads (code 4). */
 const FORBIDDEN_BODY = JSON.stringify({ code: 4, message: 'Forbidden' });
@@ -124,48 +141,60 @@ export class CorsIoAdapter extends IoAdapter {
   }
 
   /**
-   * Judges every engine.io request before engine.io handles it: a handshake (no `sid` yet) from an
-   * origin no gateway of the server allows gets 403, polling responses get the CORS headers of
-   * the policy that allows their origin, and preflights are answered by the policies.
+   * Judges every engine.io request before engine.io handles it: one from an origin no gateway of
+   * the server allows gets 403 unless it belongs to a session engine.io already has, opened from
+   * the same origin (see {@link ofOpenSession}); polling responses get the CORS headers of the
+   * policy that allows their origin, and the policies' `Vary`; preflights are answered by the
+   * policies.
    */
   private guardEngine(server: IoServer, gateways: readonly Gateway[]): void {
-    const engine = (server as { engine?: { use?: (middleware: EngineMiddleware) => void } }).engine;
-    if (typeof engine?.use !== 'function') {
+    const engine = (server as unknown as { engine?: Partial<Engine> }).engine;
+    if (typeof engine?.use !== 'function' || typeof engine.clients !== 'object') {
       throw new Error(
         'CorsIoAdapter: the socket.io server that createIOServer() returned has no engine.io server (or an engine.io older than 6.1) to check handshakes on. Return a server attached to a port or an HTTP server, as IoAdapter.createIOServer() does.',
       );
     }
-    engine.use((request, response, next) => {
+    const sessions = engine as Engine;
+    sessions.use((request, response, next) => {
+      const upgrade = isUpgrade(request);
       // The judge logs and denies rather than throwing; should anything still throw, the request
       // is refused, never left hanging, and the process never sees an unhandled rejection.
-      this.screen(gateways, request, response, next).catch(() => refuse(request, response));
+      this.screen(sessions, gateways, request, upgrade, response, next).catch(() =>
+        refuse(request, upgrade, response),
+      );
     });
   }
 
   private async screen(
+    engine: EngineSessions,
     gateways: readonly Gateway[],
     request: IncomingMessage,
-    response: ServerResponse,
+    upgrade: boolean,
+    response: EngineResponse,
     next: (error?: unknown) => void,
   ): Promise<void> {
-    // engine.io hands an upgrade a stand-in response that writes nothing: the socket is the reply.
-    const upgrade = !(response instanceof ServerResponse);
     if (!upgrade) {
       const preflight = await this.judge.judgePreflight(gateways, request);
       if (preflight !== undefined) {
-        writeHeaders(response, preflight.decision);
+        writeHeaders(response, preflight.decision.headers, preflight.decision.vary);
         response.writeHead(preflight.status);
         response.end();
         return;
       }
     }
     const verdict = await this.judge.judge(gateways, request, 'any');
-    if (!verdict.allowed && isHandshake(request)) {
+    // An upgrade's answer is the socket: headers set on engine.io's stand-in would go out on a 101
+    // alone. A polling answer carries the policies' Vary whatever the verdict, as on HTTP routes.
+    if (!upgrade) {
+      const vary = verdict.vary ?? (await this.judge.varyWithoutOrigin(gateways, request));
+      const approving = verdict.allowed ? (verdict.decision?.headers ?? []) : [];
+      writeHeaders(response, approving, vary);
+    }
+    if (!verdict.allowed && !ofOpenSession(engine, request)) {
       // Not handed on: engine.io would answer an upgrade it refuses with 400, not 403.
-      refuse(request, response);
+      refuse(request, upgrade, response);
       return;
     }
-    if (!upgrade && verdict.decision !== undefined) writeHeaders(response, verdict.decision);
     next();
   }
 
@@ -194,9 +223,9 @@ export class CorsIoAdapter extends IoAdapter {
 }
 
 /** 403, on the upgrade's socket or as engine.io words its own refusal of a polling request. */
-function refuse(request: IncomingMessage, response: ServerResponse): void {
-  if (!(response instanceof ServerResponse)) refuseUpgrade(request.socket);
-  else if (!response.headersSent) {
+function refuse(request: IncomingMessage, upgrade: boolean, response: EngineResponse): void {
+  if (upgrade) refuseUpgrade(request.socket);
+  else if (response.headersSent !== true) {
     response.writeHead(403, { 'Content-Type': 'application/json' });
     response.end(FORBIDDEN_BODY);
   }
@@ -206,14 +235,13 @@ function isServer(created: IoServer | IoNamespace): created is IoServer {
   return typeof (created as Partial<IoServer>).of === 'function';
 }
 
-/** A handshake opens a session; later requests of the session carry its `sid`. */
-function isHandshake(request: IncomingMessage): boolean {
-  return !new URL(request.url ?? '/', 'http://engine.invalid').searchParams.has('sid');
-}
-
-function writeHeaders(response: ServerResponse, decision: CorsDecision): void {
-  for (const [name, value] of decision.headers) response.setHeader(name, value);
+function writeHeaders(
+  response: EngineResponse,
+  headers: CorsDecision['headers'],
+  varyNames: string,
+): void {
+  for (const [name, value] of headers) response.setHeader(name, value);
   const existing = response.getHeader('Vary');
-  const vary = appendVary(typeof existing === 'string' ? existing : undefined, decision.vary);
+  const vary = appendVary(typeof existing === 'string' ? existing : undefined, varyNames);
   if (vary !== undefined) response.setHeader('Vary', vary);
 }
