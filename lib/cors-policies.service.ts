@@ -8,7 +8,17 @@ import type { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
 export interface CorsPoliciesWatchOptions {
   /** Milliseconds between two reads, 1000 to 86400000. */
   readonly interval: number;
+  /**
+   * Milliseconds a read may take, 100 to `interval`: a read that has not settled by then is logged
+   * as failed and dropped (its answer, should it come later, is never applied), and the next read
+   * starts on schedule. Default: the smaller of `interval` and 10000.
+   */
+  readonly timeout?: number;
 }
+
+/** How long a read may take when `watch()` is not told: long for a database, short for a revocation. */
+const DEFAULT_READ_TIMEOUT = 10_000;
+const MIN_READ_TIMEOUT = 100;
 
 /**
  * The application's CORS policies at run time: read them, replace them, or have them re-read from
@@ -64,49 +74,62 @@ export class CorsPolicies implements OnApplicationShutdown {
     this.ready().replace(configuration);
   }
 
+  /** What a `watch()` read gave, checked and applied as {@link replace} does. */
+  private replaceFromWatch(configuration: CorsPolicyConfiguration): void {
+    this.ready().replace(configuration, WATCH_PLACE);
+  }
+
   /**
    * Reads the policies with `load` now and then every `interval` milliseconds, replacing them when
-   * a read succeeds. A read that fails, or gives an invalid configuration, is logged and the
-   * policies in force stay. One read at a time: a slow read delays the next. Stops on application
-   * shutdown, or with {@link stop}.
+   * a read succeeds. A read that fails, gives an invalid configuration (anything but a plain
+   * object included), or does not settle within `timeout`, is logged and the policies in force
+   * stay. One read at a time: the next starts on schedule, and a read that timed out is dropped,
+   * so that its late answer never undoes a newer one. Stops on application shutdown, or with
+   * {@link stop}.
    *
-   * @returns a promise of the first read's outcome, rejected if it failed (the reads go on).
+   * @returns a promise of the first read's outcome, rejected if it failed or timed out (the reads
+   *   go on).
+   * @throws CorsConfigurationError when `load` is not a function or an option is out of range.
    *
    * @example
    * ```ts
-   * await policies.watch(() => settings.read('cors'), { interval: 30_000 });
+   * await policies.watch(() => settings.read('cors'), { interval: 30_000, timeout: 5_000 });
    * ```
    */
   watch(
     load: () => Promise<CorsPolicyConfiguration> | CorsPolicyConfiguration,
-    { interval }: CorsPoliciesWatchOptions,
+    options: CorsPoliciesWatchOptions,
   ): Promise<void> {
-    if (!(Number.isInteger(interval) && interval >= 1000 && interval <= 86_400_000)) {
-      const problems = new ProblemList();
-      problems.add(
-        'timeout-out-of-range',
-        'interval',
-        interval,
-        'is not a whole number of milliseconds from 1000 to 86400000',
-        'write a value such as { interval: 30_000 }',
-      );
-      problems.throwIfAny('CorsPolicies.watch()');
-    }
+    const { interval, timeout } = checkWatchArguments(load, options);
     this.stop();
     const watching = this.watching;
-    let reading = false;
-    const read = async (): Promise<void> => {
-      if (reading) return;
-      reading = true;
-      try {
-        const configuration = await load();
-        // A read that outlived stop(), or a newer watch(), must not undo what came after it.
-        if (watching === this.watching) this.replace(configuration);
-      } finally {
-        reading = false;
-      }
+    /** The read in flight, if any: only its answer may be applied. */
+    let current: { readonly drop: () => void } | undefined;
+    const read = (): Promise<void> => {
+      let drop!: () => void;
+      const dropped = new Promise<never>((_resolve, reject) => {
+        drop = () => reject(timedOut(timeout));
+      });
+      const attempt = { drop };
+      current = attempt;
+      const deadline = setTimeout(drop, timeout);
+      deadline.unref?.();
+      const answer = new Promise<CorsPolicyConfiguration>((settle) => settle(load()));
+      return Promise.race([answer, dropped])
+        .then((configuration) => {
+          // A read that outlived stop(), or a newer watch(), must not undo what came after it.
+          if (current === attempt && watching === this.watching)
+            this.replaceFromWatch(configuration);
+        })
+        .finally(() => {
+          clearTimeout(deadline);
+          if (current === attempt) current = undefined;
+        });
     };
     this.timer = setInterval(() => {
+      // timeout <= interval, so a read still in flight has used all its time: its answer, once
+      // dropped, is never applied, however late it comes.
+      current?.drop();
       read().catch((error: unknown) => this.reportFailedRead(error));
     }, interval);
     // Watching alone must not keep a process alive that has nothing else to do.
@@ -149,4 +172,62 @@ export class CorsPolicies implements OnApplicationShutdown {
     }
     return this.registry;
   }
+}
+
+/** Where a configuration read by `watch()` is named in errors. */
+const WATCH_PLACE = 'CorsPolicies.watch() read';
+
+/** The options of `watch()`, checked, with the default timeout filled in. */
+function checkWatchArguments(
+  load: unknown,
+  options: unknown,
+): { interval: number; timeout: number } {
+  const problems = new ProblemList();
+  if (typeof load !== 'function') {
+    problems.add(
+      'module-options-invalid',
+      'load',
+      load,
+      'is not a function',
+      'give a function that returns the configuration or a promise of it: watch(() => settings.read("cors"), { interval: 30_000 })',
+    );
+  }
+  const { interval, timeout } = (
+    typeof options === 'object' && options !== null ? options : {}
+  ) as Partial<CorsPoliciesWatchOptions>;
+  const validInterval =
+    typeof interval === 'number' &&
+    Number.isInteger(interval) &&
+    interval >= 1000 &&
+    interval <= 86_400_000;
+  if (!validInterval) {
+    problems.add(
+      'timeout-out-of-range',
+      'interval',
+      interval,
+      'is not a whole number of milliseconds from 1000 to 86400000',
+      'write a value such as { interval: 30_000 }',
+    );
+  }
+  const upper = validInterval ? interval : 86_400_000;
+  if (
+    timeout !== undefined &&
+    !(Number.isInteger(timeout) && timeout >= MIN_READ_TIMEOUT && timeout <= upper)
+  ) {
+    problems.add(
+      'timeout-out-of-range',
+      'timeout',
+      timeout,
+      `is not a whole number of milliseconds from ${MIN_READ_TIMEOUT} to the interval (${upper})`,
+      'write a value such as { interval: 30_000, timeout: 5_000 }, or leave it out',
+    );
+  }
+  problems.throwIfAny('CorsPolicies.watch()');
+  return { interval: interval!, timeout: timeout ?? Math.min(interval!, DEFAULT_READ_TIMEOUT) };
+}
+
+function timedOut(timeout: number): Error {
+  return new Error(
+    `CorsPolicies.watch(): the read did not settle within ${timeout} ms; it is dropped, and the next read starts on schedule`,
+  );
 }

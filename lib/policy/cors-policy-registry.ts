@@ -23,6 +23,12 @@ import {
 } from './per-request-policy.js';
 import { PolicyHandle, type PolicyValue } from './policy-handle.js';
 import { fingerprintOf } from './policy-fingerprint.js';
+import {
+  checkConfigurationValue,
+  isPlainObject,
+  kindOf,
+  readingConfiguration,
+} from './plain-configuration.js';
 import { PolicyFunction, RequestPolicy, type RequestPolicyLog } from './request-policy.js';
 
 /** A handler's effective options, and where each came from, for the policy report. */
@@ -193,11 +199,18 @@ export class CorsPolicyRegistry {
   /**
    * Makes `configuration` the one in force, for every route, from the next request on.
    *
-   * @throws CorsConfigurationError when it is invalid, or lacks a named policy that `@Cors()` uses;
-   *   the configuration in force then stays.
+   * @param place how errors name where the configuration came from.
+   * @throws CorsConfigurationError when it is not a plain object, is invalid, or lacks a named
+   *   policy that `@Cors()` uses; the configuration in force then stays.
    */
-  replace(configuration: CorsPolicyConfiguration): void {
-    const switches = Object.keys(configuration ?? {}).filter((name) =>
+  replace(configuration: CorsPolicyConfiguration, place: string = REPLACE_PLACE): void {
+    // Checked before anything reads it: junk must not read as a configuration without policies.
+    checkConfigurationValue(configuration, place);
+    readingConfiguration(configuration, place, () => this.replaceChecked(configuration, place));
+  }
+
+  private replaceChecked(configuration: CorsPolicyConfiguration, place: string): void {
+    const switches = Object.keys(configuration).filter((name) =>
       (MODULE_SWITCHES as readonly string[]).includes(name),
     );
     if (switches.length > 0) {
@@ -211,7 +224,7 @@ export class CorsPolicyRegistry {
           'remove it from the configuration given to CorsPolicies',
         );
       }
-      problems.throwIfAny(REPLACE_PLACE);
+      problems.throwIfAny(place);
     }
     // A fresh table of compiled policies per configuration, so that a process that replaces its
     // policies for months keeps only those in force.
@@ -220,7 +233,7 @@ export class CorsPolicyRegistry {
     let next: Generation;
     const values = new Map<PolicyHandle, PolicyValue>();
     try {
-      next = this.check(configuration, REPLACE_PLACE);
+      next = this.check(configuration, place);
       for (const { handle, recipe } of this.handles.values())
         values.set(handle, this.build(recipe, next));
     } catch (error) {
@@ -441,17 +454,25 @@ export class CorsPolicyRegistry {
 /** Checks what holds the policies: `policies` an object, `defaultPolicy` alone and per request. */
 function checkShape(configuration: CorsPolicyConfiguration, problems: ProblemList): void {
   const { policies, defaultPolicy } = configuration;
-  if (
-    policies !== undefined &&
-    (policies === null || typeof policies !== 'object' || Array.isArray(policies))
-  ) {
+  if (policies !== undefined && !isPlainObject(policies)) {
     problems.add(
       'policies-not-object',
       'policies',
       policies,
-      'is not an object of named policies',
+      `is ${kindOf(policies)}, not a plain object of named policies`,
       'write policies: { public: { origin: "*" } }',
     );
+  } else if (policies !== undefined) {
+    for (const [name, policy] of Object.entries(policies)) {
+      if (isPlainObject(policy) || isPerRequestPolicy(policy)) continue;
+      problems.add(
+        'policy-not-object',
+        `policies.${name}`,
+        policy,
+        `is ${kindOf(policy)}, not a plain object of policy options nor a per-request policy`,
+        'write an object such as { origin: "https://app.example.com" }',
+      );
+    }
   }
   const inline = Object.keys(configuration).filter((name) =>
     (POLICY_OPTION_NAMES as readonly string[]).includes(name),

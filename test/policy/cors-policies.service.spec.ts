@@ -7,7 +7,7 @@ import {
   type CorsPolicyConfiguration,
 } from '../../lib';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
-import { QUIET, allows, codesOf, deferred, handleOf } from './policy-test-kit';
+import { QUIET, allows, codesOf, deferred, handleOf, refusal } from './policy-test-kit';
 
 const A = 'https://a.example';
 const B = 'https://b.example';
@@ -73,6 +73,30 @@ describe('CorsPolicies', () => {
     expect(allowed(registry)).toEqual([A]);
   });
 
+  it.each([
+    ['42', 42],
+    ['true', true],
+    ['[]', []],
+    ['a Date', new Date(0)],
+    ['a Map', new Map()],
+    ['undefined', undefined],
+  ])('refuses %s as a configuration, and keeps the policies in force', (_what, value) => {
+    const { policies, registry } = attached();
+    const error = refusal(() => policies.replace(value as never));
+    expect(error.problems.map((p) => [p.code, p.option])).toEqual([
+      ['module-options-invalid', 'configuration'],
+    ]);
+    expect(policies.current()).toEqual(FIRST);
+    expect(allowed(registry)).toEqual([A]);
+  });
+
+  it('refuses a promise, asking whether an await is missing', () => {
+    const { policies, registry } = attached();
+    const error = refusal(() => policies.replace(Promise.resolve(SECOND) as never));
+    expect(error.message).toContain('did you forget `await`?');
+    expect(allowed(registry)).toEqual([A]);
+  });
+
   it('says clearly that it is not ready before CorsModule attaches it', () => {
     const policies = new CorsPolicies();
     const notReady = /CorsPolicies is not ready: .*onModuleInit\(\)/;
@@ -109,6 +133,25 @@ describe('CorsPolicies', () => {
       expect(load).toHaveBeenCalledTimes(3);
       expect(allowed(registry)).toEqual([A]);
       expect(logged).not.toHaveBeenCalled();
+      policies.stop();
+    });
+
+    it('refuses what a loader gives that is not a plain object, and keeps the policies', async () => {
+      const { policies, registry } = attached();
+      const load = jest.fn<unknown, []>().mockReturnValueOnce([]).mockReturnValue(42);
+      const first = policies.watch(load as never, { interval: 1000 });
+      const error = await first.then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(CorsConfigurationError);
+      expect((error as CorsConfigurationError).where).toBe('CorsPolicies.watch() read');
+      expect((error as CorsConfigurationError).message).toContain('is an array');
+      expect(policies.current()).toEqual(FIRST);
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(logged).toHaveBeenCalledTimes(2);
+      expect(logged.mock.calls[1]![1]).toContain('is a number');
+      expect(allowed(registry)).toEqual([A]);
       policies.stop();
     });
 
@@ -169,7 +212,7 @@ describe('CorsPolicies', () => {
       policies.stop();
     });
 
-    it('does not start a read while one is in flight', async () => {
+    it('does not start a read while one is in flight, until its timeout', async () => {
       const { policies, registry } = attached();
       const slow = deferred<CorsPolicyConfiguration>();
       const load = jest
@@ -181,7 +224,7 @@ describe('CorsPolicies', () => {
 
       await jest.advanceTimersByTimeAsync(1000);
       expect(load).toHaveBeenCalledTimes(2);
-      await jest.advanceTimersByTimeAsync(3000);
+      await jest.advanceTimersByTimeAsync(500);
       expect(load).toHaveBeenCalledTimes(2);
       expect(allowed(registry)).toEqual([B]);
 
@@ -189,10 +232,90 @@ describe('CorsPolicies', () => {
       await jest.advanceTimersByTimeAsync(0);
       expect(allowed(registry)).toEqual([C]);
       expect(load).toHaveBeenCalledTimes(2);
-      await jest.advanceTimersByTimeAsync(1000);
+      await jest.advanceTimersByTimeAsync(500);
       expect(load).toHaveBeenCalledTimes(3);
       expect(allowed(registry)).toEqual([A]);
+      expect(logged).not.toHaveBeenCalled();
       policies.stop();
+    });
+
+    describe('a read that never settles', () => {
+      it('is dropped at its timeout and logged, and the next read starts on schedule', async () => {
+        const { policies, registry } = attached();
+        const never = new Promise<CorsPolicyConfiguration>(() => undefined);
+        const load = jest
+          .fn<Promise<CorsPolicyConfiguration>, []>()
+          .mockResolvedValueOnce(SECOND)
+          .mockReturnValueOnce(never)
+          .mockResolvedValue(THIRD);
+        await policies.watch(load, { interval: 5000, timeout: 2000 });
+
+        await jest.advanceTimersByTimeAsync(5000);
+        expect(load).toHaveBeenCalledTimes(2);
+        await jest.advanceTimersByTimeAsync(1999);
+        expect(logged).not.toHaveBeenCalled();
+        await jest.advanceTimersByTimeAsync(1);
+        expect(logged).toHaveBeenCalledTimes(1);
+        expect(logged.mock.calls[0]![0]).toBe(
+          'Reading the CORS policies failed; the policies in force stay.',
+        );
+        expect(logged.mock.calls[0]![1]).toContain('did not settle within 2000 ms');
+        expect(allowed(registry)).toEqual([B]);
+
+        await jest.advanceTimersByTimeAsync(3000);
+        expect(load).toHaveBeenCalledTimes(3);
+        expect(allowed(registry)).toEqual([C]);
+        policies.stop();
+      });
+
+      it('times out after the interval by default (at most 10 s), before the next read', async () => {
+        const { policies, registry } = attached();
+        const load = jest
+          .fn<Promise<CorsPolicyConfiguration>, []>()
+          .mockResolvedValueOnce(SECOND)
+          .mockReturnValueOnce(new Promise(() => undefined))
+          .mockResolvedValue(THIRD);
+        await policies.watch(load, { interval: 1000 });
+        await jest.advanceTimersByTimeAsync(2000);
+        expect(load).toHaveBeenCalledTimes(3);
+        expect(logged).toHaveBeenCalledTimes(1);
+        expect(logged.mock.calls[0]![1]).toContain('did not settle within 1000 ms');
+        expect(allowed(registry)).toEqual([C]);
+        policies.stop();
+
+        const hung = jest.fn(() => new Promise<CorsPolicyConfiguration>(() => undefined));
+        const first = policies.watch(hung, { interval: 60_000 });
+        const outcome = expect(first).rejects.toThrow('did not settle within 10000 ms');
+        await jest.advanceTimersByTimeAsync(10_000);
+        await outcome;
+        policies.stop();
+      });
+
+      it('never applies its late answer, over a newer one or at all', async () => {
+        const { policies, registry } = attached();
+        const late = deferred<CorsPolicyConfiguration>();
+        const later = deferred<CorsPolicyConfiguration>();
+        const load = jest
+          .fn<Promise<CorsPolicyConfiguration>, []>()
+          .mockReturnValueOnce(late.promise)
+          .mockReturnValueOnce(later.promise)
+          .mockResolvedValue(FIRST);
+        const first = policies.watch(load, { interval: 1000, timeout: 500 });
+        const outcome = expect(first).rejects.toThrow('did not settle within 500 ms');
+        await jest.advanceTimersByTimeAsync(500);
+        await outcome;
+
+        await jest.advanceTimersByTimeAsync(500);
+        expect(load).toHaveBeenCalledTimes(2);
+        later.resolve(THIRD);
+        await jest.advanceTimersByTimeAsync(0);
+        expect(allowed(registry)).toEqual([C]);
+        // The first read answers now, long after its timeout: dropped, though it is valid.
+        late.resolve(SECOND);
+        await jest.advanceTimersByTimeAsync(0);
+        expect(allowed(registry)).toEqual([C]);
+        policies.stop();
+      });
     });
 
     it.each([999, 0, -1000, 1000.5, 86_400_001, Number.NaN, Infinity])(
@@ -217,6 +340,49 @@ describe('CorsPolicies', () => {
         expect(jest.getTimerCount()).toBe(0);
       },
     );
+
+    it.each([
+      [99, 1000],
+      [1001, 1000],
+      [0, 1000],
+      [1.5, 1000],
+      [Number.NaN, 1000],
+      ['500', 1000],
+    ])('refuses a timeout of %p (interval %p), and starts nothing', (timeout, interval) => {
+      const { policies } = attached();
+      const load = jest.fn(() => SECOND);
+      const error = refusal(() => policies.watch(load, { interval, timeout: timeout as number }));
+      expect(error.where).toBe('CorsPolicies.watch()');
+      expect(error.problems.map((p) => [p.code, p.option])).toEqual([
+        ['timeout-out-of-range', 'timeout'],
+      ]);
+      expect(load).not.toHaveBeenCalled();
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('refuses a loader that is not a function, and missing options, without a TypeError', () => {
+      const { policies } = attached();
+      expect(
+        refusal(() => policies.watch(SECOND as never, { interval: 1000 })).problems.map(
+          (p) => p.option,
+        ),
+      ).toEqual(['load']);
+      expect(
+        refusal(() => policies.watch(() => SECOND, undefined as never)).problems.map(
+          (p) => p.option,
+        ),
+      ).toEqual(['interval']);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('accepts the bounds of the timeout', async () => {
+      const { policies } = attached();
+      for (const timeout of [100, 1000]) {
+        await policies.watch(() => SECOND, { interval: 1000, timeout });
+        expect(jest.getTimerCount()).toBe(1);
+      }
+      policies.stop();
+    });
 
     it('accepts the bounds of the interval', async () => {
       const { policies } = attached();

@@ -296,6 +296,82 @@ describe('CorsPolicyRegistry.replace()', () => {
       const { error } = attempt({ origin: NEXT_APP, origins: [APP] } as never);
       expect(error.problems.map((p) => p.code)).toEqual(['unknown-option']);
     });
+
+    // Each of these read as a configuration without policies, which denies every origin.
+    it.each([
+      ['a number', 42, 'a number'],
+      ['a boolean', true, 'a boolean'],
+      ['a string', 'https://app.example.com', 'a string'],
+      ['an array', [], 'an array'],
+      ['a Date', new Date(0), 'a Date'],
+      ['a Map', new Map([['origin', APP]]), 'a Map'],
+      ['a class instance', new (class Settings {})(), 'a Settings'],
+      ['a function', () => ({ origin: APP }), 'a function'],
+      ['undefined', undefined, 'undefined'],
+      ['null', null, 'null'],
+    ])('%s as the whole configuration', (_kind, value, kind) => {
+      const { error } = attempt(value as never);
+      expect(error.where).toBe('CorsPolicies.replace()');
+      expect(error.problems.map((p) => [p.code, p.option])).toEqual([
+        ['module-options-invalid', 'configuration'],
+      ]);
+      expect(error.message).toContain(`is ${kind}, not a plain object of policies`);
+    });
+
+    it('a promise (a missing await), saying so', () => {
+      const pending = Promise.resolve(NEXT);
+      const { error } = attempt(pending as never);
+      expect(error.message).toContain('is a Promise, not a plain object of policies');
+      expect(error.message).toContain('did you forget `await`?');
+    });
+
+    it('takes an object without a prototype', () => {
+      const policies = registry();
+      policies.replace(Object.assign(Object.create(null) as object, { ...NEXT }));
+      expect(allows(policies.defaultHandle.fixedPolicy, NEXT_APP)).toBe(true);
+    });
+
+    it.each([
+      ['policies a Map', { origin: NEXT_APP, policies: new Map() }, 'policies-not-object'],
+      [
+        'a named policy a Date',
+        { ...NEXT, policies: { ...NEXT.policies, partner: new Date() } },
+        'policy-not-object',
+      ],
+      [
+        'a named policy a promise',
+        { ...NEXT, policies: { ...NEXT.policies, partner: Promise.resolve({}) } },
+        'policy-not-object',
+      ],
+      [
+        'a named policy a number',
+        { ...NEXT, policies: { ...NEXT.policies, partner: 42 } },
+        'policy-not-object',
+      ],
+    ])('junk inside a configuration: %s', (_what, configuration, code) => {
+      const { error } = attempt(configuration as never);
+      expect(error.problems.map((p) => p.code)).toEqual([code]);
+    });
+
+    it('a configuration whose getter throws, as a CorsConfigurationError', () => {
+      const configuration = {
+        get origin(): string {
+          throw new TypeError('settings not loaded');
+        },
+      };
+      const { error } = attempt(configuration);
+      expect(error.problems.map((p) => [p.code, p.option])).toEqual([
+        ['module-options-invalid', 'configuration'],
+      ]);
+      expect(error.message).toContain('could not be read: settings not loaded');
+    });
+
+    it('a revoked proxy', () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      const { error } = attempt(proxy);
+      expect(error.problems.map((p) => p.code)).toEqual(['module-options-invalid']);
+    });
   });
 
   it('keeps only the compiled policies of the configuration in force', () => {
