@@ -16,11 +16,17 @@ import { renderReportPage } from './report/report-page.js';
 import { selectPlatform } from './platform/select-platform.js';
 import { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
 import { collectRoutes } from './routing/collect-routes.js';
+import { withSharedUrls } from './routing/shared-url-routes.js';
 import { declaredHandlers } from './routing/controllers.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
 import type { CorsPolicies } from './cors-policies.service.js';
 import type { CsrfTrust } from './csrf/csrf-trust.js';
-import type { RoutePolicy, RouteRecord } from './routing/route-record.js';
+import {
+  handlerLabel,
+  recordOf,
+  type RoutePolicy,
+  type RouteRecord,
+} from './routing/route-record.js';
 import { DeclaredRouteCover, pathPoliciesOf, type PathPolicy } from './routing/path-policies.js';
 import { RouteMap } from './routing/route-map.js';
 import { ambiguousRecords, type VersionReader } from './routing/route-resolution.js';
@@ -65,8 +71,8 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
   // A gateway's policy is resolved at its first handshake; resolving it now makes an invalid one
   // (an unknown policy name, say) stop the start, named, as a controller's does.
   for (const gateway of findGateways(context.modules)) registry.resolveClass(gateway.type);
-  const records = collectRoutes(context.modules, config, registry, (path) =>
-    platform.normalizePath(path),
+  const { records, shared } = withSharedUrls(
+    collectRoutes(context.modules, config, registry, (path) => platform.normalizePath(path)),
   );
   recordHandlerPolicies(records, handlers);
   const pathPolicies = pathPoliciesOf(options.paths, registry);
@@ -88,6 +94,7 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
   };
   registry.onReplace(() => {
     settings.uniformNoOriginVary = uniformNoOriginVary(handles, registry);
+    for (const sharedUrl of shared) sharedUrl.refresh();
   });
   platform.installRequestHook(settings);
   platform.watchRoutes(new RouteMap(records));
@@ -204,19 +211,38 @@ export function uniformNoOriginVary(
   return values.size === 1 ? [...values][0] : undefined;
 }
 
-/** Logs each denial with its reason and the policy that denied it (`debug: true`). */
+/**
+ * Logs each denial with its reason, the route the request was resolved to and where that route's
+ * policy was written (`debug: true`). Routes with equal policies share one handle, whose label
+ * names only the first of them: the route is named from the router's answer instead.
+ */
 export function denialLogger(
   log: (message: string) => void,
   registry: CorsPolicyRegistry,
 ): DenialLogger {
-  return (request, policy, decision, preflight) => {
+  return (request, decision, preflight, route, handle) => {
     const method = preflight
       ? `preflight for ${String(request.headers['access-control-request-method'])}`
       : request.method;
+    const target = route?.targetWith(handle);
+    const record = target === undefined ? undefined : recordOf(target);
+    const by =
+      record === undefined
+        ? `by policy ${handle.label}`
+        : `by ${handlerLabel(record)} (policy from ${policySources(registry, record)})`;
     log(
-      `${method} ${request.url} from ${JSON.stringify(request.headers.origin)}: ${decision.reason} by policy ${registry.labelOf(policy)}`,
+      `${method} ${request.url} from ${JSON.stringify(request.headers.origin)}: ${decision.reason} ${by}`,
     );
   };
+}
+
+/** Where a route's policy was written: every place one of its options came from. */
+function policySources(registry: CorsPolicyRegistry, record: RouteRecord): string {
+  const explained = registry.explain(record.controller, record.handler, record.methodName);
+  if (explained === null) return 'nowhere: CORS is off';
+  if (explained.perRequest !== undefined) return `${explained.perRequest} (per request)`;
+  const places = [...new Set(Object.values(explained.sources))];
+  return places.length === 0 ? 'the defaults' : places.join(', ');
 }
 
 /** The startup report of every route and its policy (`debug: true`). */

@@ -12,6 +12,8 @@ import {
 } from './cors-decision.js';
 import type { CorsPolicyOptions } from './cors-policy-options.js';
 import { approvedPreflightHeaders } from './preflight-headers.js';
+import { ApprovedPreflights } from './approved-preflights.js';
+import { DEFAULT_METHODS, SAFELISTED_METHODS } from './http/methods.js';
 import {
   ACCESS_CONTROL_ALLOW_CREDENTIALS,
   ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -135,7 +137,6 @@ export function buildPolicy<TRequest = unknown>(
     ...chosenBy,
   ].join(', ');
 
-  // When nothing in an approved preflight echoes the request, each origin's answer is fixed.
   const preflightAnswer = {
     credentials,
     allowMethodsValue: methods.value,
@@ -143,14 +144,27 @@ export function buildPolicy<TRequest = unknown>(
     maxAgeValue,
     preflightCacheControlValue,
   };
-  const hasFixedPreflight = methods.value !== undefined && headers.value !== undefined;
-  const approvedPreflight = (allowOrigin: string) =>
-    sharedDecision(
-      true,
-      'allowed',
-      approvedPreflightHeaders(preflightAnswer, allowOrigin, '', '', false),
-      preflightVary,
-    );
+  // An approval names the requested method and headers, so it is kept per (origin, method, header
+  // list) once made, for the origins and methods the configuration names (bounded by it).
+  const approvedPreflights = new ApprovedPreflights(
+    originRule.kind === 'any'
+      ? 'any'
+      : new Set(originRule.kind === 'match' ? originRule.matcher.exact : []),
+    new Set([
+      ...SAFELISTED_METHODS,
+      ...(methods.rule.kind === 'listed' ? methods.rule.allowed : DEFAULT_METHODS),
+    ]),
+    preflightVary,
+    (allowOrigin, method, requestedHeaders, forbidCaching) =>
+      approvedPreflightHeaders(
+        preflightAnswer,
+        allowOrigin,
+        method,
+        requestedHeaders,
+        false,
+        forbidCaching,
+      ),
+  );
   const approvedActual = (allowOrigin: string) =>
     sharedDecision(
       true,
@@ -158,13 +172,10 @@ export function buildPolicy<TRequest = unknown>(
       [[ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin], ...actualHeadersAfterOrigin],
       actualVary,
     );
-  const exactPreflightDecisions = new Map<string, CorsDecision>();
   const exactActualDecisions = new Map<string, CorsDecision>();
   if (originRule.kind === 'match') {
-    for (const origin of originRule.matcher.exact) {
-      if (hasFixedPreflight) exactPreflightDecisions.set(origin, approvedPreflight(origin));
+    for (const origin of originRule.matcher.exact)
       exactActualDecisions.set(origin, approvedActual(origin));
-    }
   }
   const anyOriginActualDecision = approvedActual('*');
 
@@ -181,9 +192,7 @@ export function buildPolicy<TRequest = unknown>(
     actualVary,
     preflightVary,
     exactActualDecisions,
-    exactPreflightDecisions,
-    anyOriginPreflightDecision:
-      originRule.kind === 'any' && hasFixedPreflight ? approvedPreflight('*') : undefined,
+    approvedPreflights,
     noOriginDecision:
       originRule.kind === 'any'
         ? anyOriginActualDecision

@@ -1,4 +1,5 @@
 import type { PredicateAnswers } from './answers/predicate-answers.js';
+import type { ApprovedPreflights } from './approved-preflights.js';
 import type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';
 import type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
 import type { CorsOriginPredicate } from './cors-policy-options.js';
@@ -38,9 +39,12 @@ export interface CompiledPolicy<TRequest = unknown> extends CompiledCorsPolicy<T
   readonly originRule: OriginRule<TRequest>;
   readonly methodRule: MethodRule;
   readonly headerRule: RequestHeaderRule;
-  /** `Access-Control-Allow-Methods` of an approved preflight, or `undefined` to echo the requested method. */
+  /**
+   * The policy's `methods` as compiled into one list (`*` for any, or `undefined` where that would
+   * mean a method named `*`). An approved preflight names only the requested method.
+   */
   readonly allowMethodsValue: string | undefined;
-  /** `Access-Control-Allow-Headers` of an approved preflight, or `undefined` to echo the requested headers. */
+  /** The policy's `allowedHeaders` as one list, likewise; an approval names only the requested ones. */
   readonly allowHeadersValue: string | undefined;
   readonly maxAgeValue: string | undefined;
   /** `Cache-Control` of an approved preflight, for shared caches, or `undefined` for none. */
@@ -52,12 +56,8 @@ export interface CompiledPolicy<TRequest = unknown> extends CompiledCorsPolicy<T
   readonly preflightVary: string;
   /** Approved actual decisions for each exact origin, built ahead so that the common case allocates nothing. */
   readonly exactActualDecisions: ReadonlyMap<string, CorsDecision>;
-  /**
-   * Approved preflight decisions for each exact origin, and for any origin under `'*'`, when the
-   * answer does not echo the request (fixed methods and headers, no private network access asked).
-   */
-  readonly exactPreflightDecisions: ReadonlyMap<string, CorsDecision>;
-  readonly anyOriginPreflightDecision: CorsDecision | undefined;
+  /** Approved preflight decisions kept once made, for exact origins (or `'*'`) and named methods. */
+  readonly approvedPreflights: ApprovedPreflights;
   /**
    * The answer to an actual request without `Origin`: under `'*'` the same as with any origin (the
    * answer does not vary, so a shared cache may serve it to everyone), otherwise nothing approved.

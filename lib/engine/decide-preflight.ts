@@ -18,6 +18,12 @@ export interface PreflightRequest {
   readonly headers?: string | undefined;
   /** `Access-Control-Request-Private-Network`, if sent. */
   readonly privateNetwork?: string | undefined;
+  /**
+   * Answer an approval with `Access-Control-Max-Age: 0`, whatever `maxAge` says: for a URL whose
+   * handlers answer some origin differently by method. The browser's preflight cache keeps what one
+   * answer approved for the whole URL, where it would stand in for another handler's own answer.
+   */
+  readonly forbidCaching?: boolean | undefined;
 }
 
 /**
@@ -84,6 +90,20 @@ function preflightDecision<TRequest>(
 
   const method = preflight.method;
   if (!isToken(method)) return deny(policy, 'method-malformed');
+  const askedForPrivateNetwork = preflight.privateNetwork === 'true';
+  const forbidCaching = preflight.forbidCaching === true;
+  const requestedHeaders = preflight.headers ?? '';
+  // An approval kept from an earlier preflight that asked exactly this: checked then.
+  if (!askedForPrivateNetwork) {
+    const kept = policy.approvedPreflights.find(
+      preflight.origin,
+      method,
+      requestedHeaders,
+      forbidCaching,
+    );
+    if (kept !== undefined) return kept;
+  }
+
   const methodRule = policy.methodRule;
   // GET, HEAD and POST are CORS-safelisted methods, which pass without being listed
   // (https://fetch.spec.whatwg.org/#cors-safelisted-method, and step 6 of the CORS-preflight cache
@@ -96,26 +116,24 @@ function preflightDecision<TRequest>(
     return deny(policy, 'method-not-allowed');
   }
 
-  const requestedHeaders = preflight.headers ?? '';
   const headerRefusal = checkRequestHeaders(requestedHeaders, policy.headerRule);
   if (headerRefusal !== undefined) return deny(policy, headerRefusal as CorsReason);
 
-  const askedForPrivateNetwork = preflight.privateNetwork === 'true';
   if (askedForPrivateNetwork && !policy.privateNetworkAccess)
     return deny(policy, 'private-network-not-allowed');
 
-  if (!askedForPrivateNetwork) {
-    const shared =
-      policy.originRule.kind === 'any'
-        ? policy.anyOriginPreflightDecision
-        : policy.exactPreflightDecisions.get(preflight.origin);
-    if (shared !== undefined) return shared;
-  }
+  if (!askedForPrivateNetwork)
+    return policy.approvedPreflights.approve(
+      preflight.origin,
+      method,
+      requestedHeaders,
+      forbidCaching,
+    );
   const allowOrigin = policy.originRule.kind === 'any' ? '*' : preflight.origin;
   return decision(
     true,
     'allowed',
-    approvedPreflightHeaders(policy, allowOrigin, method, requestedHeaders, askedForPrivateNetwork),
+    approvedPreflightHeaders(policy, allowOrigin, method, requestedHeaders, true, forbidCaching),
     policy.preflightVary,
   );
 }

@@ -11,35 +11,47 @@ import {
 } from './http/header-names.js';
 import { normalizeRequestHeaders } from './http/request-headers.js';
 
+/** `Access-Control-Max-Age` of an answer the browser must not keep. */
+const NOT_CACHED = '0';
+const UPPER_CASE = /[A-Z]/;
+
 /**
- * The headers of an approved preflight. Echoing `requestMethod` and `requestedHeaders` is safe only
- * because the caller has checked them: a token, and a list of tokens (echoed without its empty
- * elements).
+ * The headers of an approved preflight. They approve the requested method and the requested header
+ * names, never more: the browser's CORS-preflight cache keeps approved methods and header names
+ * per origin and URL, not per method (https://fetch.spec.whatwg.org/#cors-preflight-cache), so an
+ * approval of more than was asked for would let a later request with another method skip its own
+ * preflight. Echoing `requestMethod` and `requestedHeaders` is safe only because the caller has
+ * checked them: a token the policy allows, and a list of tokens it allows (echoed lower case,
+ * without its empty elements).
+ *
+ * @param forbidCaching answer with `Access-Control-Max-Age: 0` whatever `maxAge` says (Chromium
+ *   keeps an answer 5 seconds when the header is absent).
  */
 export function approvedPreflightHeaders(
-  policy: Pick<
-    CompiledPolicy,
-    | 'credentials'
-    | 'allowMethodsValue'
-    | 'allowHeadersValue'
-    | 'maxAgeValue'
-    | 'preflightCacheControlValue'
-  >,
+  policy: Pick<CompiledPolicy, 'credentials' | 'maxAgeValue' | 'preflightCacheControlValue'>,
   allowOrigin: string,
   requestMethod: string,
   requestedHeaders: string,
   privateNetwork: boolean,
+  forbidCaching: boolean,
 ): CorsHeader[] {
   const headers: CorsHeader[] = [
     [ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin],
-    [ACCESS_CONTROL_ALLOW_METHODS, policy.allowMethodsValue ?? requestMethod],
+    [ACCESS_CONTROL_ALLOW_METHODS, requestMethod],
   ];
   if (policy.credentials) headers.push([ACCESS_CONTROL_ALLOW_CREDENTIALS, 'true']);
-  const allowHeaders = policy.allowHeadersValue ?? normalizeRequestHeaders(requestedHeaders);
+  const allowHeaders = approvedHeaderNames(requestedHeaders);
   if (allowHeaders !== '') headers.push([ACCESS_CONTROL_ALLOW_HEADERS, allowHeaders]);
-  if (policy.maxAgeValue !== undefined) headers.push([ACCESS_CONTROL_MAX_AGE, policy.maxAgeValue]);
+  const maxAge = forbidCaching ? NOT_CACHED : policy.maxAgeValue;
+  if (maxAge !== undefined) headers.push([ACCESS_CONTROL_MAX_AGE, maxAge]);
   if (privateNetwork) headers.push([ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, 'true']);
   if (policy.preflightCacheControlValue !== undefined)
     headers.push([CACHE_CONTROL, policy.preflightCacheControlValue]);
   return headers;
+}
+
+/** A checked request-headers list as it is echoed: lower case (as browsers send it), no empty elements. */
+function approvedHeaderNames(requestedHeaders: string): string {
+  const names = normalizeRequestHeaders(requestedHeaders);
+  return UPPER_CASE.test(names) ? names.toLowerCase() : names;
 }

@@ -17,6 +17,7 @@ import type { ResolutionContext, RouteResolution } from '../routing/route-resolu
 import type { HeaderAccess } from '../platform/response-headers.js';
 import type { CsrfTrust } from '../csrf/csrf-trust.js';
 import type { PathPolicy } from '../routing/path-policies.js';
+import type { PolicyHandle } from '../policy/policy-handle.js';
 
 /** What the platform hook must do once the CORS work for a request is done. */
 export type HookOutcome =
@@ -27,12 +28,16 @@ export type HookOutcome =
 
 const CONTINUE: HookOutcome = Object.freeze({ kind: 'continue' });
 
-/** Logs a denial; present only with `debug: true`. */
+/**
+ * Logs a denial; present only with `debug: true`. `route` is what the router resolved the request
+ * to (`undefined` for no route) and `handle` where its policy came from.
+ */
 export type DenialLogger = (
   request: IncomingMessage,
-  policy: CompiledCorsPolicy<IncomingMessage>,
   decision: CorsDecision,
   preflight: boolean,
+  route: RouteResolution | undefined,
+  handle: PolicyHandle,
 ) => void;
 
 /**
@@ -111,13 +116,16 @@ export class CorsRequestHandler<Req extends object, Res> {
     const vouches =
       settings.csrfTrust.enabled && requestMethod === undefined && route?.fixed === true;
     return policy instanceof Promise
-      ? policy.then((settled) => this.decide(settled, raw, response, requestMethod, vouches))
-      : this.decide(policy, raw, response, requestMethod, vouches);
+      ? policy.then((settled) =>
+          this.decide(settled, raw, response, requestMethod, vouches, route, handle),
+        )
+      : this.decide(policy, raw, response, requestMethod, vouches, route, handle);
   }
 
   /**
    * Decides with the route's policy: a preflight when it asks for `requestMethod`. With `vouches`,
-   * an approval that names the origin with credentials is recorded for `corsTrusted()`.
+   * an approval that names the origin with credentials is recorded for `corsTrusted()`. `route`
+   * and `handle` say which route and policy decided, for the preflight cache and for logs.
    */
   private decide(
     policy: CompiledCorsPolicy<IncomingMessage>,
@@ -125,6 +133,8 @@ export class CorsRequestHandler<Req extends object, Res> {
     response: Res,
     requestMethod: string | undefined,
     vouches: boolean,
+    route: RouteResolution | undefined,
+    handle: PolicyHandle,
   ): MaybePromise<HookOutcome> {
     const headers = raw.headers;
     if (requestMethod === undefined) {
@@ -133,7 +143,7 @@ export class CorsRequestHandler<Req extends object, Res> {
         const trust = this.settings.csrfTrust;
         decision = whenSettled(decision, recordApproval, trust, raw);
       }
-      return this.conclude(decision, raw, response, policy, false);
+      return this.conclude(decision, raw, response, policy, false, route, handle);
     }
     const decision = decidePreflight(
       policy,
@@ -142,10 +152,12 @@ export class CorsRequestHandler<Req extends object, Res> {
         method: requestMethod,
         headers: headers['access-control-request-headers'],
         privateNetwork: headerValue(headers['access-control-request-private-network']),
+        // The browser keeps an approval for the URL, whatever method it was for.
+        forbidCaching: route?.sharesUrl === true,
       },
       raw,
     );
-    return this.conclude(decision, raw, response, policy, true);
+    return this.conclude(decision, raw, response, policy, true, route, handle);
   }
 
   /**
@@ -188,11 +200,15 @@ export class CorsRequestHandler<Req extends object, Res> {
     response: Res,
     policy: CompiledCorsPolicy<IncomingMessage>,
     preflight: boolean,
+    route: RouteResolution | undefined,
+    handle: PolicyHandle,
   ): MaybePromise<HookOutcome> {
-    // Written out rather than through whenSettled: it needs four values besides the decision.
+    // Written out rather than through whenSettled: it needs six values besides the decision.
     return decision instanceof Promise
-      ? decision.then((settled) => this.apply(settled, raw, response, policy, preflight))
-      : this.apply(decision, raw, response, policy, preflight);
+      ? decision.then((settled) =>
+          this.apply(settled, raw, response, policy, preflight, route, handle),
+        )
+      : this.apply(decision, raw, response, policy, preflight, route, handle);
   }
 
   /** Writes the decision; a preflight is then answered here unless the policy hands it on. */
@@ -202,10 +218,12 @@ export class CorsRequestHandler<Req extends object, Res> {
     response: Res,
     policy: CompiledCorsPolicy<IncomingMessage>,
     preflight: boolean,
+    route: RouteResolution | undefined,
+    handle: PolicyHandle,
   ): HookOutcome {
     applyDecision(this.access, response, decision);
     if (!decision.allowed && decision.reason !== 'no-origin')
-      this.settings.logDenial?.(request, policy, decision, preflight);
+      this.settings.logDenial?.(request, decision, preflight, route, handle);
     const status = preflight ? preflightStatusOf(policy) : undefined;
     return status === undefined ? CONTINUE : answerWith(status);
   }

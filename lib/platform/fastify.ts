@@ -347,11 +347,8 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     if (record !== undefined) {
       target = record;
       // The router has already chosen among versions (a route constraint) when the hook runs.
-      const routed: RouteTarget = {
-        policy: record.policy,
-        hosts: record.hosts,
-        versions: undefined,
-      };
+      // The record itself otherwise: logs name its handler.
+      const routed: RouteTarget = { ...record, versions: undefined };
       options.config = {
         ...config,
         [ROUTE]: RouteResolution.of([routed]),

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { PolicyHandle } from '../policy/policy-handle.js';
+import type { SharedUrl } from './shared-url-routes.js';
 
 /**
  * Where a route finds its CORS policy, or `null` when `@Cors(false)` switched CORS off for it. A
@@ -21,6 +22,8 @@ export interface RouteTarget {
    * when the version is part of the path or there is none.
    */
   readonly versions: readonly (string | symbol)[] | undefined;
+  /** Set where another route of another policy may serve one of its URLs (see `withSharedUrls`). */
+  readonly sharedUrl?: SharedUrl;
 }
 
 /** One (method, path) that Nest registers for a handler, with the handler's CORS policy. */
@@ -33,6 +36,11 @@ export interface RouteRecord extends RouteTarget {
   readonly methodName: string;
   /** The handler function: the key under which guards and interceptors find its policy. */
   readonly handler: object;
+}
+
+/** `target` as the Nest route it is, or `undefined` for another target (the default, `paths`). */
+export function recordOf(target: RouteTarget): RouteRecord | undefined {
+  return 'controller' in target && 'methodName' in target ? (target as RouteRecord) : undefined;
 }
 
 /** How logs and errors name a route's handler: `ItemsController.update`. */

@@ -39,6 +39,21 @@ export class RouteResolution {
     this.policy = first.policy;
   }
 
+  /**
+   * Whether a preflight for this route must not be kept in the browser's preflight cache: one of
+   * its targets may share a URL with a route of another policy (see `SharedUrl`).
+   */
+  get sharesUrl(): boolean {
+    for (const target of this.targets) if (target.sharedUrl?.disagrees === true) return true;
+    return false;
+  }
+
+  /** The first target, in router order, whose policy is `policy`: the route a log names. */
+  targetWith(policy: RoutePolicy): RouteTarget | undefined {
+    for (const target of this.targets) if (target.policy === policy) return target;
+    return undefined;
+  }
+
   /** @param targets at least one, in the order the router tries them. */
   static of(targets: readonly RouteTarget[]): RouteResolution {
     if (targets.length === 0) throw new RangeError('a route resolution needs a target');

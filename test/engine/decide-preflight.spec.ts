@@ -35,7 +35,7 @@ describe('isPreflight', () => {
 });
 
 describe('decidePreflight', () => {
-  it('approves with every approving header of the policy', () => {
+  it("approves the requested method and headers, never more, with the policy's other headers", () => {
     const decision = preflight(
       {
         origin: APP,
@@ -52,30 +52,92 @@ describe('decidePreflight', () => {
       reason: 'allowed',
       headers: [
         ['Access-Control-Allow-Origin', APP],
-        ['Access-Control-Allow-Methods', 'GET, PUT'],
+        ['Access-Control-Allow-Methods', 'PUT'],
         ['Access-Control-Allow-Credentials', 'true'],
-        ['Access-Control-Allow-Headers', 'X-Token, Content-Type'],
+        ['Access-Control-Allow-Headers', 'content-type,x-token'],
         ['Access-Control-Max-Age', '600'],
       ],
       vary: PREFLIGHT_VARY,
     });
   });
 
-  it('reuses one precomputed approval per exact origin when nothing is echoed', () => {
+  it('keeps one approval per exact origin, method and header list once made', () => {
     const policy = compilePolicy({ origin: APP, methods: ['PUT'], allowedHeaders: ['X-Token'] });
-    const first = decidePreflight(policy, { origin: APP, method: 'PUT', headers: 'x-token' });
-    expect(decidePreflight(policy, { origin: APP, method: 'PUT' })).toBe(first);
-    const echoing = compilePolicy({ origin: APP });
-    expect(decidePreflight(echoing, { origin: APP, method: 'PUT', headers: 'x-a' })).toMatchObject({
-      headers: expect.arrayContaining([['Access-Control-Allow-Headers', 'x-a']]) as unknown,
-    });
+    const ask = (request: Partial<PreflightRequest>) =>
+      decidePreflight(policy, { origin: APP, method: 'PUT', ...request });
+    const first = ask({ headers: 'x-token' });
+    expect(ask({ headers: 'x-token' })).toBe(first);
+    const plain = ask({});
+    expect(plain).not.toBe(first);
+    expect(ask({})).toBe(plain);
+    expect(ask({ method: 'GET' })).not.toBe(plain);
+    expect(ask({ forbidCaching: true })).not.toBe(plain);
+    expect(ask({ forbidCaching: true })).toBe(ask({ forbidCaching: true }));
+    // An origin that only a pattern allows is not kept: origins are the client's choice.
+    const patterned = compilePolicy({ origin: 'https://*.example.com' });
+    const other = { origin: 'https://a.example.com', method: 'PUT' };
+    expect(decidePreflight(patterned, other)).not.toBe(decidePreflight(patterned, other));
+  });
+
+  it('keeps a bounded number of header lists, whatever a client asks', () => {
+    const policy = buildPolicy({ origin: APP });
+    for (let i = 0; i < 5000; i++)
+      void decidePreflight(policy, { origin: APP, method: 'PUT', headers: `x-${i}` });
+    const kept = (policy.approvedPreflights as unknown as { keptHeaderLists: number })
+      .keptHeaderLists;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(512);
+    const long = `x-${'a'.repeat(300)}`;
+    expect(decidePreflight(policy, { origin: APP, method: 'PUT', headers: long })).not.toBe(
+      decidePreflight(policy, { origin: APP, method: 'PUT', headers: long }),
+    );
+  });
+
+  it('never lets a kept approval answer a request it did not approve', () => {
+    const policy = compilePolicy({ origin: APP, methods: ['PUT'], allowedHeaders: ['X-Token'] });
+    expect(
+      decidePreflight(policy, { origin: APP, method: 'PUT', headers: 'x-token' }),
+    ).toMatchObject({ allowed: true });
+    for (const request of [
+      { method: 'DELETE', headers: 'x-token' },
+      { method: 'PUT', headers: 'x-token,x-other' },
+      { method: 'PUT', headers: 'x-token', origin: 'https://evil.example' },
+    ]) {
+      expect(decidePreflight(policy, { origin: APP, ...request })).toMatchObject({
+        allowed: false,
+        headers: [],
+      });
+    }
+  });
+
+  it('answers Access-Control-Max-Age: 0 when asked to forbid caching, whatever maxAge says', () => {
+    for (const maxAge of [600, undefined, -1]) {
+      const decision = preflight({ origin: APP, maxAge }, { forbidCaching: true });
+      expect(headersOf(decision)['Access-Control-Max-Age']).toBe('0');
+    }
+    const denied = preflight(
+      { origin: APP, maxAge: 600 },
+      { forbidCaching: true, origin: 'https://evil.example' },
+    );
+    expect(denied.headers).toEqual([]);
+    expect(
+      headersOf(
+        preflight(
+          { origin: APP, privateNetworkAccess: true, maxAge: 600 },
+          {
+            forbidCaching: true,
+            privateNetwork: 'true',
+          },
+        ),
+      )['Access-Control-Max-Age'],
+    ).toBe('0');
   });
 
   it('uses the defaults of app.enableCors() on Express', () => {
     const decision = preflight({ origin: APP }, { method: 'DELETE', headers: 'x-anything' });
     expect(headersOf(decision)).toEqual({
       'Access-Control-Allow-Origin': APP,
-      'Access-Control-Allow-Methods': 'GET, HEAD, PUT, PATCH, POST, DELETE',
+      'Access-Control-Allow-Methods': 'DELETE',
       'Access-Control-Allow-Headers': 'x-anything',
     });
   });
@@ -166,16 +228,19 @@ describe('decidePreflight', () => {
 
   it('lets the safelisted methods pass whatever the policy lists, as browsers do', () => {
     for (const method of ['GET', 'HEAD', 'POST']) {
-      expect(preflight({ origin: APP, methods: ['PUT'] }, { method, headers: 'x-a' }).allowed).toBe(
-        true,
-      );
+      const decision = preflight({ origin: APP, methods: ['PUT'] }, { method, headers: 'x-a' });
+      expect(decision.allowed).toBe(true);
+      expect(headersOf(decision)['Access-Control-Allow-Methods']).toBe(method);
     }
   });
 
-  it('compares header names case-insensitively', () => {
-    expect(
-      preflight({ origin: APP, allowedHeaders: ['x-token'] }, { headers: 'X-TOKEN' }).allowed,
-    ).toBe(true);
+  it('compares header names case-insensitively, and echoes them lower case', () => {
+    const decision = preflight(
+      { origin: APP, allowedHeaders: ['x-token'] },
+      { headers: 'X-TOKEN' },
+    );
+    expect(decision.allowed).toBe(true);
+    expect(headersOf(decision)['Access-Control-Allow-Headers']).toBe('x-token');
   });
 
   it('normalises standard method names in the configuration', () => {
@@ -187,15 +252,15 @@ describe('decidePreflight', () => {
   });
 
   describe('wildcards in methods and allowedHeaders', () => {
-    it("answer '*' without credentials, keeping Authorization listed apart", () => {
+    it("are answered with the requested method and headers without credentials too: a cached '*' would approve every method and header for the URL", () => {
       const decision = preflight(
         { origin: '*', methods: '*', allowedHeaders: ['*', 'Authorization'] },
         { method: 'PURGE', headers: 'authorization,x-a' },
       );
       expect(headersOf(decision)).toEqual({
         'Access-Control-Allow-Origin': '*',
-        'Access-Control-Allow-Methods': '*',
-        'Access-Control-Allow-Headers': '*, Authorization',
+        'Access-Control-Allow-Methods': 'PURGE',
+        'Access-Control-Allow-Headers': 'authorization,x-a',
       });
     });
 

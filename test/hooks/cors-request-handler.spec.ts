@@ -12,6 +12,7 @@ import { PolicyHandle } from '../../lib/policy/policy-handle';
 import { CsrfTrust } from '../../lib/csrf/csrf-trust';
 import type { RouteTarget } from '../../lib/routing/route-record';
 import { RouteResolution } from '../../lib/routing/route-resolution';
+import { SharedUrl } from '../../lib/routing/shared-url-routes';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
@@ -153,9 +154,30 @@ describe('CorsRequestHandler', () => {
     expect(other.headers.get('access-control-allow-origin')).toBe(APP);
   });
 
+  it('answers a preflight Access-Control-Max-Age: 0 where the route shares its URL with another policy', () => {
+    const cached = handleOf({ origin: ADMIN, maxAge: 600 });
+    const sharedWith = (sibling: PolicyHandle) => ({
+      ...target(cached),
+      sharedUrl: new SharedUrl(cached, [sibling]),
+    });
+    const preflight = request('OPTIONS', {
+      origin: ADMIN,
+      'access-control-request-method': 'PUT',
+    });
+    const maxAgeWith = (route: RouteTarget) =>
+      handlerFor(RouteResolution.of([route]))
+        .handle(preflight)
+        .headers.get('access-control-max-age');
+    expect(maxAgeWith(target(cached))).toBe('600');
+    expect(maxAgeWith(sharedWith(cached))).toBe('600');
+    // Another handle of the same compiled policy (the registry compiles equal options once).
+    expect(maxAgeWith(sharedWith(new PolicyHandle('equal', cached.fixedPolicy!)))).toBe('600');
+    expect(maxAgeWith(sharedWith(ADMIN_ONLY))).toBe('0');
+  });
+
   it('logs denials with their reason, but not requests without Origin', () => {
     const logged: string[] = [];
-    const logDenial: DenialLogger = (_request, _policy, decision, preflight) =>
+    const logDenial: DenialLogger = (_request, decision, preflight) =>
       logged.push(`${preflight ? 'preflight' : 'actual'}: ${decision.reason}`);
     const { handle } = handlerFor(RouteResolution.of([target(ADMIN_ONLY)]), { logDenial });
     handle(request('GET', { origin: 'https://evil.example' }));

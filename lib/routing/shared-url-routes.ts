@@ -1,0 +1,156 @@
+/**
+ * Which routes share a URL with a route of another policy. A browser keeps a preflight's approval
+ * for the URL (https://fetch.spec.whatwg.org/#cors-preflight-cache: per origin and URL, not per
+ * method): an approval of `PUT /x/1` later lets the page send any request to `/x/1` whose method
+ * and headers that approval named, without a preflight, to whichever handler serves that method.
+ * Where those handlers have different policies, a cached answer would stand in for another
+ * handler's own decision, so the preflights of such routes are answered `Access-Control-Max-Age: 0`.
+ */
+import type { RoutePolicy, RouteRecord } from './route-record.js';
+
+/** What a route knows of the routes that may serve its URLs with another method (or on another condition). */
+export class SharedUrl {
+  private answersAlike = true;
+
+  /**
+   * @param own the route's policy.
+   * @param siblings the policies of the other routes that may serve one of its URLs, once each.
+   */
+  constructor(
+    private readonly own: RoutePolicy,
+    private readonly siblings: readonly RoutePolicy[],
+  ) {
+    this.refresh();
+  }
+
+  /** Whether some route that may serve one of this route's URLs has a policy that may answer otherwise. */
+  get disagrees(): boolean {
+    return !this.answersAlike;
+  }
+
+  /** Compares the policies again: `CorsPolicies.replace()` changes what the handles hold. */
+  refresh(): void {
+    this.answersAlike = this.siblings.every((sibling) => sameAnswers(this.own, sibling));
+  }
+}
+
+/**
+ * The routes with a {@link SharedUrl} each, where another route may serve one of their URLs (the
+ * same path, or paths that can match one URL such as `/x/:id` and `/x/special`), with the same or
+ * another method. Two routes with one method on different paths do not count: for any one URL the
+ * router picks one of them. Worked out once at startup from the paths as registered, erring
+ * towards "may coincide" (case, parameters, wildcards and optional parts all match anything).
+ *
+ * @returns the records, those with siblings copied with their `sharedUrl`; and every `SharedUrl`
+ *   made, for {@link SharedUrl.refresh}.
+ */
+export function withSharedUrls(records: readonly RouteRecord[]): {
+  records: RouteRecord[];
+  shared: SharedUrl[];
+} {
+  const byPath = new Map<string, RouteRecord[]>();
+  for (const record of records) {
+    const list = byPath.get(record.path);
+    if (list === undefined) byPath.set(record.path, [record]);
+    else list.push(record);
+  }
+  const siblingsOf = new Map<RouteRecord, Set<RoutePolicy>>();
+  const note = (record: RouteRecord, sibling: RouteRecord) => {
+    if (record === sibling) return;
+    let policies = siblingsOf.get(record);
+    if (policies === undefined) {
+      policies = new Set();
+      siblingsOf.set(record, policies);
+    }
+    policies.add(sibling.policy);
+  };
+  for (const group of byPath.values())
+    for (const record of group) for (const sibling of group) note(record, sibling);
+  // Paths are compared with those of the same first segment, and with those that begin open.
+  const byFirst = new Map<string, PathShape[]>();
+  const open: PathShape[] = [];
+  for (const shape of [...byPath.keys()].map(shapeOf)) {
+    const first = shape.segments[0] ?? '';
+    if (shape.openFrom === 0 || DYNAMIC.test(first)) open.push(shape);
+    else {
+      const group = byFirst.get(first);
+      if (group === undefined) byFirst.set(first, [shape]);
+      else group.push(shape);
+    }
+  }
+  const compare = (a: PathShape, b: PathShape) => {
+    if (!canCoincide(a, b)) return;
+    for (const record of byPath.get(a.path)!) {
+      for (const sibling of byPath.get(b.path)!) {
+        if (!servesOtherMethods(record, sibling)) continue;
+        note(record, sibling);
+        note(sibling, record);
+      }
+    }
+  };
+  const groups = [...byFirst.values(), open];
+  for (const group of groups)
+    for (let i = 0; i < group.length; i++)
+      for (let j = i + 1; j < group.length; j++) compare(group[i]!, group[j]!);
+  for (const shape of open)
+    for (const group of byFirst.values()) for (const other of group) compare(shape, other);
+  const shared: SharedUrl[] = [];
+  const marked = records.map((record) => {
+    const siblings = siblingsOf.get(record);
+    if (siblings === undefined) return record;
+    const sharedUrl = new SharedUrl(record.policy, [...siblings]);
+    shared.push(sharedUrl);
+    return { ...record, sharedUrl };
+  });
+  return { records: marked, shared };
+}
+
+/**
+ * Whether two policies answer every preflight alike: one handle, or fixed policies that compile to
+ * one (equal options share their compiled policy). A per-request policy may answer anything, so it
+ * agrees with no other; CORS switched off agrees only with itself.
+ */
+function sameAnswers(a: RoutePolicy, b: RoutePolicy): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  const fixed = a.fixedPolicy;
+  return fixed !== undefined && fixed === b.fixedPolicy;
+}
+
+function servesOtherMethods(a: RouteRecord, b: RouteRecord): boolean {
+  return a.method !== b.method || a.method === 'ALL';
+}
+
+/** A registered path as far as matching goes: its segments, and where anything may follow. */
+interface PathShape {
+  readonly path: string;
+  /** Segments, lower case, empty ones dropped (trailing and duplicate slashes). */
+  readonly segments: readonly string[];
+  /** Index of the first segment that may match any number of segments, or `Infinity`. */
+  readonly openFrom: number;
+}
+
+/** A parameter (`:id`), or syntax that may match more: wildcards, optional groups, regexes, escapes. */
+const DYNAMIC = /[:*?+{}()\\[\]]/;
+const OPEN = /[*?+{}()\\[\]]/;
+
+function shapeOf(path: string): PathShape {
+  const segments = path
+    .toLowerCase()
+    .split('/')
+    .filter((segment) => segment !== '');
+  const open = segments.findIndex((segment) => OPEN.test(segment));
+  return { path, segments, openFrom: open === -1 ? Infinity : open };
+}
+
+/** Whether some URL may match both paths: segment by segment, literals must be equal. */
+function canCoincide(a: PathShape, b: PathShape): boolean {
+  const open = Math.min(a.openFrom, b.openFrom);
+  for (let i = 0; ; i++) {
+    if (i >= open) return true;
+    const x = a.segments[i];
+    const y = b.segments[i];
+    if (x === undefined || y === undefined) return x === y;
+    if (!DYNAMIC.test(x) && !DYNAMIC.test(y) && x !== y) return false;
+  }
+}
