@@ -28,7 +28,6 @@ export function describeWithNginx(title: string, body: () => void): void {
     });
     return;
   }
-  // eslint-disable-next-line no-console -- the one line that says why a suite did not run
   console.warn(`${title}: skipped, no nginx at ${NGINX_PATH}; to run it: ${fix}`);
   describe.skip(title, body);
 }
