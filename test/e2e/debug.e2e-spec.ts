@@ -9,6 +9,8 @@ interface DebugCase extends Case {
    * or `null` when nothing may be logged.
    */
   readonly logged: readonly string[] | null;
+  /** What that line must not contain. */
+  readonly notLogged?: readonly string[];
 }
 
 const DEBUG_CASES: readonly DebugCase[] = [
@@ -43,6 +45,22 @@ const DEBUG_CASES: readonly DebugCase[] = [
     logged: ['DELETE', '/reports', JSON.stringify(APP), 'method-not-allowed'],
   },
   {
+    name: 'a denial names the route it was resolved to, not the first route of an equal policy',
+    request: preflight('/twins', EVIL, 'GET', 'x-secret'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+    logged: ['GET', '/twins', 'origin-not-allowed', 'by TwinsController.get (policy from'],
+    notLogged: ['TwinsController.put'],
+  },
+  {
+    name: "a denial says where each part of the route's policy was written (methods: the module's)",
+    request: preflight('/twins', PARTNER, 'PUT'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+    logged: [
+      'method-not-allowed',
+      'by TwinsController.put (policy from TwinsController.put, CorsModule options)',
+    ],
+  },
+  {
     name: 'a denied request for an unknown path (module default)',
     request: get('/nowhere', EVIL),
     expected: { status: 404, headers: NOTHING_APPROVED },
@@ -75,7 +93,7 @@ const DEBUG_CASES: readonly DebugCase[] = [
 ];
 
 /** Every reason a denial may log: none of them may reach the client. */
-const REASON = /origin-not-allowed|header-not-allowed|method-not-allowed|by policy/;
+const REASON = /origin-not-allowed|header-not-allowed|method-not-allowed|by policy|policy from/;
 
 function expectNoReasonIn(received: Received): void {
   expect(received.body).not.toMatch(REASON);
@@ -108,7 +126,7 @@ describe.each(PLATFORMS)('debug: true on %s', (platform) => {
     row('GET', '/reports', 'CorsModule options');
     row('PUT', '/reports/:id', 'ReportsController\\.update');
     row('GET', '/reports/internal', 'CORS off');
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(5);
     expect(table).toMatch(/others: CorsModule options/);
   });
 
@@ -118,7 +136,7 @@ describe.each(PLATFORMS)('debug: true on %s', (platform) => {
 
   it.each(DEBUG_CASES.map((c) => [c.name, c] as const))(
     '%s',
-    async (_name, { request, expected, logged }) => {
+    async (_name, { request, expected, logged, notLogged = [] }) => {
       const received = await app.send(request);
       expectResponse(received, expected);
       const lines = logs.messages('Cors');
@@ -127,6 +145,7 @@ describe.each(PLATFORMS)('debug: true on %s', (platform) => {
       } else {
         expect(lines).toHaveLength(1);
         for (const part of logged) expect(lines[0]).toContain(part);
+        for (const part of notLogged) expect(lines[0]).not.toContain(part);
       }
       expectNoReasonIn(received);
     },
