@@ -119,7 +119,7 @@ function servePolicyReport(platform: HttpPlatform, path: string, report: () => P
   platform.serve(path, async (request) => {
     const query = new URL(request.url ?? '/', 'http://report.invalid').searchParams;
     if (query.get('format') === 'json') return json(report());
-    if (query.has('origin')) return json(await answerReportQuestion(request));
+    if (query.has('origin')) return answerReportQuestion(request);
     return {
       status: 200,
       type: 'text/html; charset=utf-8',

@@ -56,6 +56,11 @@ document.getElementById('ask').addEventListener('submit', async (event) => {
   const answer = document.getElementById('answer');
   const response = await fetch(${JSON.stringify(askPath).replace(/</g, '\\u003c')} + '?' + query);
   const verdict = await response.json();
+  if (!response.ok) {
+    answer.className = 'denied';
+    answer.textContent = 'Cannot ask this: ' + verdict.error;
+    return;
+  }
   answer.className = verdict.allowed ? 'allowed' : 'denied';
   answer.textContent = verdict.allowed
     ? 'Allowed: a browser would send this request.'

@@ -106,6 +106,41 @@ describe.each(PLATFORMS)('the policy report question on %s', (platform) => {
   });
 });
 
+/** Questions that cannot go out as a preflight, and the parameter each answer must name. */
+const HOSTILE_QUESTIONS: readonly (readonly [query: string, names: string])[] = [
+  ['origin=a%0d%0aX-Evil:1', 'origin'],
+  [`origin=${encodeURIComponent('https://☃.example')}`, 'origin'],
+  ['origin=https://caf%E9.example', 'origin'],
+  ['origin=', 'origin'],
+  [`origin=${encodeURIComponent(ADMIN)}&origin=${encodeURIComponent(EVIL)}`, 'origin'],
+  [`origin=${encodeURIComponent(ADMIN)}&method=PU%0d%0aT`, 'method'],
+  [`origin=${encodeURIComponent(ADMIN)}&method=`, 'method'],
+  [`origin=${encodeURIComponent(ADMIN)}&headers=x-token%0d%0aX-Evil:%201`, 'headers'],
+  [`origin=${encodeURIComponent(ADMIN)}&headers=x-t%C3%B6ken`, 'headers'],
+  [`origin=${encodeURIComponent(ADMIN)}&path=/items/1%20x`, 'path'],
+  [`origin=${encodeURIComponent(ADMIN)}&path=/items%0d%0aX-Evil:%201`, 'path'],
+  [`origin=${encodeURIComponent(ADMIN)}&path=/caf%C3%A9`, 'path'],
+  [`origin=${encodeURIComponent(ADMIN)}&path=items/1`, 'path'],
+  [`origin=${encodeURIComponent(ADMIN)}&credentials=yes`, 'credentials'],
+];
+
+describe.each(PLATFORMS)('the policy report question with hostile input on %s', (platform) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp(platform, ReportAppModule);
+  });
+  afterAll(() => app.close());
+
+  it.each(HOSTILE_QUESTIONS)('?%s: 400, naming %s, and nothing injected', async (query, name) => {
+    const received = await app.send({ method: 'GET', path: `/_cors?${query}` });
+    expect(received.status).toBe(400);
+    expect(received.headers['content-type']).toMatch(/^application\/json/);
+    expect(received.headers['x-evil']).toBeUndefined();
+    const { error } = JSON.parse(received.body) as { error: string };
+    expect(error.startsWith(`${name} `)).toBe(true);
+  });
+});
+
 describe.each(PLATFORMS)('the policy report in production on %s', (platform) => {
   it('is a startup warning', async () => {
     const logs = new LogRecorder();

@@ -32,4 +32,10 @@ describe('renderReportPage', () => {
       'fetch("/internal/cors" + ',
     );
   });
+
+  it('shows why a question could not be asked, from the error of a 400', () => {
+    const page = renderReportPage({ defaultPolicy: [], routes: [] }, '/_cors');
+    expect(page).toContain('if (!response.ok) {');
+    expect(page).toContain("'Cannot ask this: ' + verdict.error");
+  });
 });
