@@ -1,6 +1,17 @@
-import { ACAC, ACAH, ACAO, ACEH, NOTHING_APPROVED, get, preflight, type Case } from './cases';
+import {
+  ACAC,
+  ACAH,
+  ACAM,
+  ACAO,
+  ACEH,
+  ACMA,
+  NOTHING_APPROVED,
+  get,
+  preflight,
+  type Case,
+} from './cases';
 import { describeCasesOnEachPlatform } from './describe-cases';
-import { APP, EVIL } from './fixtures/origins';
+import { APP, EVIL, PARTNER } from './fixtures/origins';
 import { ProtocolAppModule, PublicAppModule } from './fixtures/protocol-app';
 
 const CACHE_CONTROL = 'cache-control';
@@ -59,9 +70,64 @@ const PROTOCOL_CASES: readonly Case[] = [
     expected: { status: 204, headers: NOTHING_APPROVED },
   },
   {
-    name: 'a preflight for a method the route serves gets its policy',
-    request: preflight('/catalog', EVIL, 'GET'),
-    expected: { status: 204, headers: { [ACAO]: '*' } },
+    name: "a preflight for a method the route serves gets its policy, naming that method (not '*')",
+    request: preflight('/catalog', EVIL, 'GET', 'X-Any'),
+    expected: { status: 204, headers: { [ACAO]: '*', [ACAM]: 'GET', [ACAH]: 'x-any' } },
+  },
+  // The browser's CORS-preflight cache keeps approved methods and header names per origin and URL,
+  // whatever method the preflight was for (https://fetch.spec.whatwg.org/#cors-preflight-cache).
+  {
+    name: "an approval names the requested method only, never the policy's other methods",
+    request: preflight('/items/1', APP, 'PUT'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAM]: 'PUT', [ACAH]: null } },
+  },
+  {
+    name: 'and the requested headers only, lower case',
+    request: preflight('/items/1', APP, 'PATCH', 'X-Token'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAM]: 'PATCH', [ACAH]: 'x-token' } },
+  },
+  {
+    name: 'a route whose URL a route of another policy serves with another method: Max-Age 0',
+    request: preflight('/siblings/1', APP, 'PUT'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAM]: 'PUT', [ACMA]: '0' } },
+  },
+  {
+    name: 'and the sibling itself, which refuses that origin',
+    request: preflight('/siblings/1', APP, 'DELETE'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+  },
+  {
+    name: 'the sibling approves its own origin, uncached too',
+    request: preflight('/siblings/1', PARTNER, 'DELETE'),
+    expected: { status: 204, headers: { [ACAO]: PARTNER, [ACAM]: 'DELETE', [ACMA]: '0' } },
+  },
+  {
+    name: 'paths that may match one URL count as one URL (:kind/:part and special/:part)',
+    request: preflight('/siblings/special/1', APP, 'PUT'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAM]: 'PUT', [ACMA]: '0' } },
+  },
+  {
+    name: 'where the literal route refuses what the parametric one allows',
+    request: preflight('/siblings/special/1', APP, 'DELETE'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+  },
+  {
+    name: 'a header one sibling allows: Max-Age 0, and only that header',
+    request: preflight('/headers', APP, 'POST', 'x-secret'),
+    expected: {
+      status: 204,
+      headers: { [ACAO]: APP, [ACAM]: 'POST', [ACAH]: 'x-secret', [ACMA]: '0' },
+    },
+  },
+  {
+    name: 'which the other sibling refuses',
+    request: preflight('/headers', APP, 'GET', 'x-secret'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+  },
+  {
+    name: 'sibling routes of one policy keep their maxAge',
+    request: preflight('/agreeing', APP, 'DELETE'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAM]: 'DELETE', [ACMA]: '600' } },
   },
   {
     name: 'preflightCacheControl lets a shared cache keep an approved preflight',
