@@ -6,9 +6,10 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /**
  * A headless Debian Chromium (browser downloads do not work here). Tests take a fresh context from
- * it for each case: own cookies, own preflight cache.
+ * it for each case: own cookies, own preflight cache. `extraArgs` go after the usual flags
+ * (`--ignore-certificate-errors` for a server with a self-signed certificate).
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`No Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium`);
   }
@@ -23,6 +24,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { expectResponse, expectedOn, type Case } from '../cases';
@@ -145,7 +145,7 @@ export interface Http2TestApp extends TestApp {
  * opened again if the server ended it.
  */
 export async function startHttp2App(
-  rootModule: Type,
+  rootModule: Type | DynamicModule,
   setUp: (app: INestApplication) => void = () => undefined,
   options: NestApplicationOptions = {},
   fastifyOptions: FastifyAdapterOptions = {},
