@@ -219,6 +219,9 @@ export class HandshakeJudge {
       header(request, 'access-control-request-method'),
     );
     if (method === undefined || origin === undefined) return undefined;
+    // As for every request these adapters judge: two origins that disagree approve nothing.
+    if (handshakeOrigin(request) === CONFLICTING_ORIGINS)
+      return { decision: FAILED_PREFLIGHT, status: 204 };
     const checked = this.checkedPolicies(gateways, request);
     if (checked === undefined) return { decision: FAILED_PREFLIGHT, status: 204 };
     if (checked.length === 0) return undefined;

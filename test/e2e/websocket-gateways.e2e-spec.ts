@@ -427,6 +427,17 @@ const IO_RAW_CASES: readonly RawCase[] = [
     client: { origin: PARTNER, headers: { 'sec-websocket-origin': EVIL } },
     status: 403,
   },
+  {
+    name: 'preflight whose Origin (allowed) and Sec-WebSocket-Origin differ: nothing approving',
+    kind: 'preflight',
+    target: `/socket.io${POLLING_HANDSHAKE}`,
+    client: {
+      origin: PARTNER,
+      headers: { 'sec-websocket-origin': EVIL, 'access-control-request-method': 'GET' },
+    },
+    status: 204,
+    headers: { [ACAO]: null, 'access-control-allow-methods': null },
+  },
   // Every polling answer carries the Vary of the policies, as the HTTP hook writes it.
   {
     name: 'per-request policy, polling without Origin: 200, with its Vary',
