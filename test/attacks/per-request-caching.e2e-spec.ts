@@ -14,6 +14,9 @@ import { Cors, CorsModule, perRequestPolicy } from '../../lib';
 import { startApp, type Platform, type Received, type SentRequest } from '../e2e/platforms';
 import { startHttp2App } from '../e2e/support/http2';
 
+// Hundreds of requests per test, on a machine that may be busy: bounded, but not in 5 s.
+jest.setTimeout(60_000);
+
 /** Each tenant's host and the one origin it allows, with credentials. */
 const TENANTS: Readonly<Record<string, string>> = {
   'a.tenant.test': 'https://a.example',
