@@ -47,7 +47,7 @@ const PATHS_CASES: readonly Case[] = [
     request: preflight('/graphql', PARTNER, 'POST', 'content-type'),
     expected: {
       status: 204,
-      headers: { [ACAO]: PARTNER, [ACAC]: 'true', [ACAH]: 'Content-Type' },
+      headers: { [ACAO]: PARTNER, [ACAC]: 'true', [ACAH]: 'content-type' },
     },
   },
   {
