@@ -3,6 +3,7 @@ import { CORS_LOGGER_CONTEXT } from './cors.constants.js';
 import type { CorsPolicyConfiguration } from './cors-module-options.js';
 import { ProblemList } from './engine/index.js';
 import type { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
+import { isThenable } from './policy/plain-configuration.js';
 
 /** How {@link CorsPolicies.watch} re-reads the policies. */
 export interface CorsPoliciesWatchOptions {
@@ -114,12 +115,22 @@ export class CorsPolicies implements OnApplicationShutdown {
       current = attempt;
       const deadline = setTimeout(drop, timeout);
       deadline.unref?.();
-      const answer = new Promise<CorsPolicyConfiguration>((settle) => settle(load()));
+      // Boxed, so that a value whose `then` cannot even be read reaches replace(), which names it.
+      const answer = new Promise<{ readonly value: unknown }>((settle) => {
+        const value: unknown = load();
+        settle(
+          isThenable(value)
+            ? new Promise<unknown>((resolve, reject) => {
+                (value as PromiseLike<unknown>).then(resolve, reject);
+              }).then((settled) => ({ value: settled }))
+            : { value },
+        );
+      });
       return Promise.race([answer, dropped])
-        .then((configuration) => {
+        .then(({ value }) => {
           // A read that outlived stop(), or a newer watch(), must not undo what came after it.
           if (current === attempt && watching === this.watching)
-            this.replaceFromWatch(configuration);
+            this.replaceFromWatch(value as CorsPolicyConfiguration);
         })
         .finally(() => {
           clearTimeout(deadline);
