@@ -8,7 +8,10 @@ import { CsrfTrust } from './csrf-trust.js';
  * grants: a state-changing cross-origin request passes when the policy of the route it is for
  * allows its origin explicitly and with credentials, as the request hook decided it. Never for a
  * policy that answers `'*'` or reflects any origin (`true`), nor one without credentials, nor a
- * route whose policy depends on the host or the version (the hook cannot be sure of it first).
+ * route whose policy depends on the host or the version (the hook cannot be sure of it first). Never
+ * for `Origin: null` (any site sends it from a sandboxed iframe) nor any origin that is not
+ * `scheme://host[:port]` as browsers serialize it. An exemption holds only for the method and URL
+ * the hook judged: middleware that rewrote either since (a method override) voids it.
  *
  * Why it is safe: CSRF protection refuses cross-origin writes because a browser attaches the
  * user's cookies to them; a credentialed CORS policy that names an origin has already said that
