@@ -4,12 +4,14 @@ import {
   APPROVING_HEADER_NAMES,
   decideActual,
   isSameOrigin,
+  refusedContent,
   requestAuthorityOf,
   type CompiledCorsPolicy,
   type CorsDecision,
+  whenSettled,
 } from './engine/index.js';
 import { applyDecision } from './hooks/cors-request-handler.js';
-import type { HandlerPolicies } from './routing/handler-policies.js';
+import type { HandlerPolicies, HandlerPolicy } from './routing/handler-policies.js';
 
 /**
  * The authority on a handler's exact policy, for requests that reach a handler. It has work only
@@ -37,22 +39,51 @@ export class CorsGuard implements CanActivate {
       if (entry.uncertain) for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
       return true;
     }
-    const decide = (policy: CompiledCorsPolicy<IncomingMessage>) =>
-      decideActual(policy, request.headers.origin, request);
-    const policy = entry.policy.policyFor(platformRequest);
-    const decision = policy instanceof Promise ? policy.then(decide) : decide(policy);
-    const conclude = (settled: CorsDecision): boolean => {
+    const conclude = (
+      settled: CorsDecision,
+      policy: CompiledCorsPolicy<IncomingMessage>,
+    ): boolean => {
       if (entry.uncertain) {
         for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
         applyDecision(access, response, settled);
       }
-      if (this.enforce && !settled.allowed && !isSameOriginRequest(platformRequest, request)) {
-        throw new ForbiddenException('Cross-origin request not allowed');
+      if (this.enforce && !isSameOriginRequest(platformRequest, request)) {
+        if (!settled.allowed) throw new ForbiddenException('Cross-origin request not allowed');
+        if (carriesRefused(policy, request, entry)) {
+          throw new ForbiddenException(
+            'Cross-origin request not allowed with this method or header',
+          );
+        }
       }
       return true;
     };
-    return decision instanceof Promise ? decision.then(conclude) : conclude(decision);
+    const judge = (policy: CompiledCorsPolicy<IncomingMessage>) =>
+      whenSettled(
+        decideActual(policy, request.headers.origin, request),
+        conclude,
+        policy,
+        undefined,
+      );
+    const policy = entry.policy.policyFor(platformRequest);
+    return policy instanceof Promise ? policy.then(judge) : judge(policy);
   }
+}
+
+/**
+ * Whether an approved cross-origin request carries what its own policy would have refused in a
+ * preflight: a method, always; a header a page set, only where another route of another policy may
+ * serve the URL. A browser sends either without a preflight only when a cached approval of that
+ * other route stands in for this one's preflight; elsewhere the headers are left alone, since
+ * proxies and CDNs add headers no policy lists.
+ */
+function carriesRefused(
+  policy: CompiledCorsPolicy<IncomingMessage>,
+  request: IncomingMessage,
+  entry: HandlerPolicy,
+): boolean {
+  let sharesUrl = false;
+  for (const shared of entry.sharedUrls ?? []) sharesUrl ||= shared.disagrees;
+  return refusedContent(policy, request.method ?? 'GET', request.headers, sharesUrl) !== undefined;
 }
 
 /**

@@ -154,12 +154,15 @@ export function recordHandlerPolicies(
 ): void {
   const ambiguous = ambiguousRecords(records);
   for (const record of records) {
-    const uncertain =
-      ambiguous.has(record) || handlers.get(record.controller, record.handler)?.uncertain === true;
+    const earlier = handlers.get(record.controller, record.handler);
+    const uncertain = ambiguous.has(record) || earlier?.uncertain === true;
+    const sharedUrls = [...(earlier?.sharedUrls ?? [])];
+    if (record.sharedUrl !== undefined) sharedUrls.push(record.sharedUrl);
     handlers.set(record.controller, record.handler, {
       policy: record.policy,
       uncertain,
       overwritesCorsHeaders: overwritesCorsHeaders(record.handler),
+      sharedUrls,
     });
   }
 }

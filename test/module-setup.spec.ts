@@ -108,6 +108,7 @@ describe('recordHandlerPolicies', () => {
       policy: other,
       uncertain: false,
       overwritesCorsHeaders: true,
+      sharedUrls: [],
     });
     expect(handlers.get(Things, one)?.policy).toBeNull();
     expect(handlers.get(Things, one)?.overwritesCorsHeaders).toBe(false);

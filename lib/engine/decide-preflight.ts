@@ -1,4 +1,4 @@
-import { internalsOf, type CompiledPolicy } from './compiled-policy-internals.js';
+import { internalsOf, type CompiledPolicy, type MethodRule } from './compiled-policy-internals.js';
 import type { CompiledCorsPolicy } from './compiled-policy.js';
 import { decision, type CorsDecision, type CorsReason } from './cors-decision.js';
 import { SAFELISTED_METHODS } from './http/methods.js';
@@ -104,17 +104,7 @@ function preflightDecision<TRequest>(
     if (kept !== undefined) return kept;
   }
 
-  const methodRule = policy.methodRule;
-  // GET, HEAD and POST are CORS-safelisted methods, which pass without being listed
-  // (https://fetch.spec.whatwg.org/#cors-safelisted-method, and step 6 of the CORS-preflight cache
-  // check in https://fetch.spec.whatwg.org/#cors-preflight-fetch).
-  if (
-    methodRule.kind === 'listed' &&
-    !methodRule.allowed.has(method) &&
-    !SAFELISTED_METHODS.has(method)
-  ) {
-    return deny(policy, 'method-not-allowed');
-  }
+  if (!allowsMethod(policy.methodRule, method)) return deny(policy, 'method-not-allowed');
 
   const headerRefusal = checkRequestHeaders(requestedHeaders, policy.headerRule);
   if (headerRefusal !== undefined) return deny(policy, headerRefusal as CorsReason);
@@ -136,6 +126,14 @@ function preflightDecision<TRequest>(
     approvedPreflightHeaders(policy, allowOrigin, method, requestedHeaders, true, forbidCaching),
     policy.preflightVary,
   );
+}
+
+/** Whether a method passes `rule`, as a preflight's requested method or an actual request's. */
+export function allowsMethod(rule: MethodRule, method: string): boolean {
+  // GET, HEAD and POST are CORS-safelisted methods, which pass without being listed
+  // (https://fetch.spec.whatwg.org/#cors-safelisted-method, and step 6 of the CORS-preflight cache
+  // check in https://fetch.spec.whatwg.org/#cors-preflight-fetch).
+  return rule.kind !== 'listed' || rule.allowed.has(method) || SAFELISTED_METHODS.has(method);
 }
 
 /**

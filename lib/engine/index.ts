@@ -25,6 +25,7 @@ export {
   preflightStatusOf,
   type PreflightRequest,
 } from './decide-preflight.js';
+export { refusedContent, type CarriedHeaders } from './check-actual-request.js';
 export { appendVary } from './http/vary.js';
 export { readBoolean } from './options/boolean-options.js';
 export { whenSettled, type MaybePromise } from './maybe-promise.js';

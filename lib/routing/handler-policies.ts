@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
 import type { HttpPlatform } from '../platform/http-platform.js';
 import type { RoutePolicy } from './route-record.js';
+import type { SharedUrl } from './shared-url-routes.js';
 
 /** What the guard and the interceptor need to know about one handler. */
 export interface HandlerPolicy {
@@ -11,6 +12,8 @@ export interface HandlerPolicy {
   readonly uncertain: boolean;
   /** Whether the handler's `@Header()` metadata writes `Vary` or an `Access-Control-*` header. */
   readonly overwritesCorsHeaders: boolean;
+  /** What its routes know of other routes that may serve their URLs (see `withSharedUrls`). */
+  readonly sharedUrls?: readonly SharedUrl[];
 }
 
 /**

@@ -54,12 +54,20 @@ export function checkRequestHeaders(value: string, rule: RequestHeaderRule): str
     if (++names > MAX_REQUEST_HEADER_NAMES) return 'request-headers-too-many';
     if (rule.kind !== 'any') {
       const name = value.slice(start, nameEnd).toLowerCase();
-      const allowed =
-        rule.allowed.has(name) || (rule.kind === 'wildcard' && name !== 'authorization');
-      if (!allowed) return `header-not-allowed: ${name.slice(0, MAX_NAME_IN_REASON)}`;
+      if (!allowsHeaderName(rule, name))
+        return `header-not-allowed: ${name.slice(0, MAX_NAME_IN_REASON)}`;
     }
   }
   return undefined;
+}
+
+/** Whether `rule` allows one request header, named in lower case. */
+export function allowsHeaderName(rule: RequestHeaderRule, lowerName: string): boolean {
+  return (
+    rule.kind === 'any' ||
+    rule.allowed.has(lowerName) ||
+    (rule.kind === 'wildcard' && lowerName !== 'authorization')
+  );
 }
 
 /**

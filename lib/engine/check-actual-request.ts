@@ -1,0 +1,94 @@
+import { internalsOf } from './compiled-policy-internals.js';
+import type { CompiledCorsPolicy } from './compiled-policy.js';
+import type { CorsReason } from './cors-decision.js';
+import { allowsMethod } from './decide-preflight.js';
+import { isForbiddenRequestHeader } from './http/header-names.js';
+import { allowsHeaderName } from './http/request-headers.js';
+
+/** The request headers of an actual request, names in lower case, as Node gives them. */
+export type CarriedHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/**
+ * CORS-safelisted request headers a page may set without a preflight
+ * (https://fetch.spec.whatwg.org/#cors-safelisted-request-header); `Content-Type` only with the
+ * three types a form can send.
+ */
+const SAFELISTED_HEADERS: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-language',
+  'content-language',
+  'range',
+]);
+const SAFELISTED_CONTENT_TYPES: ReadonlySet<string> = new Set([
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'text/plain',
+]);
+/**
+ * Headers a browser adds on its own (revalidation, priority, a disabled cache) and that proxies in
+ * front of the application add (forwarding, request ids, tracing): no page set them.
+ */
+const ADDED_ON_THE_WAY: ReadonlySet<string> = new Set([
+  'user-agent',
+  'cache-control',
+  'pragma',
+  'priority',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'forwarded',
+  'x-real-ip',
+  'x-request-id',
+  'traceparent',
+  'tracestate',
+]);
+const FORWARDED_PREFIX = 'x-forwarded-';
+const MAX_NAME_IN_REASON = 64;
+
+/**
+ * What an actual request carries that its policy would have refused in a preflight: a method the
+ * policy does not allow, or a header a page must have set (neither safelisted nor one that
+ * browsers or proxies add) that it does not allow. A browser sends such a request only where a
+ * cached approval of another handler of the same URL stood in for this handler's preflight.
+ * Judged by the rules a preflight is judged by.
+ *
+ * @param checkHeaders whether to look at the headers too, or only at the method.
+ * @returns the reason for refusing, or `undefined` when the policy approves what was sent.
+ */
+export function refusedContent(
+  compiled: CompiledCorsPolicy<never>,
+  method: string,
+  headers: CarriedHeaders,
+  checkHeaders: boolean,
+): CorsReason | undefined {
+  const policy = internalsOf(compiled);
+  if (!allowsMethod(policy.methodRule, method)) return 'method-not-allowed';
+  const rule = policy.headerRule;
+  if (!checkHeaders || rule.kind === 'any') return undefined;
+  for (const name in headers) {
+    if (name.startsWith(':') || !setByPage(name, headers[name])) continue;
+    if (!allowsHeaderName(rule, name))
+      return `header-not-allowed: ${name.slice(0, MAX_NAME_IN_REASON)}`;
+  }
+  return undefined;
+}
+
+/** Whether a request header (lower-case name) is one only a page's script can have set. */
+function setByPage(name: string, value: string | string[] | undefined): boolean {
+  if (name === 'content-type')
+    return typeof value !== 'string' || !SAFELISTED_CONTENT_TYPES.has(essenceOf(value));
+  return !(
+    SAFELISTED_HEADERS.has(name) ||
+    ADDED_ON_THE_WAY.has(name) ||
+    name.startsWith(FORWARDED_PREFIX) ||
+    isForbiddenRequestHeader(name)
+  );
+}
+
+/** A media type without its parameters, lower case: `text/plain;charset=UTF-8` is `text/plain`. */
+function essenceOf(value: string): string {
+  const semicolon = value.indexOf(';');
+  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
+}
