@@ -1,5 +1,11 @@
 import { refusalsOfActual, refusalsOfPreflight, type ReceivedResponse } from './browser-verdict.js';
-import { send, type CorsTestTarget } from './send.js';
+import {
+  DEFAULT_RESPONSE_TIMEOUT,
+  NoResponseError,
+  send,
+  type CorsTestTarget,
+  type SentRequest,
+} from './send.js';
 
 /** Thrown when a response is not what a browser would make of it as the test expected. */
 export class CorsExpectationError extends Error {
@@ -22,6 +28,16 @@ export interface ActualOptions {
   readonly exposes?: readonly string[];
 }
 
+/** How the helpers talk to the target. */
+export interface ExpectCorsOptions {
+  /**
+   * Milliseconds a response may take before the expectation fails, saying so. Default: 3000, well
+   * under a test runner's timeout, so that a server that never answers (Fastify not ready) fails
+   * with a message rather than a timeout.
+   */
+  readonly timeout?: number;
+}
+
 /** What both kinds of expectation share: the request, and the page's origin. */
 abstract class RequestExpectation {
   protected origin: string | undefined;
@@ -30,12 +46,23 @@ abstract class RequestExpectation {
     protected readonly target: CorsTestTarget,
     protected readonly method: string,
     protected readonly path: string,
+    private readonly timeout: number = DEFAULT_RESPONSE_TIMEOUT,
   ) {}
 
   /** The page's origin, sent as `Origin`. */
   from(origin: string): this {
     this.origin = origin;
     return this;
+  }
+
+  /** Sends the request; no answer in time is a {@link CorsExpectationError} saying why. */
+  protected async send(sent: SentRequest): Promise<ReceivedResponse> {
+    try {
+      return await send(this.target, sent, this.timeout);
+    } catch (error) {
+      if (error instanceof NoResponseError) throw new CorsExpectationError(error.message);
+      throw error;
+    }
   }
 }
 
@@ -79,7 +106,7 @@ export class PreflightExpectation extends RequestExpectation {
     const sent: Record<string, string> = { origin, 'access-control-request-method': this.method };
     if (headers.length > 0)
       sent['access-control-request-headers'] = headers.map((h) => h.toLowerCase()).join(',');
-    const response = await send(this.target, { method: 'OPTIONS', path: this.path, headers: sent });
+    const response = await this.send({ method: 'OPTIONS', path: this.path, headers: sent });
     const refusals = refusalsOfPreflight(response, {
       origin,
       method: this.method,
@@ -130,7 +157,7 @@ export class ActualExpectation extends RequestExpectation {
 
   private async ask(options: ActualOptions) {
     const origin = requireOrigin(this.origin);
-    const response = await send(this.target, {
+    const response = await this.send({
       method: this.method,
       path: this.path,
       headers: { origin },
@@ -160,12 +187,19 @@ export class ActualExpectation extends RequestExpectation {
  * await expectCors(app).request('GET', '/items').from('https://evil.example').toBeDenied();
  * ```
  */
-export function expectCors(target: CorsTestTarget) {
+export function expectCors(target: CorsTestTarget, options: ExpectCorsOptions = {}) {
+  const timeout = options.timeout;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+    throw new CorsExpectationError(
+      `expectCors: timeout ${String(timeout)} is not a positive number of milliseconds; write { timeout: 10_000 }`,
+    );
+  }
   return {
     /** A preflight for `method` on `path`. */
-    preflight: (method: string, path: string) => new PreflightExpectation(target, method, path),
+    preflight: (method: string, path: string) =>
+      new PreflightExpectation(target, method, path, timeout),
     /** An actual request: `method` on `path`. */
-    request: (method: string, path: string) => new ActualExpectation(target, method, path),
+    request: (method: string, path: string) => new ActualExpectation(target, method, path, timeout),
   };
 }
 

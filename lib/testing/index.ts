@@ -11,6 +11,7 @@ export {
   PreflightExpectation,
   expectCors,
   type ActualOptions,
+  type ExpectCorsOptions,
   type PreflightOptions,
 } from './expect-cors.js';
 export type { ReceivedResponse } from './browser-verdict.js';

@@ -1,0 +1,71 @@
+import type { INestApplication } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { createServer, type Server } from 'node:http';
+import { CorsExpectationError, expectCors } from '../../lib/testing';
+import { ADMIN } from '../e2e/fixtures/origins';
+import { SHOP_APP_MODULES } from '../e2e/fixtures/shop-app';
+
+/** Well under Jest's own 5 s, so that a hang shows as this suite's failure, not a timeout. */
+const FAST = 3_000;
+
+/** A Fastify application after `app.init()`, whose instance's `ready()` nobody awaited. */
+async function initialisedNotReady(): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [SHOP_APP_MODULES.fastify],
+  }).compile();
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
+  await app.init();
+  return app;
+}
+
+describe('expectCors against a Fastify application that is not ready', () => {
+  let app: INestApplication;
+  beforeEach(async () => {
+    app = await initialisedNotReady();
+  });
+  afterEach(() => app.close());
+
+  it('makes the application ready itself, as Fastify’s inject() does, when given the application', async () => {
+    const started = Date.now();
+    const response = await expectCors(app)
+      .preflight('PUT', '/items/42')
+      .from(ADMIN)
+      .toBeAllowed({ credentials: true, headers: ['X-Token'] });
+    expect(response.status).toBe(204);
+    expect(Date.now() - started).toBeLessThan(FAST);
+  });
+
+  it('fails fast, saying why and what to write, when given only its server', async () => {
+    const started = Date.now();
+    const server = app.getHttpServer() as Server;
+    const error = await expectCors(server)
+      .preflight('PUT', '/items/42')
+      .from(ADMIN)
+      .toBeAllowed()
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    expect(Date.now() - started).toBeLessThan(FAST + 1_500);
+    expect(error).toBeInstanceOf(CorsExpectationError);
+    expect((error as Error).message).toContain(
+      'The server threw while taking OPTIONS /items/42 (TypeError',
+    );
+    expect((error as Error).message).toContain('await app.getHttpAdapter().getInstance().ready()');
+    // The server it made listen is closed again.
+    expect(server.listening).toBe(false);
+  }, 10_000);
+});
+
+describe('expectCors against a server that never answers', () => {
+  it('fails after the timeout it is given, and closes the server it made listen', async () => {
+    const server = createServer(() => undefined);
+    const started = Date.now();
+    await expect(
+      expectCors(server, { timeout: 300 }).preflight('GET', '/slow').from(ADMIN).toBeAllowed(),
+    ).rejects.toThrow('OPTIONS /slow gave no response within 300 ms');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(server.listening).toBe(false);
+  });
+});
