@@ -255,8 +255,12 @@ export function routeReport(
   registry: CorsPolicyRegistry,
 ): string {
   const labelOf = (policy: RoutePolicy) => (policy === null ? 'CORS off' : policy.label);
+  // Where each route's options were written: a handle's own label names only the first of the
+  // routes whose equal policies share it.
+  const sourcesOf = (record: RouteRecord) =>
+    record.policy === null ? 'CORS off' : policySources(registry, record);
   const lines = [
-    ...records.map((r) => `  ${r.method.padEnd(7)} ${r.path}  ->  ${labelOf(r.policy)}`),
+    ...records.map((r) => `  ${r.method.padEnd(7)} ${r.path}  ->  ${sourcesOf(r)}`),
     ...pathPolicies.map(
       (p) => `  ${'(paths)'.padEnd(7)} ${p.path}  ->  ${labelOf(p.target.policy)}`,
     ),
