@@ -174,6 +174,7 @@ for (const marker of [DEFAULT_MARKER, ...HANDLER_POLICIES.values()]) {
 }
 
 const APPROVING = [ACAO, ACAC, ACEH, ACAM, ACAH, ACMA];
+const CACHE_CONTROL = 'cache-control';
 
 /**
  * Reads the policy behind a response. The marker names the policy; the other approving headers
@@ -182,20 +183,25 @@ const APPROVING = [ACAO, ACAC, ACEH, ACAM, ACAH, ACMA];
  */
 function observe(kind: ProbeKind, response: RawResponse): Observed {
   if (APPROVING.every((name) => response.headers[name] === undefined)) return { kind: 'none' };
-  const markerHeader = kind === 'actual' ? ACEH : ACMA;
+  // A preflight's marker is its Cache-Control (preflightCacheControl), not its Max-Age, which is 0
+  // where routes of other policies share the URL.
+  const markerHeader = kind === 'actual' ? ACEH : CACHE_CONTROL;
   const value = response.headers[markerHeader];
   const marker =
     value === undefined
       ? undefined
       : kind === 'actual'
         ? markersByExposedHeader.get(value.toLowerCase())
-        : markersByMaxAge.get(value);
+        : markersByMaxAge.get(value.replace(/^public, max-age=/, ''));
   if (marker === undefined)
     return { kind: 'garbled', detail: `${markerHeader}=${value ?? '(absent)'}` };
   if (response.headers[ACAO] !== PROBE)
     return { kind: 'garbled', detail: `${marker.id} with ${ACAO}=${response.headers[ACAO]}` };
   if ((response.headers[ACAC] === 'true') !== marker.credentials)
     return { kind: 'garbled', detail: `${marker.id} with ${ACAC}=${response.headers[ACAC]}` };
+  const maxAge = response.headers[ACMA];
+  if (kind === 'preflight' && maxAge !== String(marker.maxAge) && maxAge !== '0')
+    return { kind: 'garbled', detail: `${marker.id} with ${ACMA}=${maxAge}` };
   const misplaced = kind === 'actual' ? ACMA : ACEH;
   if (response.headers[misplaced] !== undefined)
     return { kind: 'garbled', detail: `${marker.id} with ${misplaced} on an ${kind} response` };
@@ -315,7 +321,7 @@ function groupOf(kind: ProbeKind, expected: Expected, observed: Observed): strin
 }
 
 function showHeaders(response: RawResponse): string {
-  const shown = [ACAO, ACAC, ACEH, ACMA]
+  const shown = [ACAO, ACAC, ACEH, ACMA, CACHE_CONTROL]
     .filter((name) => response.headers[name] !== undefined)
     .map((name) => `${name.replace('access-control-', '')}=${response.headers[name]}`);
   return shown.length === 0 ? '(none)' : shown.join(' ');
