@@ -69,7 +69,7 @@ export class CorsModule
     private readonly csrfTrust: CsrfTrust,
   ) {
     super();
-    noteEarlyRoutes(adapterHost.httpAdapter);
+    noteEarlyRoutes(adapterHost);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { PathPolicy } from '../routing/path-policies.js';
+import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution } from '../routing/route-resolution.js';
 
 /**
@@ -38,7 +39,7 @@ export class FastifyMounts {
   private readonly resolutions: readonly RouteResolution[];
 
   constructor(
-    entries: readonly PathPolicy[],
+    private readonly entries: readonly PathPolicy[],
     createEngine: MiddieEngineFactory,
     normalization: MiddieNormalization,
   ) {
@@ -56,8 +57,19 @@ export class FastifyMounts {
 
   /** Where the first entry whose mount matches the request target leads, or `undefined`. */
   resolutionOf(url: string): RouteResolution | undefined {
+    const entry = this.entryIndexOf(url);
+    return entry === undefined ? undefined : this.resolutions[entry];
+  }
+
+  /** The first entry whose mount matches the request target: its index in `paths`, its target. */
+  coveringEntry(url: string): { readonly index: number; readonly target: RouteTarget } | undefined {
+    const index = this.entryIndexOf(url);
+    return index === undefined ? undefined : { index, target: this.entries[index]!.target };
+  }
+
+  private entryIndexOf(url: string): number | undefined {
     const probe: Probe = { finished: false, entry: undefined };
     this.engine.run({ url }, probe, undefined);
-    return probe.entry === undefined ? undefined : this.resolutions[probe.entry];
+    return probe.entry;
   }
 }

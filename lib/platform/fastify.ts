@@ -9,6 +9,11 @@ import {
 import { loadPeer } from '../peers/load-peer.cjs';
 import { DeclaredRouteCover } from '../routing/path-policies.js';
 import { FastifyMounts, type MiddieEngineFactory } from './fastify-mounts.js';
+import {
+  UrlCoveredTargets,
+  hasVariableSegment,
+  type CoverableTarget,
+} from './fastify-url-targets.js';
 import type { RouteMap } from '../routing/route-map.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution } from '../routing/route-resolution.js';
@@ -33,18 +38,23 @@ const ROUTE = Symbol('nestjs-cors:route');
 const DECLINES_EMPTY_PARAMS = Symbol('nestjs-cors:declines-empty-params');
 /**
  * In a route's `config`: for a route registered before the module set up, the cell where its
- * {@link RouteResolution} is put once the module knows it (a route's config cannot be replaced then).
+ * {@link NotedRoute} is put once the module knows it (a route's config cannot be replaced then).
  */
 const EARLY_ROUTE = Symbol('nestjs-cors:early-route');
+/** In a route's `config`: the {@link NotedRoute} of a route outside Nest, or of a preflight route. */
+const NOTED_ROUTE = Symbol('nestjs-cors:noted-route');
 /** In a route's `config`: marks the preflight routes this module adds. */
 const PREFLIGHT_ROUTE = Symbol('nestjs-cors:preflight-route');
 /** The find-my-way constraint by which preflights reach the route of their requested method. */
 const PREFLIGHT_METHOD_CONSTRAINT = 'nestjsCorsPreflightMethod';
 
 type RouteConfig = Record<string | symbol, unknown>;
-/** Where an early route's resolution goes once it is known. */
-interface EarlyRouteCell {
+/** Where a route outside Nest leads (for an early route, filled in once the module knows it). */
+interface NotedRoute {
+  /** The entry of `paths` that covers its declared path, or `undefined` for the default. */
   resolution: RouteResolution | undefined;
+  /** For a route whose path varies: the entry that covers each request's URL comes first. */
+  byUrl: UrlCoveredTargets | undefined;
 }
 /** Routes noted before the module set up, per Fastify instance; `undefined` once handed over. */
 const earlyRoutes = new WeakMap<object, RouteOptions[] | undefined>();
@@ -62,7 +72,8 @@ export function noteEarlyFastifyRoutes(fastify: FastifyLike): void {
   earlyRoutes.set(fastify, noted);
   fastify.addHook('onRoute', (options) => {
     if (earlyRoutes.get(fastify) !== noted) return;
-    options.config = { ...options.config, [EARLY_ROUTE]: { resolution: undefined } };
+    const cell: NotedRoute = { resolution: undefined, byUrl: undefined };
+    options.config = { ...options.config, [EARLY_ROUTE]: cell };
     noted.push(options);
   });
 }
@@ -81,7 +92,11 @@ interface FastifyRequestLike {
   /** Whether the router found no route: the not-found handler runs, or middleware answers. */
   readonly is404: boolean;
   readonly params: unknown;
-  readonly routeOptions: { readonly config: RouteConfig };
+  readonly routeOptions: {
+    readonly config: RouteConfig;
+    readonly url?: string;
+    readonly method?: string | string[];
+  };
 }
 type Done = (error?: Error) => void;
 type OnRequestHook = (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void;
@@ -107,7 +122,7 @@ interface FastifyLike {
 interface PreflightGroup {
   readonly method: string;
   readonly url: string;
-  readonly targets: RouteTarget[];
+  readonly targets: CoverableTarget[];
   /** Whether Nest registered one of its routes: only those decline empty parameters. */
   nest: boolean;
 }
@@ -147,6 +162,12 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   private registered = false;
   /** The (method, path) pairs that have their preflight route. */
   private readonly preflightRouted = new Set<string>();
+  /**
+   * Routes that no `onRoute` hook of the module saw (added on the Fastify instance before Nest had
+   * it), by their route's `config`, worked out at their first request from the path the router
+   * says they have.
+   */
+  private readonly lateRoutes = new WeakMap<RouteConfig, NotedRoute>();
 
   constructor(
     private readonly fastify: FastifyLike,
@@ -270,18 +291,55 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   }
 
   /**
-   * The route's own resolution; for a route registered before the module set up, the one put in
-   * its cell since; for a request that reaches no route, the `paths` entry whose mount matches.
+   * The route's own resolution; for a route outside Nest, the `paths` entry that covers the URL
+   * where its path varies, else the one that covers its path (put in its cell since, for a route
+   * registered before the module set up); for a request that reaches no route, the `paths` entry
+   * whose mount matches.
    */
   private resolutionOf(
     request: FastifyRequestLike,
     config: RouteConfig,
   ): RouteResolution | undefined {
+    const noted = (config[NOTED_ROUTE] ??
+      config[EARLY_ROUTE] ??
+      this.lateRoute(request, config)) as NotedRoute | undefined;
+    if (noted?.byUrl !== undefined) return noted.byUrl.resolutionFor(request.raw.url ?? '/');
     return (
       (config[ROUTE] as RouteResolution | undefined) ??
-      (config[EARLY_ROUTE] as EarlyRouteCell | undefined)?.resolution ??
+      noted?.resolution ??
       (request.is404 ? this.mounts?.resolutionOf(request.raw.url ?? '/') : undefined)
     );
+  }
+
+  /**
+   * A route that the module never saw registered: added on the Fastify instance before Nest was
+   * given it (`new FastifyAdapter()` then routes, then `NestFactory.create()`). Nest's routes are
+   * always seen, so it is a route outside Nest, resolved from the path the router says it has.
+   */
+  private lateRoute(request: FastifyRequestLike, config: RouteConfig): NotedRoute | undefined {
+    if (config[ROUTE] !== undefined || request.is404) return undefined;
+    let noted = this.lateRoutes.get(config);
+    if (noted === undefined) {
+      const url = request.routeOptions.url;
+      if (url === undefined) return undefined;
+      noted = this.routeOutsideNest(url).noted;
+      this.lateRoutes.set(config, noted);
+    }
+    return noted;
+  }
+
+  /** Where a route outside Nest with this declared path leads, and its target for preflights. */
+  private routeOutsideNest(url: string): { noted: NotedRoute; target: CoverableTarget } {
+    const entry = this.pathCover!.cover(url);
+    const target: CoverableTarget = {
+      target: entry?.target ?? this.otherRoute!,
+      byUrl: this.mounts !== undefined && hasVariableSegment(url),
+    };
+    const resolution = entry === undefined ? undefined : RouteResolution.of([entry.target]);
+    const byUrl = target.byUrl
+      ? new UrlCoveredTargets([target], resolution, this.mounts!)
+      : undefined;
+    return { noted: { resolution, byUrl }, target };
   }
 
   /**
@@ -303,13 +361,18 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
       if (this.preflightRouted.has(key)) continue;
       this.preflightRouted.add(key);
       const url = group.url;
+      const resolution = RouteResolution.of(group.targets.map(({ target }) => target));
+      const noted: NotedRoute | undefined = group.targets.some(({ byUrl }) => byUrl)
+        ? { resolution, byUrl: new UrlCoveredTargets(group.targets, resolution, this.mounts!) }
+        : undefined;
       this.fastify.route({
         method: 'OPTIONS',
         url,
         constraints: { [PREFLIGHT_METHOD_CONSTRAINT]: group.method },
         config: {
           [PREFLIGHT_ROUTE]: true,
-          [ROUTE]: RouteResolution.of(group.targets),
+          [ROUTE]: resolution,
+          [NOTED_ROUTE]: noted,
           [DECLINES_EMPTY_PARAMS]: group.nest && this.declinesEmptyParams(url),
         },
         // Reached by a preflight the hook does not answer (`preflightContinue`, CORS switched off),
@@ -330,22 +393,20 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     const config = options.config;
     if (config?.[PREFLIGHT_ROUTE] === true) return;
     const handler = config?.[NEST_HANDLER];
-    let target = this.otherRoute!;
+    let target: CoverableTarget;
     const method = Array.isArray(options.method) ? 'ALL' : options.method;
     const record =
       typeof handler === 'function'
         ? this.routes!.recordOf(handler, method, options.url)
         : this.routes!.recordAt(method, options.url);
-    const covering = record === undefined ? this.pathCover!.cover(options.url) : undefined;
-    if (covering !== undefined) {
-      target = covering.target;
-      const resolution = RouteResolution.of([target]);
-      const early = config?.[EARLY_ROUTE] as EarlyRouteCell | undefined;
-      if (early === undefined) options.config = { ...config, [ROUTE]: resolution };
-      else early.resolution = resolution;
-    }
-    if (record !== undefined) {
-      target = record;
+    if (record === undefined) {
+      const outside = this.routeOutsideNest(options.url);
+      target = outside.target;
+      const early = config?.[EARLY_ROUTE] as NotedRoute | undefined;
+      if (early === undefined) options.config = { ...config, [NOTED_ROUTE]: outside.noted };
+      else Object.assign(early, outside.noted);
+    } else {
+      target = { target: record, byUrl: false };
       // The router has already chosen among versions (a route constraint) when the hook runs.
       // The record itself otherwise: logs name its handler.
       const routed: RouteTarget = { ...record, versions: undefined };

@@ -1,4 +1,4 @@
-import type { AbstractHttpAdapter } from '@nestjs/core';
+import type { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
 import { ExpressPlatform } from './express.js';
 import { FastifyPlatform, noteEarlyFastifyRoutes } from './fastify.js';
 import type { HttpPlatform } from './http-platform.js';
@@ -19,9 +19,17 @@ export function selectPlatform(adapter: AbstractHttpAdapter): HttpPlatform {
 
 /**
  * Starts noting routes that the platform shows only as they are added (Fastify), before the
- * module sets up; a no-op where the adapter is not known yet (the testing module) or where the
+ * module sets up, from the moment Nest hands the adapter over: at once under `NestFactory.create()`,
+ * in `createNestApplication()` under the testing module (`init$`, which replays). A no-op where the
  * platform's routes can be read later (Express).
  */
-export function noteEarlyRoutes(adapter: AbstractHttpAdapter | undefined): void {
-  if (adapter?.getType() === 'fastify') noteEarlyFastifyRoutes(adapter.getInstance());
+export function noteEarlyRoutes(host: HttpAdapterHost): void {
+  const note = () => {
+    const adapter = host.httpAdapter as AbstractHttpAdapter | undefined;
+    if (adapter?.getType() === 'fastify') noteEarlyFastifyRoutes(adapter.getInstance());
+  };
+  // A Nest release without init$: the adapter as it is now (set already under NestFactory.create()).
+  const handedOver = (host as { init$?: HttpAdapterHost['init$'] }).init$;
+  if (handedOver === undefined) note();
+  else handedOver.subscribe(note);
 }
