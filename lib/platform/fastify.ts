@@ -63,8 +63,8 @@ const earlyRoutes = new WeakMap<object, RouteOptions[] | undefined>();
  * Starts noting the routes registered on a Fastify instance, before the module sets up: `main.ts`
  * often adds routes on the adapter between `NestFactory.create()` and `app.listen()`, which runs
  * the module's setup, and Fastify shows a route to the `onRoute` hooks that exist when it is added.
- * The module calls this while Nest instantiates it, when `NestFactory.create()` gives it the adapter
- * (the testing module does not: there, only routes added during `app.init()` or later are seen).
+ * The module has this called when Nest hands it the adapter: while Nest instantiates it under
+ * `NestFactory.create()`, in `createNestApplication()` under the testing module.
  */
 export function noteEarlyFastifyRoutes(fastify: FastifyLike): void {
   if (earlyRoutes.has(fastify)) return;
@@ -144,7 +144,11 @@ interface PreflightGroup {
  *
  * A route registered by another library (Apollo, mercurius, `@fastify/static`, Swagger UI) takes
  * the policy of the first `paths` entry that covers its declared path, and the router, as for every
- * route, decides which requests reach it.
+ * route, decides which requests reach it. Where its path varies (a catch-all `/*`, a wildcard, a
+ * parameter), a request takes the entry that covers its URL first, as middie mounts the entries:
+ * `paths: { '/internal': false }` holds for `/internal/x` under `/*`, as it does on Express. A
+ * route registered before Nest handed the adapter to the module, which no hook saw, is resolved
+ * the same way at its first request, from the path the router gives it.
  */
 export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequestLike> {
   readonly name = 'Fastify';
