@@ -28,8 +28,27 @@ export function noteEarlyRoutes(host: HttpAdapterHost): void {
     const adapter = host.httpAdapter as AbstractHttpAdapter | undefined;
     if (adapter?.getType() === 'fastify') noteEarlyFastifyRoutes(adapter.getInstance());
   };
-  // A Nest release without init$: the adapter as it is now (set already under NestFactory.create()).
   const handedOver = (host as { init$?: HttpAdapterHost['init$'] }).init$;
-  if (handedOver === undefined) note();
-  else handedOver.subscribe(note);
+  if (handedOver !== undefined) handedOver.subscribe(note);
+  else if (host.httpAdapter !== undefined) note();
+  else watchHandOver(host, note);
+}
+
+/**
+ * For Nest releases without `init$`: calls `handedOver` after the host's `httpAdapter` setter,
+ * which `createNestApplication()` calls, by an accessor of this instance's own over the class's.
+ */
+function watchHandOver(host: HttpAdapterHost, handedOver: () => void): void {
+  const accessor = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(host), 'httpAdapter');
+  if (accessor?.get === undefined || accessor.set === undefined) return;
+  const read = accessor.get.bind(host) as () => unknown;
+  const write = accessor.set.bind(host) as (adapter: unknown) => void;
+  Object.defineProperty(host, 'httpAdapter', {
+    configurable: true,
+    get: read,
+    set(adapter: unknown) {
+      write(adapter);
+      handedOver();
+    },
+  });
 }
