@@ -6,10 +6,16 @@
  * running handler's policy refuses (or refuses what it allows). Differential: Nest decides, the
  * module must agree, whatever the host looks like.
  */
-import { Controller, Get, Module, Put, type INestApplication, type Type } from '@nestjs/common';
+import { Controller, Get, Module, Put, type Type } from '@nestjs/common';
 import fc from 'fast-check';
 import { Cors, CorsModule } from '../../lib';
-import { startApp, type Platform, type Received, type SentRequest } from '../e2e/platforms';
+import {
+  startApp,
+  trustLoopback,
+  type Platform,
+  type Received,
+  type SentRequest,
+} from '../e2e/platforms';
 import { startHttp2App } from '../e2e/support/http2';
 
 // Hundreds of requests per test, on a machine that may be busy: bounded, but not in 5 s.
@@ -165,14 +171,6 @@ async function attack(
   return findings;
 }
 
-const trustProxy = (platform: Platform) => (app: INestApplication) => {
-  if (platform === 'express')
-    (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set(
-      'trust proxy',
-      'loopback',
-    );
-};
-
 describe('attack: host-bound controllers, the router against the preflight', () => {
   it('generates hosts that reach every handler', () => {
     const hostsSent = new Set(PROBES.map((probe) => probe.host.split(':')[0]));
@@ -184,9 +182,9 @@ describe('attack: host-bound controllers, the router against the preflight', () 
       const app = await startApp(
         platform,
         HOSTS_MODULES[platform],
-        trusted ? trustProxy(platform) : undefined,
+        trusted ? trustLoopback(platform).setUp : undefined,
         {},
-        trusted ? { trustProxy: '127.0.0.1' } : undefined,
+        trusted ? trustLoopback(platform).fastifyOptions : undefined,
       );
       try {
         const findings = await attack((sent) => app.send(sent), `${platform} trust=${trusted}`);

@@ -8,10 +8,10 @@
  * forwarded host believed from a client that is not a trusted proxy, a grant without `Vary: Host`.
  */
 import type { IncomingMessage } from 'node:http';
-import { Controller, Get, Module, Put, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Module, Put } from '@nestjs/common';
 import fc from 'fast-check';
 import { Cors, CorsModule, perRequestPolicy } from '../../lib';
-import { startApp, type Platform, type Received, type SentRequest } from '../e2e/platforms';
+import { startApp, trustLoopback, type Received, type SentRequest } from '../e2e/platforms';
 import { startHttp2App } from '../e2e/support/http2';
 
 // Hundreds of requests per test, on a machine that may be busy: bounded, but not in 5 s.
@@ -159,14 +159,6 @@ async function attack(
   return findings;
 }
 
-const trustProxy = (platform: Platform) => (app: INestApplication) => {
-  if (platform === 'express')
-    (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set(
-      'trust proxy',
-      'loopback',
-    );
-};
-
 describe('attack: kept per-request answers and predicate answers', () => {
   it('probes every transport with the same sequences', () => {
     expect(SEQUENCES.reduce((sum, sequence) => sum + sequence.length, 0)).toBeGreaterThan(100);
@@ -180,9 +172,9 @@ describe('attack: kept per-request answers and predicate answers', () => {
         const app = await startApp(
           platform,
           TenantsModule,
-          trusted ? trustProxy(platform) : undefined,
+          trusted ? trustLoopback(platform).setUp : undefined,
           {},
-          trusted ? { trustProxy: '127.0.0.1' } : undefined,
+          trusted ? trustLoopback(platform).fastifyOptions : undefined,
         );
         try {
           const findings = await attack(transport, (sent) => app.send(sent));

@@ -106,3 +106,23 @@ export const LENIENT_FASTIFY_OPTIONS: FastifyAdapterOptions = (() => {
   // Cast: find-my-way reads useSemicolonDelimiter, but the type Fastify borrows does not list it.
   return (knowsRouterOptions ? { routerOptions: lenient } : lenient) as FastifyAdapterOptions;
 })();
+
+/**
+ * What makes an application trust `X-Forwarded-*` from a proxy on loopback, each platform its own
+ * way: Express's `trust proxy` setting (in `setUp`), Fastify's `trustProxy` option.
+ */
+export function trustLoopback(platform: Platform): {
+  readonly setUp: (app: INestApplication) => void;
+  readonly fastifyOptions: FastifyAdapterOptions | undefined;
+} {
+  return {
+    setUp: (app) => {
+      if (platform === 'express')
+        (app.getHttpAdapter().getInstance() as { set(key: string, value: unknown): void }).set(
+          'trust proxy',
+          'loopback',
+        );
+    },
+    fastifyOptions: platform === 'fastify' ? { trustProxy: '127.0.0.1' } : undefined,
+  };
+}

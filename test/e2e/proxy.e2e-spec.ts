@@ -1,9 +1,8 @@
 import type { Server } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
 import { ACAO, NOTHING_APPROVED, expectResponse, type Expected } from './cases';
 import { API_HOST, EnforcedHostAppModule } from './fixtures/host-app';
 import { APP, EVIL, HOSTED } from './fixtures/origins';
-import { PLATFORMS, startApp, type Platform, type TestApp } from './platforms';
+import { PLATFORMS, startApp, trustLoopback, type TestApp } from './platforms';
 import { describeWithNginx, startNginx, type Nginx } from './support/nginx';
 import { RawHttpClient, portOf } from './support/raw-http';
 
@@ -207,20 +206,6 @@ const PROXY_CASES: readonly ProxyCase[] = [
     expected: FORBIDDEN,
   },
 ];
-
-/** Trust proxy for loopback, each platform its own way. */
-function trustLoopback(platform: Platform) {
-  return {
-    setUp: (app: INestApplication) => {
-      if (platform === 'express')
-        (app.getHttpAdapter().getInstance() as { set(key: string, value: unknown): void }).set(
-          'trust proxy',
-          'loopback',
-        );
-    },
-    fastifyOptions: platform === 'fastify' ? { trustProxy: '127.0.0.1' } : undefined,
-  };
-}
 
 describeWithNginx('behind nginx', () => {
   describe.each(PLATFORMS)('on %s', (platform) => {
