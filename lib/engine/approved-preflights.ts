@@ -1,19 +1,25 @@
 import { decision, sharedDecision, type CorsDecision, type CorsHeader } from './cors-decision.js';
 
-/** Requested-header lists kept per policy at most, and the longest kept: bounded whatever is asked. */
-const MAX_KEPT_HEADER_LISTS = 512;
+/**
+ * Approvals of preflights that asked for headers, kept at most in the whole process, and the
+ * longest header list kept. Header lists are the client's choice, and policies can be many (one per
+ * distinct answer of a per-request policy): a bound per policy would multiply with them, so every
+ * policy shares this one. About 4 MB at most.
+ */
+const MAX_KEPT_WITH_HEADERS = 4096;
 const MAX_KEPT_HEADER_LIST_LENGTH = 256;
 /** Where the origin of the answer is `*`: one answer for every origin. */
 const ANY_ORIGIN = '*';
 
-/** The approvals kept for one (origin, method), each in two forms: cacheable, and `Max-Age: 0`. */
-interface MethodApprovals {
-  readonly withoutHeaders: [CorsDecision | undefined, CorsDecision | undefined];
-  readonly byHeaders: [
-    Map<string, CorsDecision> | undefined,
-    Map<string, CorsDecision> | undefined,
-  ];
-}
+/**
+ * Approvals with headers, by policy, origin, method, caching and header list; the oldest is
+ * dropped when the bound is reached. A policy that is gone leaves its entries to age out.
+ */
+const keptWithHeaders = new Map<string, CorsDecision>();
+let policiesSeen = 0;
+
+/** The approvals without requested headers kept for one (origin, method): cacheable, and `Max-Age: 0`. */
+type WithoutHeaders = [CorsDecision | undefined, CorsDecision | undefined];
 
 /** Builds the headers of an approval; the caller has checked the method and the headers. */
 export type ApprovalHeaders = (
@@ -29,15 +35,16 @@ export type ApprovalHeaders = (
  * approval names the requested method and headers, so it can no longer be computed once per origin.
  *
  * Kept only where the key space is the configuration's own: exact origins (or one answer under
- * `'*'`), and the policy's methods plus the safelisted ones. Requested-header lists, which a client
- * chooses freely, are kept up to {@link MAX_KEPT_HEADER_LISTS} per policy, each at most
- * {@link MAX_KEPT_HEADER_LIST_LENGTH} characters; when that many are kept, they are all dropped.
+ * `'*'`), and the policy's methods plus the safelisted ones. Approvals of requested-header lists,
+ * which a client chooses freely, are kept in one bounded table shared by every policy (see
+ * {@link MAX_KEPT_WITH_HEADERS}), each list at most {@link MAX_KEPT_HEADER_LIST_LENGTH} characters.
  * A kept answer is only ever one this policy approved for exactly that request, and the policy never
  * changes (a replaced policy is a new one), so finding it stands for checking the request again.
  */
 export class ApprovedPreflights {
-  private readonly byOrigin = new Map<string, Map<string, MethodApprovals>>();
-  private keptHeaderLists = 0;
+  private readonly withoutHeaders = new Map<string, Map<string, WithoutHeaders>>();
+  /** This policy's part of the keys of the shared table. */
+  private readonly id = `${++policiesSeen}\n`;
 
   /**
    * @param origins the exact origins the policy allows, or `'any'` when it answers `*`.
@@ -57,12 +64,10 @@ export class ApprovedPreflights {
     requestedHeaders: string,
     forbidCaching: boolean,
   ): CorsDecision | undefined {
-    const approvals = this.byOrigin.get(this.origins === 'any' ? ANY_ORIGIN : origin)?.get(method);
-    if (approvals === undefined) return undefined;
-    const index = forbidCaching ? 1 : 0;
-    return requestedHeaders === ''
-      ? approvals.withoutHeaders[index]
-      : approvals.byHeaders[index]?.get(requestedHeaders);
+    const allowOrigin = this.origins === 'any' ? ANY_ORIGIN : origin;
+    if (requestedHeaders !== '')
+      return keptWithHeaders.get(this.keyOf(allowOrigin, method, requestedHeaders, forbidCaching));
+    return this.withoutHeaders.get(allowOrigin)?.get(method)?.[forbidCaching ? 1 : 0];
   }
 
   /**
@@ -77,62 +82,51 @@ export class ApprovedPreflights {
   ): CorsDecision {
     const any = this.origins === 'any';
     const allowOrigin = any ? ANY_ORIGIN : origin;
+    const headers = this.headersOf(allowOrigin, method, requestedHeaders, forbidCaching);
     const keep =
       (any || this.origins.has(origin)) &&
       this.methods.has(method) &&
       requestedHeaders.length <= MAX_KEPT_HEADER_LIST_LENGTH;
-    if (!keep) {
-      return decision(
-        true,
-        'allowed',
-        this.headersOf(allowOrigin, method, requestedHeaders, forbidCaching),
-        this.vary,
-      );
-    }
-    const approved = sharedDecision(
-      true,
-      'allowed',
-      this.headersOf(allowOrigin, method, requestedHeaders, forbidCaching),
-      this.vary,
-    );
-    const approvals = this.approvalsOf(allowOrigin, method);
-    const index = forbidCaching ? 1 : 0;
+    if (!keep) return decision(true, 'allowed', headers, this.vary);
+    const approved = sharedDecision(true, 'allowed', headers, this.vary);
     if (requestedHeaders === '') {
-      approvals.withoutHeaders[index] = approved;
+      this.withoutHeadersOf(allowOrigin, method)[forbidCaching ? 1 : 0] = approved;
       return approved;
     }
-    if (this.keptHeaderLists >= MAX_KEPT_HEADER_LISTS) this.dropHeaderLists();
-    let byHeaders = approvals.byHeaders[index];
-    if (byHeaders === undefined) {
-      byHeaders = new Map();
-      approvals.byHeaders[index] = byHeaders;
+    if (keptWithHeaders.size >= MAX_KEPT_WITH_HEADERS) {
+      const oldest = keptWithHeaders.keys().next();
+      if (oldest.done !== true) keptWithHeaders.delete(oldest.value);
     }
-    if (!byHeaders.has(requestedHeaders)) this.keptHeaderLists++;
-    byHeaders.set(requestedHeaders, approved);
+    keptWithHeaders.set(this.keyOf(allowOrigin, method, requestedHeaders, forbidCaching), approved);
     return approved;
   }
 
-  private approvalsOf(allowOrigin: string, method: string): MethodApprovals {
-    let byMethod = this.byOrigin.get(allowOrigin);
+  private keyOf(
+    allowOrigin: string,
+    method: string,
+    requestedHeaders: string,
+    forbidCaching: boolean,
+  ): string {
+    // An origin and a method contain no newline (both were checked), so no key can forge another.
+    return `${this.id}${allowOrigin}\n${method}\n${forbidCaching ? '0' : '1'}\n${requestedHeaders}`;
+  }
+
+  private withoutHeadersOf(allowOrigin: string, method: string): WithoutHeaders {
+    let byMethod = this.withoutHeaders.get(allowOrigin);
     if (byMethod === undefined) {
       byMethod = new Map();
-      this.byOrigin.set(allowOrigin, byMethod);
+      this.withoutHeaders.set(allowOrigin, byMethod);
     }
     let approvals = byMethod.get(method);
     if (approvals === undefined) {
-      approvals = { withoutHeaders: [undefined, undefined], byHeaders: [undefined, undefined] };
+      approvals = [undefined, undefined];
       byMethod.set(method, approvals);
     }
     return approvals;
   }
+}
 
-  private dropHeaderLists(): void {
-    for (const byMethod of this.byOrigin.values()) {
-      for (const approvals of byMethod.values()) {
-        approvals.byHeaders[0] = undefined;
-        approvals.byHeaders[1] = undefined;
-      }
-    }
-    this.keptHeaderLists = 0;
-  }
+/** How many approvals with headers the process keeps now; for tests of the bound. */
+export function keptApprovalsWithHeaders(): number {
+  return keptWithHeaders.size;
 }

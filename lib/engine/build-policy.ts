@@ -86,8 +86,8 @@ export function buildPolicy<TRequest = unknown>(
     },
     problems,
   );
-  const methods = compileMethods(options.methods, credentials, problems);
-  const headers = compileAllowedHeaders(options.allowedHeaders, credentials, problems);
+  const methodRule = compileMethods(options.methods, problems);
+  const headerRule = compileAllowedHeaders(options.allowedHeaders, problems);
   const exposeValue = compileExposedHeaders(options.exposedHeaders, credentials, problems);
   const maxAgeValue = compileMaxAge(options.maxAge, problems);
   const preflightCacheControlValue = compilePreflightCacheControl(
@@ -139,8 +139,6 @@ export function buildPolicy<TRequest = unknown>(
 
   const preflightAnswer = {
     credentials,
-    allowMethodsValue: methods.value,
-    allowHeadersValue: headers.value,
     maxAgeValue,
     preflightCacheControlValue,
   };
@@ -152,7 +150,7 @@ export function buildPolicy<TRequest = unknown>(
       : new Set(originRule.kind === 'match' ? originRule.matcher.exact : []),
     new Set([
       ...SAFELISTED_METHODS,
-      ...(methods.rule.kind === 'listed' ? methods.rule.allowed : DEFAULT_METHODS),
+      ...(methodRule.kind === 'listed' ? methodRule.allowed : DEFAULT_METHODS),
     ]),
     preflightVary,
     (allowOrigin, method, requestedHeaders, forbidCaching) =>
@@ -185,8 +183,8 @@ export function buildPolicy<TRequest = unknown>(
     privateNetworkAccess,
     allowNullOrigin,
     originRule,
-    methodRule: methods.rule,
-    headerRule: headers.rule,
+    methodRule,
+    headerRule,
     ...preflightAnswer,
     actualHeadersAfterOrigin: Object.freeze(actualHeadersAfterOrigin),
     actualVary,

@@ -39,13 +39,6 @@ export interface CompiledPolicy<TRequest = unknown> extends CompiledCorsPolicy<T
   readonly originRule: OriginRule<TRequest>;
   readonly methodRule: MethodRule;
   readonly headerRule: RequestHeaderRule;
-  /**
-   * The policy's `methods` as compiled into one list (`*` for any, or `undefined` where that would
-   * mean a method named `*`). An approved preflight names only the requested method.
-   */
-  readonly allowMethodsValue: string | undefined;
-  /** The policy's `allowedHeaders` as one list, likewise; an approval names only the requested ones. */
-  readonly allowHeadersValue: string | undefined;
   readonly maxAgeValue: string | undefined;
   /** `Cache-Control` of an approved preflight, for shared caches, or `undefined` for none. */
   readonly preflightCacheControlValue: string | undefined;

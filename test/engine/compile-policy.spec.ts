@@ -477,6 +477,10 @@ describe('compilePolicy: configuration checks', () => {
     expect(policy.originRule.kind === 'match' && [...policy.originRule.matcher.exact]).toEqual([
       'https://app.example.com',
     ]);
-    expect(policy.allowMethodsValue).toBe('PUT, PATCH, Purge');
+    expect(policy.methodRule.kind === 'listed' && [...policy.methodRule.allowed]).toEqual([
+      'PUT',
+      'PATCH',
+      'Purge',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import type { Type } from '@nestjs/common';
 import { Cors, CorsConfigurationError, type CorsModuleOptions } from '../../lib';
 import { internalsOf } from '../../lib/engine/compiled-policy-internals';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
+import { methodsOf } from './policy-test-kit';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
@@ -71,7 +72,7 @@ describe('CorsPolicyRegistry', () => {
 
   it("merges a handler's fields over the module default", () => {
     const policy = internalsOf(policyOf(Plain, 'update')!);
-    expect(policy.allowMethodsValue).toBe('PUT');
+    expect(methodsOf(policy)).toEqual(['PUT']);
     expect(policy.credentials).toBe(true);
     expect(policy.originRule.kind === 'match' && [...policy.originRule.matcher.exact]).toEqual([
       APP,
@@ -90,7 +91,7 @@ describe('CorsPolicyRegistry', () => {
     expect(update.originRule.kind === 'match' && [...update.originRule.matcher.exact]).toEqual([
       ADMIN,
     ]);
-    expect(update.allowMethodsValue).toBe('PUT');
+    expect(methodsOf(update)).toEqual(['PUT']);
   });
 
   it('replaces what is below with a named policy, which inherits nothing', () => {

@@ -2,11 +2,18 @@ import 'reflect-metadata';
 import type { Type } from '@nestjs/common';
 import { CorsConfigurationError, decideActual, type CompiledCorsPolicy } from '../../lib';
 import type { CorsDecision } from '../../lib/engine';
+import { internalsOf } from '../../lib/engine/compiled-policy-internals';
 import type { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import type { PolicyHandle } from '../../lib/policy/policy-handle';
 import type { RequestPolicyLog } from '../../lib/policy/request-policy';
 
 /** Helpers shared by the specs of test/policy. */
+
+/** The methods a compiled policy lists, in order (`undefined` when it allows any). */
+export function methodsOf(policy: CompiledCorsPolicy<never>): string[] | undefined {
+  const rule = internalsOf(policy).methodRule;
+  return rule.kind === 'listed' ? [...rule.allowed] : undefined;
+}
 
 /** A log that drops everything. */
 export const QUIET: RequestPolicyLog = {

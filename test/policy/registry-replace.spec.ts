@@ -8,7 +8,16 @@ import {
 import { internalsOf } from '../../lib/engine/compiled-policy-internals';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import type { PolicyHandle } from '../../lib/policy/policy-handle';
-import { QUIET, allows, codesOf, handleOf, headerOf, refusal, request } from './policy-test-kit';
+import {
+  QUIET,
+  allows,
+  codesOf,
+  handleOf,
+  headerOf,
+  methodsOf,
+  refusal,
+  request,
+} from './policy-test-kit';
 
 const APP = 'https://app.example.com';
 const NEXT_APP = 'https://next.example.com';
@@ -112,13 +121,13 @@ function expectNext(handles: ReturnType<typeof everyHandle>): void {
 
   expect(allows(fixed(handles.handlerFields), NEXT_APP)).toBe(true);
   expect(allows(fixed(handles.handlerFields), APP)).toBe(false);
-  expect(internalsOf(fixed(handles.handlerFields)).allowMethodsValue).toBe('PUT');
+  expect(methodsOf(fixed(handles.handlerFields))).toEqual(['PUT']);
 
   for (const handle of [handles.controllerFields, handles.controllerAndHandlerFields]) {
     expect(allows(fixed(handle), ADMIN)).toBe(true);
     expect(headerOf(fixed(handle), ADMIN, 'Access-Control-Allow-Credentials')).toBe('true');
   }
-  expect(internalsOf(fixed(handles.controllerAndHandlerFields)).allowMethodsValue).toBe('PUT');
+  expect(methodsOf(fixed(handles.controllerAndHandlerFields))).toEqual(['PUT']);
 
   expect(allows(fixed(handles.named), SHOP)).toBe(true);
   expect(allows(fixed(handles.named), 'https://elsewhere.example')).toBe(false);
@@ -431,7 +440,7 @@ describe('CorsPolicyRegistry.replace()', () => {
       expect(allows(admin as never, TENANT_A)).toBe(false);
       const update = handles.handlerFields.policyFor(request({ host: 'b' }));
       expect(allows(update as never, TENANT_B)).toBe(true);
-      expect(internalsOf(update as never).allowMethodsValue).toBe('PUT');
+      expect(methodsOf(update as never)).toEqual(['PUT']);
 
       // Named policies are not computed per request.
       expect(allows(handles.namedOnController.fixedPolicy, PARTNER)).toBe(true);

@@ -5,16 +5,12 @@ import { isToken } from '../http/tokens.js';
 import { readList } from './list-option.js';
 
 /**
- * Checks `allowedHeaders` and compiles the rule a preflight's requested headers are judged by,
- * with the `Access-Control-Allow-Headers` value of an approved preflight (`undefined`: echo them).
+ * Checks `allowedHeaders` and compiles the rule a preflight's requested headers are judged by. An
+ * approved preflight names the requested headers alone, so no list is compiled for it.
  */
-export function compileAllowedHeaders(
-  value: unknown,
-  credentials: boolean,
-  problems: ProblemList,
-): { rule: RequestHeaderRule; value: string | undefined } {
+export function compileAllowedHeaders(value: unknown, problems: ProblemList): RequestHeaderRule {
   const list = readList(value, 'allowedHeaders', problems);
-  if (list === undefined) return { rule: { kind: 'any' }, value: undefined };
+  if (list === undefined) return { kind: 'any' };
   const names = checkHeaderNames(list, 'allowedHeaders', problems, (lower) =>
     // https://fetch.spec.whatwg.org/#forbidden-request-header
     isForbiddenRequestHeader(lower)
@@ -23,16 +19,10 @@ export function compileAllowedHeaders(
   );
   const allowed = new Set(names.map((name) => name.toLowerCase()));
   if (names.includes('*')) {
-    const listed = names.filter((name) => name !== '*');
     allowed.delete('*');
-    return {
-      rule: { kind: 'wildcard', allowed },
-      // With credentials '*' is a header named '*', and it never covers Authorization
-      // (https://fetch.spec.whatwg.org/#http-access-control-allow-headers): echo the names instead.
-      value: credentials ? undefined : ['*', ...listed].join(', '),
-    };
+    return { kind: 'wildcard', allowed };
   }
-  return { rule: { kind: 'listed', allowed }, value: names.join(', ') };
+  return { kind: 'listed', allowed };
 }
 
 /** Checks `exposedHeaders` and compiles its `Access-Control-Expose-Headers` value. */

@@ -5,14 +5,10 @@ import { isToken } from '../http/tokens.js';
 import { readList } from './list-option.js';
 
 /**
- * Checks `methods` and compiles the rule a preflight's requested method is judged by, with the
- * `Access-Control-Allow-Methods` value of an approved preflight (`undefined`: echo the method).
+ * Checks `methods` and compiles the rule a preflight's requested method is judged by. An approved
+ * preflight names the requested method alone, so no list is compiled for it.
  */
-export function compileMethods(
-  value: unknown,
-  credentials: boolean,
-  problems: ProblemList,
-): { rule: MethodRule; value: string | undefined } {
+export function compileMethods(value: unknown, problems: ProblemList): MethodRule {
   const list = readList(value, 'methods', problems) ?? DEFAULT_METHODS;
   const allowed = new Set<string>();
   let wildcard = false;
@@ -45,10 +41,5 @@ export function compileMethods(
     }
     allowed.add(method);
   }
-  if (wildcard) {
-    // With credentials a literal '*' is a method named '*', so the requested method is echoed
-    // (https://fetch.spec.whatwg.org/#http-access-control-allow-methods).
-    return { rule: { kind: 'any' }, value: credentials ? undefined : '*' };
-  }
-  return { rule: { kind: 'listed', allowed }, value: [...allowed].join(', ') };
+  return wildcard ? { kind: 'any' } : { kind: 'listed', allowed };
 }
