@@ -31,4 +31,4 @@ export { readBoolean } from './options/boolean-options.js';
 export { whenSettled, type MaybePromise } from './maybe-promise.js';
 export { APPROVING_HEADER_NAMES } from './http/header-names.js';
 export { isSameOrigin } from './http/same-origin.js';
-export { requestAuthorityOf, type RequestAuthority } from './http/request-authority.js';
+export { hostKeyOf, requestAuthorityOf, type RequestAuthority } from './http/request-authority.js';

@@ -5,7 +5,7 @@ import {
   type CorsErrorReporter,
   type CorsPolicyOptions,
   type MaybePromise,
-  requestAuthorityOf,
+  hostKeyOf,
 } from '../engine/index.js';
 import type { AnswerCache } from '../engine/answers/answer-cache.js';
 import { callUserFunction, isThenable, withTimeout } from '../engine/answers/user-function.js';
@@ -97,7 +97,7 @@ export class PolicyFunction {
     let key = '';
     for (const name of this.varyKeys) {
       // A header value cannot contain a newline, so the key cannot be forged by one value.
-      key += name === 'host' ? hostKeyOf(request) : `${headerKey(request.headers[name])}\n`;
+      key += `${name === 'host' ? hostKeyOf(request) : headerKey(request.headers[name])}\n`;
     }
     return key;
   }
@@ -223,17 +223,6 @@ export class RequestPolicy {
     );
     return this.denied;
   }
-}
-
-/**
- * What `vary: ['Host']` keys on: every reading of the host that the function may have made. HTTP/2
- * has no `Host` header (`:authority` instead), and behind a trusted proxy `req.hostname` is the
- * forwarded host while `Host` names the proxy's upstream; keyed by one of them alone, one tenant's
- * kept answer would be served to another.
- */
-function hostKeyOf(request: RequestWithHeaders): string {
-  const headers = request.headers;
-  return `${requestAuthorityOf(request).host}\n${headerKey(headers.host)}\n${headerKey(headers[':authority'])}\n`;
 }
 
 function headerKey(value: string | string[] | undefined): string {

@@ -1,4 +1,5 @@
 import type { MaybePromise } from '../maybe-promise.js';
+import { hostKeyOf } from '../http/request-authority.js';
 import { AnswerCache, type AnswerCacheSettings } from './answer-cache.js';
 
 /** `predicateCache`: how long answers are kept and how many, and which request headers key them. */
@@ -19,11 +20,14 @@ interface RequestWithHeaders {
 
 /**
  * An origin predicate's answers (`predicateCache`), keyed by the origin and by the values of the
- * request headers named in its `vary`: a predicate that reads the host or a tenant header answers
- * per (origin, tenant), never one tenant's answer to another.
+ * request headers named in its `vary`: a predicate that reads nothing but the origin and those
+ * headers (a tenant's host, say) is asked again for every tenant, and no tenant is served another's
+ * answer.
  *
- * `Host` is keyed by the `Host` header and by HTTP/2's `:authority` (which takes its place there):
- * a request that differs in either gets an answer of its own.
+ * `Host` is keyed as a per-request policy's `vary: ['Host']` is ({@link hostKeyOf}): by the host
+ * the platform reads (where the predicate is given the platform's request, as on Express, a trusted
+ * proxy's `X-Forwarded-Host`), the `Host` header and HTTP/2's `:authority`. A predicate that reads
+ * any other header, `X-Forwarded-Host` itself included, must name it in `vary`.
  */
 export class PredicateAnswers {
   private readonly cache: AnswerCache<boolean>;
@@ -32,10 +36,7 @@ export class PredicateAnswers {
 
   constructor(settings: AnswerCacheSettings, vary: readonly string[]) {
     this.cache = new AnswerCache<boolean>(settings);
-    this.keyHeaders = vary.flatMap((name) => {
-      const lower = name.toLowerCase();
-      return lower === 'host' ? ['host', ':authority'] : [lower];
-    });
+    this.keyHeaders = vary.map((name) => name.toLowerCase());
   }
 
   /** The kept answer for this origin and request, else the lookup in flight, else `lookup()`. */
@@ -57,6 +58,10 @@ export class PredicateAnswers {
         ? (request as RequestWithHeaders).headers
         : undefined;
     for (const name of this.keyHeaders) {
+      if (name === 'host') {
+        key += `\n${request !== null && typeof request === 'object' ? hostKeyOf(request) : ''}`;
+        continue;
+      }
       const value = headers?.[name];
       key += `\n${value === undefined ? '\u0000' : String(value)}`;
     }

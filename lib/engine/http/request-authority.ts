@@ -57,6 +57,22 @@ export function requestAuthorityOf(request: object): RequestAuthority {
   return authority(scheme, host, hostnameOf(host));
 }
 
+/**
+ * What a cache keyed by `Host` (`vary: ['Host']`) keys a request on: every reading of its host that
+ * a user's function may have made. HTTP/2 has no `Host` header (`:authority` instead), and behind a
+ * trusted proxy `req.hostname` is the forwarded host while `Host` names the proxy's upstream; keyed
+ * by one of them alone, a kept answer for one tenant would be served to another. Header values
+ * cannot contain a newline, so no request can forge another's key.
+ */
+export function hostKeyOf(request: object): string {
+  const headers = (request as AddressedRequest).headers ?? {};
+  return `${requestAuthorityOf(request).host}\n${keyPart(headers.host)}\n${keyPart(headers[':authority'])}`;
+}
+
+function keyPart(value: string | string[] | undefined): string {
+  return value === undefined ? '\u0000' : String(value);
+}
+
 function authority(scheme: string, host: string, hostname: string): RequestAuthority {
   return {
     scheme: scheme.toLowerCase(),
