@@ -1,6 +1,7 @@
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReceivedResponse } from './browser-verdict.js';
+import { listenFor, urlOf } from './temporary-listen.js';
 
 /**
  * What a test can point the helpers at: a base URL, a Node HTTP server (listening or not), or a Nest
@@ -26,15 +27,23 @@ export class NoResponseError extends Error {}
 
 /**
  * Sends one request over real HTTP and reads the status and headers. A server that is not
- * listening is made to listen on a free loopback port for this request only, as supertest does.
+ * listening is made to listen on a free loopback port while calls run on it (see
+ * {@link listenFor}), as supertest does.
  */
 export async function send(
   target: CorsTestTarget,
   sent: SentRequest,
   timeout = DEFAULT_RESPONSE_TIMEOUT,
 ): Promise<ReceivedResponse> {
-  await readyIfFastify(target, timeout);
-  const { base, close, thrown } = await baseUrlOf(target);
+  const readied = await readyIfFastify(target, timeout);
+  const server = serverOf(target);
+  const temporary = server === undefined ? undefined : await listenFor(server);
+  const base =
+    temporary?.base ??
+    (server === undefined ? (target as string) : urlOf(server.address() as AddressInfo));
+  // The hint to make Fastify ready is for a Fastify server that nobody made ready here.
+  const hint =
+    server !== undefined && !readied && isFastifyServer(server) ? FASTIFY_READY_HINT : '';
   try {
     return await new Promise<ReceivedResponse>((resolve, reject) => {
       // The path goes out as written, to the target's own host: resolving it against the base as
@@ -47,6 +56,7 @@ export async function send(
           path: sent.path,
           method: sent.method,
           headers: sent.headers,
+          agent: temporary?.agent,
         },
         (response) => {
           response.resume();
@@ -56,90 +66,44 @@ export async function send(
           response.on('error', reject);
         },
       );
+      // The server knows this request by the port it comes from: what its handler threw is kept
+      // under that port.
+      let localPort: number | undefined;
+      outgoing.once('socket', (socket) => {
+        socket.once('connect', () => (localPort = socket.localPort));
+      });
       outgoing.on('error', (error) => {
-        const failure = thrown();
-        reject(failure === undefined ? error : new NoResponseError(threw(sent, failure)));
+        const failure = temporary?.thrownFor(localPort);
+        reject(failure === undefined ? error : new NoResponseError(threw(sent, failure, hint)));
       });
       // Node's own timeout counts idle time: the request's whole life is what must stay short.
       const timer = setTimeout(() => {
-        outgoing.destroy(new NoResponseError(noResponse(sent, timeout)));
+        outgoing.destroy(new NoResponseError(noResponse(sent, timeout, hint)));
       }, timeout);
       outgoing.on('close', () => clearTimeout(timer));
       outgoing.end();
     });
   } finally {
-    await close();
+    await temporary?.release();
   }
 }
 
-/** Where to send, how to let go of the server afterwards, and what its handler threw, if anything. */
-interface Connection {
-  readonly base: string;
-  readonly close: () => Promise<void>;
-  readonly thrown: () => unknown;
-}
-
-const NOTHING_THROWN = (): unknown => undefined;
-
-async function baseUrlOf(target: CorsTestTarget): Promise<Connection> {
-  if (typeof target === 'string')
-    return { base: target, close: () => Promise.resolve(), thrown: NOTHING_THROWN };
-  const server = (
+/** The Node server of a target, or `undefined` for a URL. */
+function serverOf(target: CorsTestTarget): Server | undefined {
+  if (typeof target === 'string') return undefined;
+  return (
     'getHttpServer' in target && typeof target.getHttpServer === 'function'
       ? target.getHttpServer()
       : target
   ) as Server;
-  const address = server.address();
-  if (address !== null && typeof address === 'object') {
-    return { base: urlOf(address), close: () => Promise.resolve(), thrown: NOTHING_THROWN };
-  }
-  const guard = guardRequests(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    base: urlOf(server.address() as AddressInfo),
-    close: () =>
-      new Promise<void>((resolve) => {
-        guard.restore();
-        server.close(() => resolve());
-        // A connection the server never answered would hold close() forever; all are ours.
-        server.closeAllConnections();
-      }),
-    thrown: guard.thrown,
-  };
 }
 
 /**
- * While the helper has the server listen, a request handler that throws (Fastify before it is
- * ready does, and would end the test run with an uncaught error that says nothing about why)
- * closes that connection, and the error is kept for the helper's message.
+ * Whether Fastify serves the server's requests: its request listener is Fastify's router entry,
+ * `preRouting` (Fastify 5, as Nest 11 and 12 use it). A server has no other mark of the Fastify instance it belongs to.
  */
-function guardRequests(server: Server): { thrown: () => unknown; restore: () => void } {
-  const own = Object.getOwnPropertyDescriptor(server, 'emit');
-  const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
-  let failure: unknown;
-  server.emit = function (event: string | symbol, ...args: unknown[]): boolean {
-    if (event !== 'request') return emit(event, ...args);
-    try {
-      return emit(event, ...args);
-    } catch (error) {
-      failure = error;
-      (args[1] as { destroy?(): void } | undefined)?.destroy?.();
-      return true;
-    }
-  } as Server['emit'];
-  return {
-    thrown: () => failure,
-    restore: () => {
-      if (own === undefined) delete (server as { emit?: unknown }).emit;
-      else Object.defineProperty(server, 'emit', own);
-    },
-  };
+function isFastifyServer(server: Server): boolean {
+  return server.listeners('request').some((listener) => listener.name === 'preRouting');
 }
 
 /** The parts of a Nest application's HTTP adapter that tell Fastify apart and make it ready. */
@@ -149,16 +113,17 @@ interface AdapterLike {
 }
 
 /**
- * Makes a Nest application on Fastify ready, within `timeout`. `ready()` is Fastify's public way
- * to finish loading its plugins, idempotent, and what `listen()` and `inject()` call themselves.
+ * Makes a Nest application on Fastify ready, within `timeout`, and says whether it did. `ready()`
+ * is Fastify's public way to finish loading its plugins, idempotent, and what `listen()` and
+ * `inject()` call themselves.
  */
-async function readyIfFastify(target: CorsTestTarget, timeout: number): Promise<void> {
-  if (typeof target !== 'object' || !('getHttpAdapter' in target)) return;
-  if (typeof target.getHttpAdapter !== 'function') return;
+async function readyIfFastify(target: CorsTestTarget, timeout: number): Promise<boolean> {
+  if (typeof target !== 'object' || !('getHttpAdapter' in target)) return false;
+  if (typeof target.getHttpAdapter !== 'function') return false;
   const adapter = target.getHttpAdapter() as AdapterLike | undefined;
-  if (adapter?.getType?.() !== 'fastify') return;
+  if (adapter?.getType?.() !== 'fastify') return false;
   const instance = adapter.getInstance?.() as { ready?(): PromiseLike<unknown> } | undefined;
-  if (typeof instance?.ready !== 'function') return;
+  if (typeof instance?.ready !== 'function') return false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
@@ -173,30 +138,29 @@ async function readyIfFastify(target: CorsTestTarget, timeout: number): Promise<
   });
   try {
     await Promise.race([instance.ready(), late]);
+    return true;
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** What a test on Fastify must write; given the application itself, the helper does it. */
+/**
+ * What a test must write for a Fastify server it gave without its application; given the Nest
+ * application itself, the helper does it.
+ */
 const FASTIFY_READY_HINT = [
-  'A Nest application on Fastify cannot answer until Fastify is ready: after `await app.init()`,',
-  'write `await app.getHttpAdapter().getInstance().ready()`, or give expectCors the application',
-  'itself (not its server), which does it.',
+  ' A Fastify server answers nothing until Fastify is ready: after `await app.init()`, write',
+  '`await app.getHttpAdapter().getInstance().ready()` (on Fastify alone, `await fastify.ready()`),',
+  'or give expectCors the Nest application itself (not its server), which does it.',
 ].join(' ');
 
-function noResponse(sent: SentRequest, timeout: number): string {
-  return `${sent.method} ${sent.path} gave no response within ${timeout} ms. ${FASTIFY_READY_HINT} For a handler that is slow on purpose, pass expectCors(target, { timeout }) in milliseconds.`;
+function noResponse(sent: SentRequest, timeout: number, hint: string): string {
+  return `${sent.method} ${sent.path} gave no response within ${timeout} ms.${hint} For a handler that is slow on purpose, pass expectCors(target, { timeout }) in milliseconds.`;
 }
 
-function threw(sent: SentRequest, error: unknown): string {
+function threw(sent: SentRequest, error: unknown, hint: string): string {
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return `The server threw while taking ${sent.method} ${sent.path} (${reason}), before any handler could answer. ${FASTIFY_READY_HINT}`;
-}
-
-function urlOf(address: AddressInfo): string {
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  return `The server threw while taking ${sent.method} ${sent.path} (${reason}), before any handler could answer.${hint}`;
 }
 
 function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
