@@ -573,6 +573,7 @@ describe('predicateCache', () => {
       ["'*'", ['*']],
       ['a number among names', ['Host', 1]],
       ['17 names', Array.from({ length: 17 }, (_, i) => `X-H${i}`)],
+      ['an HTTP/2 pseudo-header', [':authority']],
     ])('refuses vary as %s with the code vary-invalid', (_what, vary) => {
       const error = configurationError({
         origin: predicate,
@@ -580,6 +581,14 @@ describe('predicateCache', () => {
       });
       expect(error.problems.map((p) => p.code)).toEqual(['vary-invalid']);
       expect(error.problems[0]!.option).toBe('predicateCache.vary');
+    });
+
+    it('says to write Host for :authority, in the option it is in', () => {
+      const error = configurationError({
+        origin: predicate,
+        predicateCache: { ttl: 1000, max: 10, vary: [':authority'] },
+      });
+      expect(error.problems[0]!.fix).toContain('write predicateCache.vary: ["Host"]');
     });
 
     it("accepts vary: [] (it reads nothing that changes its answer) and Nest's two-parameter form without vary", () => {

@@ -431,6 +431,7 @@ describe('RequestPolicy', () => {
       [{ vary: ['Host', 7] }, 'vary-invalid'],
       [{ vary: ['Host:'] }, 'vary-invalid'],
       [{ vary: [':authority'] }, 'vary-invalid'],
+      [{ vary: Array.from({ length: 17 }, (_, i) => `X-H${i}`) }, 'vary-invalid'],
       [{ timeout: 0 }, 'timeout-out-of-range'],
       [{ timeout: 60_001 }, 'timeout-out-of-range'],
       [{ timeout: 1.5 }, 'timeout-out-of-range'],

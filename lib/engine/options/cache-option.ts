@@ -1,13 +1,11 @@
 import { AnswerCache, type AnswerCacheSettings } from '../answers/answer-cache.js';
 import { PredicateAnswers } from '../answers/predicate-answers.js';
 import type { ProblemList } from '../cors-configuration-error.js';
-import { isToken } from '../http/tokens.js';
+import { checkVaryNames } from './vary-option.js';
 
 /** A day: answers kept longer would outlive any change a user expects to see. */
 const MAX_TTL = 86_400_000;
 const MAX_ENTRIES = 1_000_000;
-/** Request headers a predicate's answers may be keyed by: a tenant's few, not a request's all. */
-const MAX_VARY = 16;
 
 /**
  * Checks a cache option (`predicateCache`, or a per-request policy's `cache`): `{ ttl, max }`, whole
@@ -68,16 +66,11 @@ export function compilePredicateCacheOption(
     return undefined;
   }
   const vary = settings.vary;
-  if (vary !== undefined && !isHeaderNameList(vary)) {
-    problems.add(
-      'vary-invalid',
-      `${option}.vary`,
-      vary,
-      `is not a list of at most ${MAX_VARY} request header names`,
-      'write vary: ["Host", "X-Tenant"], naming the request headers the predicate reads',
-    );
+  if (
+    vary !== undefined &&
+    !checkVaryNames(vary, `${option}.vary`, 'the predicate reads', problems)
+  )
     return undefined;
-  }
   if (vary === undefined && typeof predicate === 'function' && predicate.length >= 3) {
     problems.add(
       'cache-without-vary',
@@ -104,14 +97,6 @@ function hasValidBounds(settings: Record<string, unknown>, keys: readonly string
     Object.keys(settings).every((key) => keys.includes(key)) &&
     isWholeIn(settings.ttl, 1, MAX_TTL) &&
     isWholeIn(settings.max, 1, MAX_ENTRIES)
-  );
-}
-
-function isHeaderNameList(value: unknown): boolean {
-  return (
-    Array.isArray(value) &&
-    value.length <= MAX_VARY &&
-    value.every((name) => typeof name === 'string' && isToken(name) && name !== '*')
   );
 }
 
