@@ -9,15 +9,25 @@ interface Approval {
   readonly origin: string;
 }
 
+/** The method and URL a request had when the CSRF check exempted it. */
+export interface Exemption {
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+}
+
 /**
  * The requests that CORS approved for a credentialed cross-origin call, as the request hook decided
- * them, for {@link corsTrusted}. Recording costs nothing until `corsTrusted(app)` switches it on.
+ * them, and those that CSRF protection then exempted, for {@link corsTrusted}. Recording costs
+ * nothing until `corsTrusted(app)` switches it on.
  */
 @Injectable()
 export class CsrfTrust {
   /** Set by `corsTrusted(app)`: only then does the request hook record approvals. */
   enabled = false;
+  /** Set once `corsTrusted(app)` has installed the guard that checks exemptions (once per app). */
+  guarded = false;
   private readonly approvals = new WeakMap<IncomingMessage, Approval>();
+  private readonly exemptions = new WeakMap<IncomingMessage, Exemption>();
 
   /**
    * Records that CORS approved `request` as it is now. Only an origin a page on a real host sends
@@ -43,5 +53,21 @@ export class CsrfTrust {
       approval.url === request.url &&
       approval.origin === request.headers.origin
     );
+  }
+
+  /**
+   * Answers the CSRF check's question (see {@link has}), and remembers a yes with the method and
+   * URL the request has now: middleware that runs after the check may still rewrite them, and the
+   * guard refuses the request if it did.
+   */
+  exempts(request: IncomingMessage): boolean {
+    if (!this.has(request)) return false;
+    this.exemptions.set(request, { method: request.method, url: request.url });
+    return true;
+  }
+
+  /** The method and URL `request` had when it was exempted, if it was. */
+  exemptionOf(request: IncomingMessage): Exemption | undefined {
+    return this.exemptions.get(request);
   }
 }

@@ -18,7 +18,10 @@ import {
   setUpCsrfTrustingApp,
   setUpCsrfTrustingCors,
   rewriteThenCsrfTrustingCors,
+  csrfTrustingCorsThenRewrite,
+  CsrfModuleMiddlewareAppModule,
 } from './fixtures/csrf-app';
+import { CsrfExemptionGuard, REWRITTEN_AFTER_EXEMPTION } from '../../lib/csrf/csrf-exemption.guard';
 import { LogRecorder } from './fixtures/debug-app';
 import { ADMIN, APP, EVIL } from './fixtures/origins';
 
@@ -151,14 +154,22 @@ const CORS_TRUSTED_CASES: readonly Case[] = [
 ];
 
 /**
- * With a method override and a URL rewrite registered before CSRF protection. On Express they
- * choose another route than the one the hook judged, so the approval must not carry over; on
- * Fastify the router chose the route before any middleware, so the judged route is the one run.
+ * Through a method override and a URL rewrite (see the fixture's `rewrite`), wherever they run.
+ * On Express they choose another route than the one the hook judged, so the approval must not
+ * carry over: before the CSRF check, the check refuses; after it, the guard that `corsTrusted()`
+ * installs does. On Fastify the router chose the route before the check and before any
+ * middleware: the POST handler runs, under the POST route's own policy, whatever the middleware
+ * did to the method or the URL (middie even puts the URL back after each middleware).
  */
 const REWRITE_CASES: readonly Case[] = [
   {
     name: 'a POST the default policy trusts passes',
     request: credentialed('POST', '/items/1', APP),
+    expected: { status: 201, body: 'posted', headers: READABLE_BY_APP },
+  },
+  {
+    name: 'so does one the middleware leaves as it is (?_method=POST)',
+    request: credentialed('POST', '/items/1?_method=POST', APP),
     expected: { status: 201, body: 'posted', headers: READABLE_BY_APP },
   },
   {
@@ -183,7 +194,19 @@ const REWRITE_CASES: readonly Case[] = [
     expected: { status: 403 },
     byPlatform: { fastify: { status: 201, body: 'posted', headers: READABLE_BY_APP } },
   },
+  {
+    name: 'POST ?_method=DELETE from ADMIN, whom only the DELETE trusts: judged by the POST route, refused',
+    request: credentialed('POST', '/items/1?_method=DELETE', ADMIN),
+    expected: { status: 403, headers: NOTHING_APPROVED },
+  },
 ];
+
+/** Where the rewrite runs: before the CSRF check, or after it (the only place module middleware can be). */
+const REWRITE_SETUPS = [
+  ['app.use() before enableCsrfProtection()', CsrfAppModule, rewriteThenCsrfTrustingCors, 'before'],
+  ['app.use() after enableCsrfProtection()', CsrfAppModule, csrfTrustingCorsThenRewrite, 'after'],
+  ['module middleware', CsrfModuleMiddlewareAppModule, setUpCsrfTrustingCors, 'after'],
+] as const;
 
 if (NEST_HAS_CSRF_PROTECTION) {
   describe.each(PLATFORMS)('app.enableCsrfProtection() with CorsModule on %s', (platform) => {
@@ -208,19 +231,55 @@ if (NEST_HAS_CSRF_PROTECTION) {
   });
 
   describe.each(PLATFORMS)(
-    'corsTrusted(app) behind middleware that rewrites requests, on %s',
+    'corsTrusted(app) and middleware that rewrites requests, on %s',
     (platform) => {
-      let app: TestApp;
-      beforeAll(async () => {
-        app = await startApp(platform, CsrfAppModule, rewriteThenCsrfTrustingCors);
-      });
-      afterAll(() => app.close());
+      describe.each(REWRITE_SETUPS)('as %s', (_where, module, setUp, when) => {
+        let app: TestApp;
+        beforeAll(async () => {
+          app = await startApp(platform, module, setUp);
+        });
+        afterAll(() => app.close());
 
-      it.each(REWRITE_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-        expectResponse(await app.send(c.request), expectedOn(platform, c));
+        it.each(REWRITE_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+          expectResponse(await app.send(c.request), expectedOn(platform, c));
+        });
+
+        if (platform === 'express') {
+          it(`the refusal says why: ${when === 'before' ? "CSRF protection's own" : "the guard's, naming corsTrusted() and where a rewrite must run"}`, async () => {
+            const { body } = await app.send(credentialed('POST', '/items/1?_method=DELETE', APP));
+            expect(JSON.parse(body)).toMatchObject({
+              statusCode: 403,
+              message:
+                when === 'before'
+                  ? expect.stringContaining('Cross-origin request detected')
+                  : REWRITTEN_AFTER_EXEMPTION,
+            });
+          });
+        }
       });
     },
   );
+
+  describe.each(PLATFORMS)('the guard corsTrusted(app) installs, on %s', (platform) => {
+    it(
+      platform === 'express'
+        ? 'is one global guard, however often corsTrusted(app) is called: the router chooses the route after the CSRF check'
+        : 'is not installed: the router has chosen the route before the CSRF check, no middleware can change it',
+      async () => {
+        let calls: unknown[][] = [];
+        const app = await startApp(platform, CsrfAppModule, (nest) => {
+          const useGlobalGuards = jest.spyOn(nest, 'useGlobalGuards');
+          (nest as unknown as { enableCsrfProtection(o: object): void }).enableCsrfProtection({
+            exclude: corsTrusted(nest),
+          });
+          corsTrusted(nest);
+          calls = useGlobalGuards.mock.calls;
+        });
+        await app.close();
+        expect(calls).toEqual(platform === 'express' ? [[expect.any(CsrfExemptionGuard)]] : []);
+      },
+    );
+  });
 } else {
   // Nest 11: there is no CSRF protection to combine with; say so with a test that checks it.
   describe('app.enableCsrfProtection() with CorsModule', () => {
@@ -233,19 +292,24 @@ if (NEST_HAS_CSRF_PROTECTION) {
       }
     });
 
-    it('so corsTrusted(app) says why at startup, and exempts nothing', async () => {
+    it('so corsTrusted(app) says why at startup, exempts nothing and installs no guard', async () => {
       const logs = new LogRecorder();
       let exclude: ((request: object) => boolean) | undefined;
+      let guards: unknown[][] = [];
       const app = await startApp(
         'express',
         CsrfAppModule,
         (nest) => {
+          const useGlobalGuards = jest.spyOn(nest, 'useGlobalGuards');
           exclude = corsTrusted(nest);
+          guards = useGlobalGuards.mock.calls;
         },
         { logger: logs },
       );
       await app.close();
       expect(exclude?.({})).toBe(false);
+      // Nothing is exempted, so there is no exemption for a guard to check.
+      expect(guards).toEqual([]);
       expect(logs.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual([
         expect.stringContaining('enableCsrfProtection() (it is new in Nest 12)'),
       ]);
