@@ -3,17 +3,34 @@
  * cross-site writes with hostile origins (null, '*', opaque, mixed case, trailing dot, user info,
  * default ports, paths, several in one header, repeated Origin headers, non-ASCII), on routes
  * whose policies trust one origin, none ('*', reflected, no credentials), a pattern or an
- * asynchronous predicate, through a method override and a URL rewrite. Requests go out over a
- * raw socket so that a header may be repeated or carry any byte. A finding is a handler that ran
+ * asynchronous predicate, through a method override and a URL rewrite that run before the CSRF
+ * check or after it (app.use() after enableCsrfProtection(), module middleware). Requests go out
+ * over a raw socket so that a header may be repeated or carry any byte. A finding is a handler that ran
  * (CSRF let the write through) for an origin its own policy does not name with credentials,
  * exactly as sent, or any 5xx.
  */
 import { connect } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
-import { Controller, Delete, Module, Post, Put } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Module,
+  Post,
+  Put,
+  type INestApplication,
+  type MiddlewareConsumer,
+  type NestModule,
+  type Type,
+} from '@nestjs/common';
 import fc from 'fast-check';
 import { Cors, CorsModule } from '../../lib';
-import { NEST_HAS_CSRF_PROTECTION, rewriteThenCsrfTrustingCors } from '../e2e/fixtures/csrf-app';
+import {
+  NEST_HAS_CSRF_PROTECTION,
+  csrfTrustingCorsThenRewrite,
+  rewrite,
+  rewriteThenCsrfTrustingCors,
+  setUpCsrfTrustingCors,
+} from '../e2e/fixtures/csrf-app';
 import { ADMIN, APP, EVIL } from '../e2e/fixtures/origins';
 import { startApp, type Platform, type TestApp } from '../e2e/platforms';
 
@@ -85,6 +102,28 @@ class PoliciesController {
 })
 class AttackedModule {}
 
+/** The same, with the rewrite as module middleware: Nest runs it after the CSRF check. */
+@Module({ imports: [AttackedModule] })
+class AttackedThroughModuleMiddleware implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(rewrite).forRoutes('items');
+  }
+}
+
+/**
+ * Where the method override and URL rewrite run: before the CSRF check (the check must see their
+ * result), or after it, where only corsTrusted()'s guard stands between them and another handler.
+ */
+const PLACEMENTS: readonly (readonly [string, Type, (app: INestApplication) => void])[] = [
+  ['rewritten before the CSRF check', AttackedModule, rewriteThenCsrfTrustingCors],
+  ['rewritten after it (app.use)', AttackedModule, csrfTrustingCorsThenRewrite],
+  [
+    'rewritten after it (module middleware)',
+    AttackedThroughModuleMiddleware,
+    setUpCsrfTrustingCors,
+  ],
+];
+
 /** Hostile origins written out, beside the generated ones below. */
 const KNOWN_ORIGINS = [
   APP,
@@ -148,6 +187,10 @@ const TARGETS = [
   ['POST', '/items/1?_method=PUT'],
   ['POST', '/items/1?action=purge'],
   ['POST', '/items/1?_method=POST&action=purge'],
+  ['POST', '/items/1?_method=DELETE&action=purge'],
+  ['POST', '/items/1?_method=Delete'],
+  ['POST', '/items/1/?_method=DELETE'],
+  ['POST', '/ITEMS/1?_method=DELETE'],
   ['PUT', '/open/1'],
   ['PUT', '/reflected/1'],
   ['PUT', '/uncredentialed/1'],
@@ -250,16 +293,18 @@ async function attack(app: TestApp, probes: readonly Probe[]): Promise<string[]>
     });
 
     describe.each(['express', 'fastify'] as Platform[])('on %s', (platform) => {
-      let app: TestApp;
-      let findings: string[];
-      beforeAll(async () => {
-        app = await startApp(platform, AttackedModule, rewriteThenCsrfTrustingCors);
-        findings = await attack(app, [...EXHAUSTIVE, ...PROBES]);
-      });
-      afterAll(() => app.close());
+      describe.each(PLACEMENTS)('%s', (_placement, module, setUp) => {
+        let app: TestApp;
+        let findings: string[];
+        beforeAll(async () => {
+          app = await startApp(platform, module, setUp);
+          findings = await attack(app, [...EXHAUSTIVE, ...PROBES]);
+        });
+        afterAll(() => app.close());
 
-      it('exempts no origin that the policy of the handler that ran does not name', () => {
-        expect(findings.slice(0, 10)).toEqual([]);
+        it('exempts no origin that the policy of the handler that ran does not name', () => {
+          expect(findings.slice(0, 10)).toEqual([]);
+        });
       });
     });
   },
