@@ -25,10 +25,11 @@ const SAFELISTED_CONTENT_TYPES: ReadonlySet<string> = new Set([
   'text/plain',
 ]);
 /**
- * Headers a browser adds on its own (revalidation, priority, a disabled cache) and that proxies in
- * front of the application add (forwarding, request ids, tracing): no page set them.
+ * Headers that browsers, proxies and CDNs add on their own: no page set them. Kept a list, so that
+ * one header more is one line more.
  */
 const ADDED_ON_THE_WAY: ReadonlySet<string> = new Set([
+  // Browsers: the client, revalidation, priority, a disabled cache.
   'user-agent',
   'cache-control',
   'pragma',
@@ -38,13 +39,33 @@ const ADDED_ON_THE_WAY: ReadonlySet<string> = new Set([
   'if-none-match',
   'if-range',
   'if-unmodified-since',
+  // Browsers: client hints without the `Sec-CH-` prefix (https://wicg.github.io/client-hints-infrastructure/);
+  // the prefixed ones are forbidden request headers.
+  'save-data',
+  'device-memory',
+  'dpr',
+  'viewport-width',
+  'rtt',
+  'downlink',
+  'ect',
+  // Proxies and CDNs: forwarding (`X-Forwarded-*` by prefix, below), loop detection.
   'forwarded',
   'x-real-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'cdn-loop',
+  // Request ids and tracing: W3C Trace Context and Baggage, Zipkin B3 (`X-B3-*` by prefix, below),
+  // AWS load balancers, Google Cloud.
   'x-request-id',
   'traceparent',
   'tracestate',
+  'baggage',
+  'b3',
+  'x-amzn-trace-id',
+  'x-cloud-trace-context',
 ]);
-const FORWARDED_PREFIX = 'x-forwarded-';
+/** Prefixes of header families that proxies add: forwarding, and Zipkin's B3 tracing. */
+const ADDED_ON_THE_WAY_PREFIXES: readonly string[] = ['x-forwarded-', 'x-b3-'];
 const MAX_NAME_IN_REASON = 64;
 
 /**
@@ -82,9 +103,14 @@ function setByPage(name: string, value: string | string[] | undefined): boolean 
   return !(
     SAFELISTED_HEADERS.has(name) ||
     ADDED_ON_THE_WAY.has(name) ||
-    name.startsWith(FORWARDED_PREFIX) ||
+    hasAddedPrefix(name) ||
     isForbiddenRequestHeader(name)
   );
+}
+
+function hasAddedPrefix(name: string): boolean {
+  for (const prefix of ADDED_ON_THE_WAY_PREFIXES) if (name.startsWith(prefix)) return true;
+  return false;
 }
 
 /** A media type without its parameters, lower case: `text/plain;charset=UTF-8` is `text/plain`. */
