@@ -16,7 +16,7 @@ import { renderReportPage } from './report/report-page.js';
 import { selectPlatform } from './platform/select-platform.js';
 import { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
 import { collectRoutes } from './routing/collect-routes.js';
-import { withSharedUrls } from './routing/shared-url-routes.js';
+import { servedMethods, withSharedUrls } from './routing/shared-url-routes.js';
 import { declaredHandlers } from './routing/controllers.js';
 import type { HandlerPolicies } from './routing/handler-policies.js';
 import type { CorsPolicies } from './cors-policies.service.js';
@@ -88,6 +88,7 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
     defaultRoute: { policy: registry.defaultHandle, hosts: undefined, versions: undefined },
     readVersion: versionReaderFor(config.getVersioning()),
     pathPolicies,
+    routeMethods: servedMethods(records),
     uniformNoOriginVary: uniformNoOriginVary(handles, registry),
     logDenial: options.debug === true ? denialLogger(log, registry) : undefined,
     csrfTrust: context.csrfTrust,

@@ -12,7 +12,7 @@ import {
   requestAuthorityOf,
   whenSettled,
 } from '../engine/index.js';
-import type { RoutePolicy, RouteTarget } from '../routing/route-record.js';
+import { recordOf, type RoutePolicy, type RouteTarget } from '../routing/route-record.js';
 import type { ResolutionContext, RouteResolution } from '../routing/route-resolution.js';
 import type { HeaderAccess } from '../platform/response-headers.js';
 import type { CsrfTrust } from '../csrf/csrf-trust.js';
@@ -49,7 +49,9 @@ export interface RouteFinder<Req> {
   actualRoute(request: Req): RouteResolution | undefined;
   /**
    * The route an actual request with `method` to this preflight's URL would be routed to, or
-   * `undefined` when there is none.
+   * `undefined` when there is none. Asked with the preflight's `Access-Control-Request-Method`,
+   * and, for a preflight no Nest route answers, with every method of {@link
+   * RequestHandlerSettings.routeMethods}.
    */
   preflightRoute(request: Req, method: string): RouteResolution | undefined;
 }
@@ -63,6 +65,8 @@ export interface RequestHandlerSettings extends ResolutionContext {
    * default. The platform decides which entry covers a request.
    */
   readonly pathPolicies: readonly PathPolicy[];
+  /** Every method of a Nest route, once (see `servedMethods`): what a fallback preflight asks. */
+  readonly routeMethods: readonly string[];
   /**
    * `Vary` for requests without Origin when every policy agrees on it, so that no lookup is needed;
    * updated when the policies are replaced.
@@ -115,17 +119,50 @@ export class CorsRequestHandler<Req extends object, Res> {
     // Only a route whose policy is certain before the handler is chosen may vouch for CSRF.
     const vouches =
       settings.csrfTrust.enabled && requestMethod === undefined && route?.fixed === true;
+    const forbidCaching =
+      requestMethod !== undefined && this.forbidsCaching(request, requestMethod, route, handle);
     return policy instanceof Promise
       ? policy.then((settled) =>
-          this.decide(settled, raw, response, requestMethod, vouches, route, handle),
+          this.decide(settled, raw, response, requestMethod, vouches, forbidCaching, route, handle),
         )
-      : this.decide(policy, raw, response, requestMethod, vouches, route, handle);
+      : this.decide(policy, raw, response, requestMethod, vouches, forbidCaching, route, handle);
+  }
+
+  /**
+   * Whether a preflight's approval must not be kept by the browser, which keeps it for the URL,
+   * whatever method it was for: where a route of another policy may serve that URL for another
+   * method, a kept approval would stand in for that route's own preflight.
+   *
+   * A preflight that a Nest route answers knows that from startup (`sharesUrl`). One that no Nest
+   * route answers (a method no route serves there, a `paths` entry, a route outside Nest, a
+   * host-bound or versioned handler that does not run for this request) is answered by a policy
+   * no route of the URL was written with: the router is asked which route a request of each
+   * method Nest serves would reach at this URL, at most one question per method, and any route
+   * whose policy is not this very one (or is chosen per request) forbids it.
+   */
+  private forbidsCaching(
+    request: Req,
+    requestMethod: string,
+    route: RouteResolution | undefined,
+    handle: PolicyHandle,
+  ): boolean {
+    if (route !== undefined) {
+      const answering = route.targetWith(handle);
+      if (answering !== undefined && recordOf(answering) !== undefined) return route.sharesUrl;
+    }
+    for (const method of this.settings.routeMethods) {
+      if (method === requestMethod) continue;
+      const sibling = this.routes.preflightRoute(request, method);
+      if (sibling !== undefined && !(sibling.fixed && sibling.policy === handle)) return true;
+    }
+    return false;
   }
 
   /**
    * Decides with the route's policy: a preflight when it asks for `requestMethod`. With `vouches`,
-   * an approval that names the origin with credentials is recorded for `corsTrusted()`. `route`
-   * and `handle` say which route and policy decided, for the preflight cache and for logs.
+   * an approval that names the origin with credentials is recorded for `corsTrusted()`; with
+   * `forbidCaching`, a preflight is answered `Access-Control-Max-Age: 0`. `route` and `handle`
+   * say which route and policy decided, for logs.
    */
   private decide(
     policy: CompiledCorsPolicy<IncomingMessage>,
@@ -133,6 +170,7 @@ export class CorsRequestHandler<Req extends object, Res> {
     response: Res,
     requestMethod: string | undefined,
     vouches: boolean,
+    forbidCaching: boolean,
     route: RouteResolution | undefined,
     handle: PolicyHandle,
   ): MaybePromise<HookOutcome> {
@@ -152,8 +190,7 @@ export class CorsRequestHandler<Req extends object, Res> {
         method: requestMethod,
         headers: headers['access-control-request-headers'],
         privateNetwork: headerValue(headers['access-control-request-private-network']),
-        // The browser keeps an approval for the URL, whatever method it was for.
-        forbidCaching: route?.sharesUrl === true,
+        forbidCaching,
       },
       raw,
     );

@@ -9,6 +9,7 @@ import {
 import { loadPeer } from '../peers/load-peer.cjs';
 import { DeclaredRouteCover } from '../routing/path-policies.js';
 import { FastifyMounts, type MiddieEngineFactory } from './fastify-mounts.js';
+import { MethodRoutes, UNKNOWN_ROUTE } from './fastify-method-routes.js';
 import {
   UrlCoveredTargets,
   hasVariableSegment,
@@ -56,6 +57,10 @@ interface NotedRoute {
   /** For a route whose path varies: the entry that covers each request's URL comes first. */
   byUrl: UrlCoveredTargets | undefined;
 }
+/** What a route whose policy cannot be known leads to: a policy no answering one is. */
+const UNKNOWN_RESOLUTION = RouteResolution.of([
+  { policy: null, hosts: undefined, versions: undefined },
+]);
 /** Routes noted before the module set up, per Fastify instance; `undefined` once handed over. */
 const earlyRoutes = new WeakMap<object, RouteOptions[] | undefined>();
 
@@ -166,6 +171,8 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   private registered = false;
   /** The (method, path) pairs that have their preflight route. */
   private readonly preflightRouted = new Set<string>();
+  /** Every (method, path) again, with its preflight route's config: for requests of other methods. */
+  private methodRoutes: MethodRoutes<RouteConfig> | undefined;
   /**
    * Routes that no `onRoute` hook of the module saw (added on the Fastify instance before Nest had
    * it), by their route's `config`, worked out at their first request from the path the router
@@ -213,6 +220,7 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   installRequestHook(settings: RequestHandlerSettings): void {
     this.otherRoute = settings.defaultRoute;
     const option = (name: string) => routerOption(this.fastify, name);
+    this.methodRoutes = new MethodRoutes(option);
     // As find-my-way compares paths: case-sensitive unless the router options say otherwise.
     this.pathCover = new DeclaredRouteCover(
       settings.pathPolicies,
@@ -284,14 +292,35 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
   }
 
   /**
-   * The preflight has been routed to the preflight route of its requested method, if the
-   * application serves that method there; or else to an `OPTIONS` route of the application's own
-   * (`@Options()`, `@All()`), whose handler is then the one it is for.
+   * For its requested method, the preflight has been routed to the preflight route of that
+   * method, if the application serves it there; or else to an `OPTIONS` route of the
+   * application's own (`@Options()`, `@All()`), whose handler is then the one it is for. For
+   * another method, the route that method's requests reach at its URL (see {@link MethodRoutes}).
    */
-  preflightRoute(request: FastifyRequestLike): RouteResolution | undefined {
+  preflightRoute(request: FastifyRequestLike, method: string): RouteResolution | undefined {
+    const raw = request.raw;
+    if (method !== raw.headers['access-control-request-method']) {
+      return this.routeOfMethod(method, raw.url ?? '/');
+    }
     const config = request.routeOptions.config;
     if (config[DECLINES_EMPTY_PARAMS] === true && hasEmptyParam(request.params)) return undefined;
     return this.resolutionOf(request, config);
+  }
+
+  /**
+   * Where a request with `method` to `url` would lead: as {@link resolutionOf} says for the route
+   * that request reaches, found by the router's own matching; the unknown route where that cannot
+   * be told.
+   */
+  private routeOfMethod(method: string, url: string): RouteResolution | undefined {
+    const found = this.methodRoutes?.find(method, url) ?? UNKNOWN_ROUTE;
+    if (found === UNKNOWN_ROUTE) return UNKNOWN_RESOLUTION;
+    if (found === null) return this.mounts?.resolutionOf(url);
+    const config = found.store;
+    if (config[DECLINES_EMPTY_PARAMS] === true && hasEmptyParam(found.params)) return undefined;
+    const noted = config[NOTED_ROUTE] as NotedRoute | undefined;
+    if (noted?.byUrl !== undefined) return noted.byUrl.resolutionFor(url);
+    return config[ROUTE] as RouteResolution;
   }
 
   /**
@@ -369,16 +398,18 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
       const noted: NotedRoute | undefined = group.targets.some(({ byUrl }) => byUrl)
         ? { resolution, byUrl: new UrlCoveredTargets(group.targets, resolution, this.mounts!) }
         : undefined;
+      const config: RouteConfig = {
+        [PREFLIGHT_ROUTE]: true,
+        [ROUTE]: resolution,
+        [NOTED_ROUTE]: noted,
+        [DECLINES_EMPTY_PARAMS]: group.nest && this.declinesEmptyParams(url),
+      };
+      this.methodRoutes?.add(group.method, url, config);
       this.fastify.route({
         method: 'OPTIONS',
         url,
         constraints: { [PREFLIGHT_METHOD_CONSTRAINT]: group.method },
-        config: {
-          [PREFLIGHT_ROUTE]: true,
-          [ROUTE]: resolution,
-          [NOTED_ROUTE]: noted,
-          [DECLINES_EMPTY_PARAMS]: group.nest && this.declinesEmptyParams(url),
-        },
+        config,
         // Reached by a preflight the hook does not answer (`preflightContinue`, CORS switched off),
         // and by an OPTIONS request that is not a preflight (no Origin): they go where they would
         // have gone without this route, to the path's own OPTIONS handler (looked up now, as it

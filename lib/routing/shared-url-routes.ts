@@ -106,6 +106,19 @@ export function withSharedUrls(records: readonly RouteRecord[]): {
 }
 
 /**
+ * The methods to ask the router with, for a preflight that no Nest route answered, which Nest
+ * route a request of another method to the same URL would reach (see `CorsRequestHandler`): every
+ * method of a Nest route, once. An `@All()` route serves every method, so asking with any one
+ * method finds it: `GET` stands for it where no route names a method of its own.
+ */
+export function servedMethods(records: readonly RouteRecord[]): readonly string[] {
+  const methods = new Set<string>();
+  for (const record of records) if (record.method !== 'ALL') methods.add(record.method);
+  if (methods.size === 0 && records.some((record) => record.method === 'ALL')) methods.add('GET');
+  return Object.freeze([...methods]);
+}
+
+/**
  * Whether two policies answer every preflight alike: one handle, or fixed policies that compile to
  * one (equal options share their compiled policy). A per-request policy may answer anything, so it
  * agrees with no other; CORS switched off agrees only with itself.

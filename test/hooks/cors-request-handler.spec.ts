@@ -10,7 +10,7 @@ import {
 import type { HeaderAccess } from '../../lib/platform/response-headers';
 import { PolicyHandle } from '../../lib/policy/policy-handle';
 import { CsrfTrust } from '../../lib/csrf/csrf-trust';
-import type { RouteTarget } from '../../lib/routing/route-record';
+import type { RouteRecord, RouteTarget } from '../../lib/routing/route-record';
 import { RouteResolution } from '../../lib/routing/route-resolution';
 import { SharedUrl } from '../../lib/routing/shared-url-routes';
 
@@ -35,10 +35,21 @@ const target = (policy: RouteTarget['policy'], hosts?: RegExp[]): RouteTarget =>
   versions: undefined,
 });
 
+/** A Nest route's target: its policy, and the handler it runs. */
+const record = (policy: RouteTarget['policy'], method = 'PUT'): RouteRecord => ({
+  ...target(policy),
+  method,
+  path: '/x',
+  controller: class ItemsController {},
+  methodName: method.toLowerCase(),
+  handler: {},
+});
+
 const SETTINGS: RequestHandlerSettings = {
   defaultPolicy: DEFAULT,
   defaultRoute: target(DEFAULT),
   pathPolicies: [],
+  routeMethods: [],
   readVersion: undefined,
   uniformNoOriginVary: undefined,
   logDenial: undefined,
@@ -157,7 +168,7 @@ describe('CorsRequestHandler', () => {
   it('answers a preflight Access-Control-Max-Age: 0 where the route shares its URL with another policy', () => {
     const cached = handleOf({ origin: ADMIN, maxAge: 600 });
     const sharedWith = (sibling: PolicyHandle) => ({
-      ...target(cached),
+      ...record(cached),
       sharedUrl: new SharedUrl(cached, [sibling]),
     });
     const preflight = request('OPTIONS', {
@@ -165,14 +176,74 @@ describe('CorsRequestHandler', () => {
       'access-control-request-method': 'PUT',
     });
     const maxAgeWith = (route: RouteTarget) =>
-      handlerFor(RouteResolution.of([route]))
+      handlerFor(RouteResolution.of([route]), { routeMethods: ['GET', 'PUT'] })
         .handle(preflight)
         .headers.get('access-control-max-age');
-    expect(maxAgeWith(target(cached))).toBe('600');
+    expect(maxAgeWith(record(cached))).toBe('600');
     expect(maxAgeWith(sharedWith(cached))).toBe('600');
     // Another handle of the same compiled policy (the registry compiles equal options once).
     expect(maxAgeWith(sharedWith(new PolicyHandle('equal', cached.fixedPolicy!)))).toBe('600');
     expect(maxAgeWith(sharedWith(ADMIN_ONLY))).toBe('0');
+  });
+
+  describe('a preflight no Nest route answers', () => {
+    const fallback = handleOf({ origin: ADMIN, maxAge: 600 });
+    const preflight = request('OPTIONS', {
+      origin: ADMIN,
+      'access-control-request-method': 'PATCH',
+      'access-control-request-headers': 'x-secret',
+    });
+    /** Answers with `own` for PATCH, and with `others[method]` for the other methods. */
+    const answer = (
+      own: RouteResolution | undefined,
+      others: Record<string, RouteResolution | undefined>,
+    ) => {
+      const asked: string[] = [];
+      const router: RouteFinder<IncomingMessage> = {
+        actualRoute: () => undefined,
+        preflightRoute: (_request, method) => {
+          asked.push(method);
+          return method === 'PATCH' ? own : others[method];
+        },
+      };
+      const handler = new CorsRequestHandler<IncomingMessage, Headers>(router, ACCESS, {
+        ...SETTINGS,
+        defaultPolicy: fallback,
+        routeMethods: ['GET', 'PATCH', 'POST'],
+      });
+      const headers: Headers = new Map();
+      void handler.handle(preflight, preflight, headers);
+      return { maxAge: headers.get('access-control-max-age'), asked };
+    };
+    const of = (target: RouteTarget) => RouteResolution.of([target]);
+
+    it('asks which route each other method of a Nest route reaches at its URL', () => {
+      expect(answer(undefined, {})).toEqual({ maxAge: '600', asked: ['PATCH', 'GET', 'POST'] });
+    });
+
+    it('keeps maxAge where those routes answer with the same policy', () => {
+      expect(answer(undefined, { GET: of(record(fallback, 'GET')) }).maxAge).toBe('600');
+      // A paths entry or a route outside Nest, under the same policy.
+      expect(answer(of(target(fallback)), { POST: of(target(fallback)) }).maxAge).toBe('600');
+    });
+
+    it('answers Max-Age 0 where one of them has another policy, none, or one chosen per request', () => {
+      expect(answer(undefined, { GET: of(record(ADMIN_ONLY, 'GET')) }).maxAge).toBe('0');
+      expect(answer(of(target(fallback)), { POST: of(record(null, 'POST')) }).maxAge).toBe('0');
+      const hostBound = { ...record(fallback, 'GET'), hosts: [/^a\.example$/] };
+      expect(answer(undefined, { GET: of(hostBound) }).maxAge).toBe('0');
+    });
+
+    it('stops asking at the first route of another policy', () => {
+      const { asked } = answer(undefined, { GET: of(record(ADMIN_ONLY, 'GET')) });
+      expect(asked).toEqual(['PATCH', 'GET']);
+    });
+
+    it('counts a host-bound Nest route whose host does not match as no answer of its own', () => {
+      const other = { ...record(ADMIN_ONLY, 'PATCH'), hosts: [/^admin\.example$/] };
+      expect(answer(of(other), { GET: of(record(ADMIN_ONLY, 'GET')) }).maxAge).toBe('0');
+      expect(answer(of(other), {}).maxAge).toBe('600');
+    });
   });
 
   it('logs denials with their reason, but not requests without Origin', () => {
