@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { Logger, type INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { CORS_LOGGER_CONTEXT } from '../cors.constants.js';
 import type { CorsModuleOptions } from '../cors-module-options.js';
 import { CorsPolicies } from '../cors-policies.service.js';
 import { CORS_OPTIONS } from '../cors.providers.js';
@@ -21,6 +20,9 @@ import { ACCESS_CONTROL_ALLOW_CREDENTIALS } from '../engine/http/header-names.js
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
 import { findGateways, type Gateway, type NamespaceKey } from './gateways.js';
+import { HandshakeLog } from './handshake-log.js';
+import { CONFLICTING_ORIGINS, handshakeOrigin, header } from './handshake-origin.js';
+import { handshakeRequestOf, type HandshakeRequest } from './handshake-request.js';
 
 /** How the policies of several gateways that share a connection decide together. */
 export type Agreement =
@@ -64,34 +66,27 @@ const FAILED_PREFLIGHT: CorsDecision = Object.freeze({
 const PASS: HandshakeVerdict = Object.freeze({ allowed: true });
 const REFUSE: HandshakeVerdict = Object.freeze({ allowed: false });
 
-/** Distinct error messages logged at most, so that a broken policy cannot flood the log. */
-const MAX_LOGGED_ERRORS = 100;
-
 /**
  * Judges WebSocket handshakes by the CORS policies of the gateways they are for, as the request
  * hook judges HTTP requests by their route's policy: a request without an origin (not from a
  * browser) or from the server's own origin passes; any other passes when the policy allows its
- * origin, `Origin` or else `Sec-WebSocket-Origin` (see {@link handshakeOrigin}). The policy is looked up at each handshake, never kept, so that `CorsPolicies.replace()`
- * and per-request policies apply to the next one. An error denies and is logged, never thrown.
+ * origin, `Origin` or else `Sec-WebSocket-Origin` (see {@link handshakeOrigin}). The policy is
+ * looked up at each handshake, never kept, so that `CorsPolicies.replace()` and per-request
+ * policies apply to the next one; a per-request policy gets the request as a
+ * {@link HandshakeRequest}. An error denies and is logged, never thrown.
  */
 export class HandshakeJudge {
-  private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
   private readonly policies: CorsPolicies;
   private readonly modules: ModulesContainer;
-  private readonly debug: boolean;
+  private readonly log: HandshakeLog;
   private scanned: Gateway[] | undefined;
-  private readonly warned = new Set<Gateway>();
-  private readonly loggedErrors = new Set<string>();
   private readonly handles = new Map<Gateway, PolicyHandle | null>();
 
   /**
    * @param adapter the adapter's name, for messages.
    * @throws Error when `CorsModule` is not imported: without it there is no policy to judge by.
    */
-  constructor(
-    app: INestApplicationContext,
-    private readonly adapter: string,
-  ) {
+  constructor(app: INestApplicationContext, adapter: string) {
     try {
       this.policies = app.get(CorsPolicies, { strict: false });
     } catch (error) {
@@ -107,7 +102,7 @@ export class HandshakeJudge {
     } catch {
       options = undefined;
     }
-    this.debug = options?.debug === true;
+    this.log = new HandshakeLog(adapter, options?.debug === true);
   }
 
   /** The application's gateways, listed once Nest starts connecting them (all are known then). */
@@ -126,18 +121,9 @@ export class HandshakeJudge {
     return this.gatewaysAt(port, path).filter((gateway) => gateway.namespace === namespace);
   }
 
-  /**
-   * Logs, once per gateway, that its own `cors` option is not used: the adapter writes the CORS
-   * headers of its policy instead, and two sources of CORS headers would disagree.
-   */
+  /** Logs, once per gateway, that its own `cors` option is not used (see {@link HandshakeLog}). */
   warnAboutOwnCors(gateways: readonly Gateway[]): void {
-    for (const gateway of gateways) {
-      if (gateway.options.cors === undefined || this.warned.has(gateway)) continue;
-      this.warned.add(gateway);
-      this.logger.warn(
-        `${gateway.type.name} sets its own cors option in @WebSocketGateway(), which ${this.adapter} ignores: its handshakes are judged by its @Cors() policy (or the CorsModule default). Remove the cors option from @WebSocketGateway().`,
-      );
-    }
+    this.log.ownCors(gateways);
   }
 
   /**
@@ -152,7 +138,8 @@ export class HandshakeJudge {
   ): Promise<HandshakeVerdict> {
     const origin = handshakeOrigin(request);
     if (origin === CONFLICTING_ORIGINS) return REFUSE;
-    if (isSameOrigin(origin, requestAuthorityOf(request), header(request, 'sec-fetch-site')))
+    const seen = handshakeRequestOf(request);
+    if (isSameOrigin(origin, requestAuthorityOf(seen), header(request, 'sec-fetch-site')))
       return PASS;
     const checked = this.checkedPolicies(gateways, request);
     if (checked === undefined) return REFUSE;
@@ -160,8 +147,8 @@ export class HandshakeJudge {
     let allowing: CorsDecision | undefined;
     let vary = '';
     for (const entry of checked) {
-      const decision = await this.attempt(request, entry, (policy) =>
-        decideActual(policy, origin, request),
+      const decision = await this.attempt(seen, entry, (policy) =>
+        decideActual(policy, origin, seen),
       );
       if (decision !== undefined) vary = appendVary(vary, decision.vary) ?? vary;
       if (decision?.allowed === true) {
@@ -181,8 +168,10 @@ export class HandshakeJudge {
     // 'any', and no policy allowed: a @Cors(false) gateway of the server still takes everyone.
     if (agreement === 'any' && checked.length < Math.max(gateways.length, 1))
       return { allowed: true, vary };
-    if (denial.decision !== undefined)
-      this.logDenial(request, origin, denial.decision, denial.checked);
+    if (denial.decision !== undefined) {
+      const { handle, gateway } = denial.checked;
+      this.log.denial(request, origin, denial.decision, handle.label, gateway);
+    }
     return { allowed: false, vary };
   }
 
@@ -194,9 +183,10 @@ export class HandshakeJudge {
    */
   async varyWithoutOrigin(gateways: readonly Gateway[], request: IncomingMessage): Promise<string> {
     let vary = '';
+    const seen = handshakeRequestOf(request);
     for (const entry of this.checkedPolicies(gateways, request) ?? []) {
-      const decision = await this.attempt(request, entry, (policy) =>
-        decideActual(policy, undefined, request),
+      const decision = await this.attempt(seen, entry, (policy) =>
+        decideActual(policy, undefined, seen),
       );
       if (decision !== undefined) vary = appendVary(vary, decision.vary) ?? vary;
     }
@@ -233,9 +223,10 @@ export class HandshakeJudge {
     };
     let approved: PreflightVerdict | undefined;
     let denied: PreflightVerdict | undefined;
+    const seen = handshakeRequestOf(request);
     for (const entry of checked) {
-      const verdict = await this.attempt(request, entry, async (policy) => ({
-        decision: await decidePreflight(policy, preflight, request),
+      const verdict = await this.attempt(seen, entry, async (policy) => ({
+        decision: await decidePreflight(policy, preflight, seen),
         status: statusOf(policy),
       }));
       if (verdict?.decision.allowed === true) {
@@ -260,7 +251,7 @@ export class HandshakeJudge {
     try {
       registry = this.policies.registryForAdapters();
     } catch (error) {
-      this.logError(request, error, undefined);
+      this.log.error(request, error, undefined);
       return undefined;
     }
     if (gateways.length === 0) return [{ handle: registry.defaultHandle, gateway: undefined }];
@@ -288,7 +279,7 @@ export class HandshakeJudge {
 
   /** What `decide` makes of the handle's policy for this request, or `undefined` when it failed. */
   private async attempt<T>(
-    request: IncomingMessage,
+    request: HandshakeRequest,
     { handle, gateway }: Checked,
     decide: (policy: CompiledCorsPolicy<unknown>) => MaybePromise<T>,
   ): Promise<T | undefined> {
@@ -296,64 +287,15 @@ export class HandshakeJudge {
       // A per-request policy answers with a promise; a static one answers at once.
       return await decide(await handle.policyFor(request));
     } catch (error) {
-      this.logError(request, error, gateway);
+      this.log.error(request, error, gateway);
       return undefined;
     }
   }
-
-  private logDenial(
-    request: IncomingMessage,
-    origin: string | undefined,
-    decision: CorsDecision,
-    { handle, gateway }: Checked,
-  ): void {
-    if (!this.debug) return;
-    const target = gateway === undefined ? '' : ` for ${gateway.type.name}`;
-    this.logger.log(
-      `WebSocket handshake ${request.url ?? ''}${target} from ${JSON.stringify(origin)}: ${decision.reason} by policy ${handle.label}`,
-    );
-  }
-
-  private logError(request: IncomingMessage, error: unknown, gateway: Gateway | undefined): void {
-    const message = error instanceof Error ? error.message : String(error);
-    const target = gateway === undefined ? '' : ` for ${gateway.type.name}`;
-    const line = `${this.adapter} could not judge the WebSocket handshake ${request.url ?? ''}${target} from ${JSON.stringify(request.headers.origin)}, and refused it: ${message}`;
-    // The same failure at every handshake is one problem: logged once, not once per client.
-    const key = `${target}|${message}`;
-    if (this.loggedErrors.has(key)) return;
-    if (this.loggedErrors.size >= MAX_LOGGED_ERRORS) this.loggedErrors.clear();
-    this.loggedErrors.add(key);
-    this.logger.error(line, error instanceof Error ? error.stack : undefined);
-  }
-}
-
-/** Stands for a request whose `Origin` and `Sec-WebSocket-Origin` name different origins. */
-const CONFLICTING_ORIGINS = Symbol('conflicting origins');
-
-/**
- * The origin a handshake comes from. Browsers send `Origin`; clients of the WebSocket protocol's
- * version 8 sent `Sec-WebSocket-Origin` instead, and `ws` takes that as the origin for them, so
- * it is judged as one when `Origin` is absent. Both present and different: neither can be
- * trusted, and the handshake is refused.
- */
-export function handshakeOrigin(
-  request: IncomingMessage,
-): string | undefined | typeof CONFLICTING_ORIGINS {
-  const origin = header(request, 'origin');
-  const legacy = header(request, 'sec-websocket-origin');
-  if (legacy === undefined || legacy === origin) return origin;
-  return origin === undefined ? legacy : CONFLICTING_ORIGINS;
 }
 
 /** Whether a decision lets the page send credentials (`Access-Control-Allow-Credentials`). */
 function grantsCredentials(decision: CorsDecision): boolean {
   return decision.headers.some(([name]) => name === ACCESS_CONTROL_ALLOW_CREDENTIALS);
-}
-
-/** One request header as a string (a repeated one joined), or `undefined`. */
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function statusOf(policy: CompiledCorsPolicy<unknown>): number {

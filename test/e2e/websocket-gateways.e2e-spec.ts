@@ -27,6 +27,7 @@ import {
   BLOCK_HEADER,
   FAILING_TENANT,
   GatewayHits,
+  HOST_POLICY_CALLS,
   IoGatewaysAppModule,
   LEGACY_IO_PATH,
   LIVE_NAMESPACE,
@@ -35,6 +36,7 @@ import {
   ownPortIoAppModule,
   ServerHits,
   TENANT,
+  TENANTS,
   WsGatewaysAppModule,
 } from './fixtures/websocket-gateways-app';
 import { PLATFORMS, startApp, type Platform, type TestApp } from './platforms';
@@ -598,6 +600,42 @@ const WS_RAW_CASES: readonly RawCase[] = [
   },
 ];
 
+const ACME = TENANTS.get('acme.localhost')!;
+const GLOBEX = TENANTS.get('globex.localhost')!;
+
+/**
+ * A handshake to a gateway whose per-request policy reads `req.hostname` (`vary: ['Host']`): the
+ * host it names (sent as `Host`, with the server's port), the page's origin, and whether it gets in.
+ */
+interface HostCase {
+  readonly name: string;
+  readonly host: string;
+  readonly origin: string;
+  readonly allowed: boolean;
+}
+
+const HOST_CASES: readonly HostCase[] = [
+  { name: "a tenant's pages, on its host", host: 'acme.localhost', origin: ACME, allowed: true },
+  {
+    name: "another tenant's pages, on this tenant's host",
+    host: 'acme.localhost',
+    origin: GLOBEX,
+    allowed: false,
+  },
+  {
+    name: 'the other tenant, on its own host',
+    host: 'globex.localhost',
+    origin: GLOBEX,
+    allowed: true,
+  },
+  { name: 'a host that is no tenant', host: 'other.localhost', origin: ACME, allowed: false },
+];
+
+/** A client of a {@link HostCase}: its origin, and its host with the server's port. */
+function hostClient({ host, origin }: HostCase, { port }: Listening): ClientHeaders {
+  return { origin, headers: { host: `${host}:${port}` } };
+}
+
 /** A started application with its WebSocket adapter, listening on 127.0.0.1. */
 interface GatewaysApp {
   readonly test: TestApp;
@@ -900,6 +938,52 @@ describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s
       ).toBeGreaterThanOrEqual(2);
       expect(started.hits.counts()).toEqual({});
     });
+
+    describe("a per-request policy by req.hostname, vary: ['Host']", () => {
+      it.each(HOST_CASES.map((c) => [c.name, c] as const))(
+        '%s: over websocket, once per handshake',
+        async (_name, c) => {
+          HOST_POLICY_CALLS.hosts = 0;
+          const attempt = await ioAttempt(
+            started.listening,
+            '/hosts',
+            'websocket',
+            hostClient(c, started.listening),
+          );
+          expectAttempt(attempt, c.allowed ? 'hosts' : null, ioAnswer);
+          expect(started.hits.counts()).toEqual(hitsOf(c.allowed ? 'hosts' : null));
+          // The engine and the namespace judged one handshake: one answer.
+          expect(HOST_POLICY_CALLS.hosts).toBe(1);
+        },
+      );
+
+      it.each(HOST_CASES.map((c) => [c.name, c] as const))(
+        '%s: the polling handshake, with its Vary',
+        async (_name, c) => {
+          const client = hostClient(c, started.listening);
+          const answer = await rawGet(started.listening, `/socket.io${POLLING_HANDSHAKE}`, client);
+          expectRaw(answer, {
+            name: c.name,
+            kind: 'polling',
+            target: '',
+            client,
+            status: c.allowed ? 200 : 403,
+            headers: { [ACAO]: c.allowed ? c.origin : null, [ACAC]: null },
+            varyIncludes: ['Origin', 'Host'],
+          });
+          // The namespace judges the session's connection by the same host.
+          const session = await pollingSession(
+            started.listening,
+            '/socket.io',
+            POLLING_HANDSHAKE,
+            '/hosts',
+            client,
+          );
+          expect(session.handshake).toBe(c.allowed ? 200 : 403);
+          expect(started.hits.counts()).toEqual(c.allowed ? { 'hosts:connection': 1 } : {});
+        },
+      );
+    });
   });
 
   it("socket.io: a gateway on a port of its own refuses a handshake with an empty sid, and the engine's session count stays 0", async () => {
@@ -1036,6 +1120,37 @@ describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s
           .length,
       ).toBeGreaterThanOrEqual(2);
       expect(started.hits.counts()).toEqual({});
+    });
+
+    describe("a per-request policy by req.hostname, vary: ['Host']", () => {
+      it.each(HOST_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+        HOST_POLICY_CALLS.hosts = 0;
+        const attempt = await wsAttempt(
+          started.listening,
+          '/ws/hosts',
+          hostClient(c, started.listening),
+        );
+        expectAttempt(attempt, c.allowed ? 'hosts' : null, wsAnswer);
+        if (!c.allowed) expect(attempt).toMatchObject({ status: 403 });
+        expect(started.hits.counts()).toEqual(hitsOf(c.allowed ? 'hosts' : null));
+        expect(HOST_POLICY_CALLS.hosts).toBe(1);
+      });
+
+      it("kept answers (cache) are keyed by the host: one tenant's answer never serves another", async () => {
+        HOST_POLICY_CALLS.cached = 0;
+        const attempt = (c: HostCase) =>
+          wsAttempt(started.listening, '/ws/hosts-cached', hostClient(c, started.listening));
+        const acme = { name: '', host: 'acme.localhost', origin: ACME, allowed: true };
+        const globex = { name: '', host: 'globex.localhost', origin: GLOBEX, allowed: true };
+        expectAttempt(await attempt(acme), 'hosts-cached', wsAnswer);
+        // ACME's origin on GLOBEX's host: GLOBEX's answer, asked now, refuses it.
+        expectAttempt(await attempt({ ...globex, origin: ACME }), null, wsAnswer);
+        expectAttempt(await attempt(globex), 'hosts-cached', wsAnswer);
+        expectAttempt(await attempt({ ...acme, origin: GLOBEX }), null, wsAnswer);
+        expectAttempt(await attempt(acme), 'hosts-cached', wsAnswer);
+        // One call per host; every later handshake got its host's kept answer.
+        expect(HOST_POLICY_CALLS.cached).toBe(2);
+      });
     });
   });
 });

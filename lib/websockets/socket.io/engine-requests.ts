@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { handshakeOrigin } from '../handshake-judge.js';
+import { handshakeOrigin } from '../handshake-origin.js';
 
 /** The sessions of an engine.io server, by id: each keeps the request that opened it. */
 export interface EngineSessions {
