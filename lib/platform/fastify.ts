@@ -313,7 +313,8 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
    * be told.
    */
   private routeOfMethod(method: string, url: string): RouteResolution | undefined {
-    const found = this.methodRoutes?.find(method, url) ?? UNKNOWN_ROUTE;
+    const found =
+      this.methodRoutes === undefined ? UNKNOWN_ROUTE : this.methodRoutes.find(method, url);
     if (found === UNKNOWN_ROUTE) return UNKNOWN_RESOLUTION;
     if (found === null) return this.mounts?.resolutionOf(url);
     const config = found.store;

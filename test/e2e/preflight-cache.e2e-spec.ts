@@ -1,0 +1,79 @@
+import { ACAC, ACAH, ACAM, ACAO, ACMA, NOTHING_APPROVED, preflight, type Case } from './cases';
+import { describeCasesOnEachPlatform } from './describe-cases';
+import { APP, PARTNER } from './fixtures/origins';
+import { PreflightCacheAppModule } from './fixtures/preflight-cache-app';
+
+/**
+ * Preflights that no Nest route answers (a method no route serves at the URL; a `paths` entry),
+ * against the browser's preflight cache, which keeps an approval for the URL whatever method it
+ * was for (https://fetch.spec.whatwg.org/#cors-preflight-cache). Where a Nest route of another
+ * policy serves that URL for another method, the approval is sent with Max-Age 0, so that it never
+ * stands in for that route's own preflight; elsewhere the answering policy's maxAge stays.
+ */
+const PREFLIGHT_CACHE_CASES: readonly Case[] = [
+  {
+    name: 'a method no route serves, at the URL of a GET that refuses X-Secret: Max-Age 0',
+    request: preflight('/y', APP, 'PATCH', 'x-secret'),
+    expected: {
+      status: 204,
+      headers: { [ACAO]: APP, [ACAC]: 'true', [ACAM]: 'PATCH', [ACAH]: 'x-secret', [ACMA]: '0' },
+    },
+  },
+  {
+    name: "the GET's own preflight with X-Secret is refused",
+    request: preflight('/y', APP, 'GET', 'x-secret'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+  },
+  {
+    name: 'beside a POST that allows another origin only: Max-Age 0',
+    request: preflight('/v', APP, 'PATCH', 'x-secret'),
+    expected: {
+      status: 204,
+      headers: { [ACAO]: APP, [ACAC]: 'true', [ACAH]: 'x-secret', [ACMA]: '0' },
+    },
+  },
+  {
+    name: "and the POST's own preflight refuses that origin",
+    request: preflight('/v', APP, 'POST', 'x-secret'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+  },
+  {
+    name: 'at the URL of a route with the same policy as the answering one: maxAge stays',
+    request: preflight('/plain', APP, 'PATCH', 'x-secret'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAH]: 'x-secret', [ACMA]: '600' } },
+  },
+  {
+    name: 'at a URL no route serves: maxAge stays',
+    request: preflight('/nowhere', APP, 'PATCH', 'x-secret'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAH]: 'x-secret', [ACMA]: '600' } },
+  },
+  {
+    name: "GraphQL's POST under its paths entry: maxAge stays, so clients keep their cache",
+    request: preflight('/graphql', APP, 'POST', 'content-type'),
+    expected: {
+      status: 204,
+      headers: { [ACAO]: APP, [ACAM]: 'POST', [ACAH]: 'content-type', [ACMA]: '600' },
+    },
+  },
+  {
+    name: 'and its GET',
+    request: preflight('/graphql', APP, 'GET', 'x-apollo-operation-name'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAM]: 'GET', [ACMA]: '600' } },
+  },
+  {
+    name: 'and a method GraphQL does not serve, under the same entry',
+    request: preflight('/graphql', APP, 'PATCH', 'x-secret'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAM]: 'PATCH', [ACMA]: '600' } },
+  },
+  {
+    name: 'another origin gets nothing at the fallback either',
+    request: preflight('/y', PARTNER, 'PATCH', 'x-secret'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+  },
+];
+
+describeCasesOnEachPlatform(
+  'preflights no Nest route answers',
+  { module: PreflightCacheAppModule },
+  PREFLIGHT_CACHE_CASES,
+);
