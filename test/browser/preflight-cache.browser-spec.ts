@@ -35,6 +35,13 @@ const PUT_X: PageFetch = { method: 'PUT', path: '/x/1' };
 const SECRET = { 'X-Secret': 's' };
 const GET_Y_WITH_SECRET: PageFetch = { method: 'GET', path: '/y', headers: SECRET };
 const POST_Y_WITH_SECRET: PageFetch = { method: 'POST', path: '/y', headers: SECRET };
+const GET_FALLBACK_WITH_SECRET: PageFetch = { method: 'GET', path: '/fallback', headers: SECRET };
+const PATCH_FALLBACK_WITH_SECRET: PageFetch = {
+  method: 'PATCH',
+  path: '/fallback',
+  headers: SECRET,
+};
+const WITH_COOKIES = { credentials: 'include' } as const;
 
 const CASES: readonly CacheCase[] = [
   {
@@ -56,6 +63,33 @@ const CASES: readonly CacheCase[] = [
     ],
     arrived: { 'OPTIONS /y': 3, 'POST /y': 1 },
     handlers: { post: 1 },
+  },
+  {
+    name: "the default's approval of X-Secret for a method no route serves does not let a GET with X-Secret through",
+    steps: [
+      { fetch: GET_FALLBACK_WITH_SECRET, expect: 'blocked' },
+      // Answered by the module default; the handler-less PATCH gets Nest's 404, readable.
+      { fetch: PATCH_FALLBACK_WITH_SECRET, expect: { status: 404 } },
+      { fetch: GET_FALLBACK_WITH_SECRET, expect: 'blocked' },
+    ],
+    arrived: { 'OPTIONS /fallback': 3, 'PATCH /fallback': 1 },
+    handlers: {},
+  },
+  {
+    name: 'nor a credentialed POST with X-Secret to a handler whose policy refuses the origin',
+    steps: [
+      {
+        fetch: { method: 'POST', path: '/fallback', headers: SECRET, ...WITH_COOKIES },
+        expect: 'blocked',
+      },
+      { fetch: { ...PATCH_FALLBACK_WITH_SECRET, ...WITH_COOKIES }, expect: { status: 404 } },
+      {
+        fetch: { method: 'POST', path: '/fallback', headers: SECRET, ...WITH_COOKIES },
+        expect: 'blocked',
+      },
+    ],
+    arrived: { 'OPTIONS /fallback': 3, 'PATCH /fallback': 1 },
+    handlers: {},
   },
   {
     name: 'routes of one URL under one policy: approvals stay cached, each for its own method',
