@@ -14,3 +14,4 @@
  * @packageDocumentation
  */
 export { CorsIoAdapter } from './cors-io-adapter.js';
+export type { HandshakeRequest } from '../handshake-request.js';

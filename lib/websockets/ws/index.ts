@@ -14,3 +14,4 @@
  * @packageDocumentation
  */
 export { CorsWsAdapter } from './cors-ws-adapter.js';
+export type { HandshakeRequest } from '../handshake-request.js';
