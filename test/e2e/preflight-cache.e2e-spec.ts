@@ -1,5 +1,7 @@
 import { ACAC, ACAH, ACAM, ACAO, ACMA, NOTHING_APPROVED, preflight, type Case } from './cases';
 import { describeCasesOnEachPlatform } from './describe-cases';
+import { expectResponse } from './cases';
+import { LENIENT_FASTIFY_OPTIONS, startApp, type TestApp } from './platforms';
 import { APP, PARTNER } from './fixtures/origins';
 import { PreflightCacheAppModule } from './fixtures/preflight-cache-app';
 
@@ -77,3 +79,36 @@ describeCasesOnEachPlatform(
   { module: PreflightCacheAppModule },
   PREFLIGHT_CACHE_CASES,
 );
+
+/**
+ * Fastify's router folding case, slashes and `;` (Express folds case and a trailing slash by
+ * default): the other methods' routes are found with the application's own router options, so a
+ * URL that reaches `GET /y` only through them still counts as `/y`'s.
+ */
+describe('preflights no Nest route answers, on Fastify with its lenient router options', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp(
+      'fastify',
+      PreflightCacheAppModule,
+      undefined,
+      {},
+      LENIENT_FASTIFY_OPTIONS,
+    );
+  });
+  afterAll(() => app.close());
+
+  it.each(['/Y/', '//y', '/y;a=1'])('%s, which GET /y serves: Max-Age 0', async (path) => {
+    expectResponse(await app.send(preflight(path, APP, 'PATCH', 'x-secret')), {
+      status: 204,
+      headers: { [ACAO]: APP, [ACAH]: 'x-secret', [ACMA]: '0' },
+    });
+  });
+
+  it('/Nowhere/, which no route serves: maxAge stays', async () => {
+    expectResponse(await app.send(preflight('/Nowhere/', APP, 'PATCH', 'x-secret')), {
+      status: 204,
+      headers: { [ACAO]: APP, [ACMA]: '600' },
+    });
+  });
+});
