@@ -2,7 +2,7 @@ import { buildPolicy } from '../../lib/engine/build-policy';
 import { PolicyHandle } from '../../lib/policy/policy-handle';
 import type { RequestPolicy } from '../../lib/policy/request-policy';
 import type { RoutePolicy, RouteRecord } from '../../lib/routing/route-record';
-import { withSharedUrls } from '../../lib/routing/shared-url-routes';
+import { servedMethods, withSharedUrls } from '../../lib/routing/shared-url-routes';
 
 class C {}
 const A = buildPolicy({ origin: 'https://a.example' });
@@ -88,5 +88,22 @@ describe('withSharedUrls', () => {
     const started = performance.now();
     withSharedUrls(records);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('servedMethods', () => {
+  it('lists each method of a Nest route once', () => {
+    expect(
+      servedMethods([route('GET', '/a', P), route('POST', '/a', Q), route('GET', '/b', Q)]),
+    ).toEqual(['GET', 'POST']);
+  });
+
+  it('asks with GET for @All() routes when no route names a method (any method reaches them)', () => {
+    expect(servedMethods([route('ALL', '/a', P)])).toEqual(['GET']);
+    expect(servedMethods([route('ALL', '/a', P), route('PUT', '/b', Q)])).toEqual(['PUT']);
+  });
+
+  it('has nothing to ask without routes', () => {
+    expect(servedMethods([])).toEqual([]);
   });
 });
