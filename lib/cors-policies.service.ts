@@ -3,7 +3,7 @@ import { CORS_LOGGER_CONTEXT } from './cors.constants.js';
 import type { CorsPolicyConfiguration } from './cors-module-options.js';
 import { ProblemList } from './engine/index.js';
 import type { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
-import { isThenable } from './policy/plain-configuration.js';
+import { readsAsThenable } from './policy/plain-configuration.js';
 
 /** How {@link CorsPolicies.watch} re-reads the policies. */
 export interface CorsPoliciesWatchOptions {
@@ -119,7 +119,7 @@ export class CorsPolicies implements OnApplicationShutdown {
       const answer = new Promise<{ readonly value: unknown }>((settle) => {
         const value: unknown = load();
         settle(
-          isThenable(value)
+          readsAsThenable(value)
             ? new Promise<unknown>((resolve, reject) => {
                 (value as PromiseLike<unknown>).then(resolve, reject);
               }).then((settled) => ({ value: settled }))

@@ -99,12 +99,19 @@ function formatProblems(
   return [heading, ...lines].join('\n');
 }
 
-/** Renders a configured value the way the user would have written it. */
-export function describeValue(value: unknown): string {
+/**
+ * Renders a configured value the way the user would have written it. `enclosing` are the arrays
+ * being rendered around it: an array that contains itself is rendered `[...]` there.
+ */
+export function describeValue(value: unknown, enclosing: readonly unknown[] = []): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value instanceof RegExp) return value.toString();
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
+  if (Array.isArray(value)) {
+    if (enclosing.includes(value)) return '[...]';
+    const inside = [...enclosing, value];
+    return `[${value.map((item) => describeValue(item, inside)).join(', ')}]`;
+  }
   if (value !== null && typeof value === 'object') {
     try {
       return JSON.stringify(value);

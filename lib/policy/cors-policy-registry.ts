@@ -25,6 +25,7 @@ import { PolicyHandle, type PolicyValue } from './policy-handle.js';
 import { fingerprintOf } from './policy-fingerprint.js';
 import {
   checkConfigurationValue,
+  isInstanceWithFields,
   isPlainObject,
   kindOf,
   readingConfiguration,
@@ -460,7 +461,9 @@ function checkShape(configuration: CorsPolicyConfiguration, problems: ProblemLis
       'policies',
       policies,
       `is ${kindOf(policies)}, not a plain object of named policies`,
-      'write policies: { public: { origin: "*" } }',
+      isInstanceWithFields(policies)
+        ? 'copy its fields into a plain object: policies: { ...policies }'
+        : 'write policies: { public: { origin: "*" } }',
     );
   } else if (policies !== undefined) {
     for (const [name, policy] of Object.entries(policies)) {
@@ -470,7 +473,9 @@ function checkShape(configuration: CorsPolicyConfiguration, problems: ProblemLis
         `policies.${name}`,
         policy,
         `is ${kindOf(policy)}, not a plain object of policy options nor a per-request policy`,
-        'write an object such as { origin: "https://app.example.com" }',
+        isInstanceWithFields(policy)
+          ? `copy its fields into a plain object: ${name}: { ...policy }`
+          : 'write an object such as { origin: "https://app.example.com" }',
       );
     }
   }

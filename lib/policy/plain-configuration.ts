@@ -1,4 +1,5 @@
 import { CorsConfigurationError, ProblemList } from '../engine/index.js';
+import { isThenable } from '../engine/answers/user-function.js';
 import { describeValue } from '../engine/cors-configuration-error.js';
 
 /**
@@ -18,12 +19,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   }, false);
 }
 
-/** Whether `value` has a `then` method: a promise, or something that acts as one. */
-export function isThenable(value: unknown): boolean {
-  return (
-    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
-    attempt(() => typeof (value as { then?: unknown }).then === 'function', false)
-  );
+/**
+ * The engine's {@link isThenable}, for a value a caller handed us to inspect rather than to await:
+ * where even reading its `then` throws (a getter, a revoked proxy), it is not a thenable, so that
+ * the value reaches the check that names it instead of failing with the getter's error. The engine
+ * lets that error through, as the error of the user function whose answer it reads.
+ */
+export function readsAsThenable(value: unknown): boolean {
+  return attempt(() => isThenable(value), false);
 }
 
 /** What `value` is, for a message: `a Promise`, `a Map`, `an array`, `the number 42`. */
@@ -44,6 +47,24 @@ function describeKind(value: unknown): string {
 }
 
 /**
+ * Whether `value` is an object that is not plain but carries its data in fields of its own: a
+ * class instance such as a TypeORM entity or `plainToInstance()` output, which a spread turns
+ * into plain data. A `Map`, a `Date` or a promise keeps its data elsewhere: a spread loses it.
+ */
+export function isInstanceWithFields(value: unknown): boolean {
+  return attempt(
+    () =>
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      !isThenable(value) &&
+      !isPlainObject(value) &&
+      Object.keys(value).length > 0,
+    false,
+  );
+}
+
+/**
  * Refuses a configuration given at run time that is not a plain object, before anything reads it:
  * `42`, `[]`, a `Map` or a forgotten `await` would otherwise read as a configuration without
  * policies, which denies every origin.
@@ -56,35 +77,70 @@ export function checkConfigurationValue(value: unknown, place: string): void {
     'configuration',
     describable(value),
     `is ${kindOf(value)}, not a plain object of policies`,
-    isThenable(value)
+    readsAsThenable(value)
       ? 'did you forget `await`? Give the configuration the promise resolves to'
       : typeof value === 'function'
         ? 'a per-request policy goes in an object: write { defaultPolicy: perRequestPolicy(fn) }'
-        : 'give an object such as { origin: "https://app.example.com" }, or current() with your changes',
+        : isInstanceWithFields(value)
+          ? 'copy its fields into a plain object: give { ...configuration }, e.g. replace({ ...config }) (a class instance, such as an entity or plainToInstance() output, is not read as policies)'
+          : 'give an object such as { origin: "https://app.example.com" }, or current() with your changes',
   );
   problems.throwIfAny(place);
 }
 
 /**
- * Runs `check` on a configuration, and reports anything it throws other than a
- * `CorsConfigurationError` as one: a getter or a proxy trap of the configuration that throws must
- * not reach the caller as a `TypeError` it cannot tell from a bug.
+ * Runs `check` on a configuration, and reports an error it throws as the configuration being
+ * unreadable only when reading the configuration does throw: a getter or a proxy trap of the
+ * configuration must not reach the caller as a `TypeError` it cannot tell from a bug, and a bug
+ * of ours must not be blamed on the configuration. So on an error other than a
+ * `CorsConfigurationError`, the configuration is read once more, by itself (every own property,
+ * through plain objects, arrays and class instances alike): if that throws, its error is what is
+ * reported; if not, the error came from elsewhere and is thrown as it is.
  */
 export function readingConfiguration<T>(configuration: unknown, place: string, check: () => T): T {
   try {
     return check();
   } catch (error) {
     if (error instanceof CorsConfigurationError) throw error;
+    const unreadable = readFailure(configuration);
+    if (unreadable === undefined) throw error;
     const problems = new ProblemList();
     problems.add(
       'module-options-invalid',
       'configuration',
       describable(configuration),
-      `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      `could not be read: ${unreadable.error instanceof Error ? unreadable.error.message : String(unreadable.error)}`,
       'give plain data: object literals or JSON.parse() output, without getters or proxies that throw',
     );
     return problems.throwIfAny(place) as never;
   }
+}
+
+/** How many values {@link readFailure} reads at most: it runs on a configuration, not on a heap. */
+const READ_BUDGET = 10_000;
+
+/**
+ * Reads `value` as our checks do, every own property of every object reached (getters run,
+ * proxies trapped), and returns what the first read that threw threw. Nothing else it does can
+ * throw: what it reports comes from reading the configuration alone.
+ */
+function readFailure(value: unknown): { readonly error: unknown } | undefined {
+  const seen = new Set<object>();
+  const pending: unknown[] = [value];
+  try {
+    while (pending.length > 0 && seen.size < READ_BUDGET) {
+      const next = pending.pop();
+      if ((typeof next !== 'object' && typeof next !== 'function') || next === null) continue;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      Object.getPrototypeOf(next);
+      Array.isArray(next);
+      for (const key of Reflect.ownKeys(next)) pending.push(Reflect.get(next, key));
+    }
+  } catch (error) {
+    return { error };
+  }
+  return undefined;
 }
 
 /** `value` itself if a message can show it, else a stand-in (a revoked proxy throws at a look). */

@@ -1,27 +1,38 @@
-const functionIds = new WeakMap<object, number>();
-let nextFunctionId = 1;
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
 
 /**
  * A key equal for policy options that mean the same policy: the same values, regexes with the same
  * source and flags, the same function object. Lets equal options written in two places, or answered
  * twice by a per-request policy, share one compiled policy.
  */
-export function fingerprintOf(value: unknown): string {
+export function fingerprintOf(value: unknown, enclosing: Set<object> = new Set()): string {
   if (value instanceof RegExp) return `re:${value.toString()}`;
-  if (typeof value === 'function') {
-    let id = functionIds.get(value);
-    if (id === undefined) {
-      id = nextFunctionId++;
-      functionIds.set(value, id);
-    }
-    return `fn:${id}`;
-  }
-  if (Array.isArray(value)) return `[${value.map(fingerprintOf).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
+  if (typeof value === 'function') return `fn:${idOf(value)}`;
+  // Not JSON: JSON.stringify() throws on a bigint. `1n` is not `1`: it is junk the check names.
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  // A value that contains itself is never equal to another: it is junk the check then refuses.
+  if (enclosing.has(value)) return `cycle:${idOf(value)}`;
+  enclosing.add(value);
+  try {
+    if (Array.isArray(value))
+      return `[${value.map((item) => fingerprintOf(item, enclosing)).join(',')}]`;
     const entries = Object.entries(value)
       .filter(([, v]) => v !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${fingerprintOf(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${fingerprintOf(v, enclosing)}`).join(',')}}`;
+  } finally {
+    enclosing.delete(value);
   }
-  return JSON.stringify(value) ?? 'undefined';
+}
+
+/** A number for `value` alone, the same every time it is asked. */
+function idOf(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(value, id);
+  }
+  return id;
 }

@@ -1,7 +1,8 @@
 /**
  * Attacks on run-time reconfiguration: `CorsPolicies.replace()` and what a `watch()` loader
  * yields, given every kind of JavaScript value (primitives, boxed values, arrays, Maps, Dates,
- * promises and thenables, class instances, functions, proxies, objects whose getters throw) as
+ * promises and thenables, class instances, functions, proxies, objects whose getters throw,
+ * bigints, values that contain themselves) as
  * the whole configuration, and the same junk in place of each option of an otherwise valid
  * configuration, of a named policy and of the named policies object. A replacement either applies
  * a valid configuration, exactly as a fresh start with it would, or throws a
@@ -86,6 +87,27 @@ function oddValues(): unknown[] {
 }
 
 /**
+ * Values our own code once failed on while reading a configuration (a bigint, which JSON cannot
+ * write, and values that contain themselves), probed at every place, made afresh for each probe.
+ */
+function unserializableValues(): unknown[] {
+  return [
+    10n,
+    [APP, 10n],
+    { origin: APP, maxAge: 1n },
+    selfContaining([APP]),
+    selfContaining({ origin: APP }),
+  ];
+}
+
+/** `value` with one more entry that is `value` itself: a cycle, which JSON cannot write. */
+function selfContaining(value: unknown[] | Record<string, unknown>): unknown {
+  if (Array.isArray(value)) value.push(value);
+  else value.self = value;
+  return value;
+}
+
+/**
  * Proxies that throw at a look, probed as they are: fast-check cannot sample them (it looks into
  * what it generates).
  */
@@ -145,40 +167,45 @@ const plausible = fc.constantFrom<unknown>(
   /^https:\/\/[a-z]+\.example\.com$/,
 );
 
+/** Where a probe puts its value in a valid base: an option, a named policy, an option of one. */
+const PLACES: readonly string[][] = [
+  ...POLICY_OPTION_NAMES.map((name) => [name]),
+  ...POLICY_OPTION_NAMES.map((name) => ['policies', 'partner', name]),
+  ['policies'],
+  ['policies', 'partner'],
+  ['policies', 'other'],
+  ['defaultPolicy'],
+  ['debug'],
+  ['origin', '1'],
+  ['policies', 'partner', 'origin', '0'],
+];
+
 /** A valid base, with one option, named policy or option of a named policy set to `value`. */
+function placed(where: readonly string[], value: unknown) {
+  const configuration: Record<string, unknown> = {
+    origin: [APP, ADMIN],
+    credentials: true,
+    policies: { partner: { origin: [PARTNER], maxAge: 600 } },
+  };
+  let parent = configuration;
+  for (const key of where.slice(0, -1)) {
+    const child = parent[key];
+    if (child === null || typeof child !== 'object') parent[key] = {};
+    parent = parent[key] as Record<string, unknown>;
+  }
+  parent[where.at(-1)!] = value;
+  return { where: where.join('.'), configuration: configuration };
+}
+
 const nested = fc
-  .record({
-    where: fc.constantFrom<string[]>(
-      ...POLICY_OPTION_NAMES.map((name) => [name]),
-      ...POLICY_OPTION_NAMES.map((name) => ['policies', 'partner', name]),
-      ['policies'],
-      ['policies', 'partner'],
-      ['policies', 'other'],
-      ['defaultPolicy'],
-      ['debug'],
-      ['origin', '1'],
-      ['policies', 'partner', 'origin', '0'],
-    ),
-    value: fc.oneof(odd, plausible),
-  })
-  .map(({ where, value }) => {
-    const configuration: Record<string, unknown> = {
-      origin: [APP, ADMIN],
-      credentials: true,
-      policies: { partner: { origin: [PARTNER], maxAge: 600 } },
-    };
-    let parent = configuration;
-    for (const key of where.slice(0, -1)) {
-      const child = parent[key];
-      if (child === null || typeof child !== 'object') parent[key] = {};
-      parent = parent[key] as Record<string, unknown>;
-    }
-    parent[where.at(-1)!] = value;
-    return { where: where.join('.'), configuration: configuration };
-  });
+  .record({ where: fc.constantFrom(...PLACES), value: fc.oneof(odd, plausible) })
+  .map(({ where, value }) => placed(where, value));
 
 const TOP_LEVEL = fc.sample(odd, { numRuns: 300, seed: 1704 });
-const NESTED = fc.sample(nested, { numRuns: 600, seed: 1705 });
+const NESTED = [
+  ...fc.sample(nested, { numRuns: 600, seed: 1705 }),
+  ...PLACES.flatMap((where) => unserializableValues().map((value) => placed(where, value))),
+];
 
 /** Plain data as the test judges it: made by an object literal or with a null prototype. */
 function isPlain(value: unknown): boolean {
@@ -292,9 +319,12 @@ describe('attack: reconfiguration inputs', () => {
 
   it('replace() refuses every value that is not a configuration, changing nothing', () => {
     const target = attached();
-    const findings = [...oddValues(), ...hostileProxies(), ...TOP_LEVEL].flatMap((value) =>
-      findingsOf(target, describeProbe(value), value),
-    );
+    const findings = [
+      ...oddValues(),
+      ...hostileProxies(),
+      ...unserializableValues(),
+      ...TOP_LEVEL,
+    ].flatMap((value) => findingsOf(target, describeProbe(value), value));
     expect(findings.slice(0, 10)).toEqual([]);
   });
 

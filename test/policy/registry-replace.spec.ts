@@ -375,6 +375,59 @@ describe('CorsPolicyRegistry.replace()', () => {
       expect(error.message).toContain('could not be read: settings not loaded');
     });
 
+    it('a class instance with fields (an entity, plainToInstance() output), saying to spread it', () => {
+      class Settings {
+        origin = NEXT_APP;
+      }
+      const settings = new Settings();
+      const { error } = attempt(settings);
+      expect(error.message).toContain('is a Settings, not a plain object of policies');
+      expect(error.problems[0]!.fix).toContain('replace({ ...config })');
+      const policies = registry();
+      policies.replace({ ...settings });
+      expect(allows(policies.defaultHandle.fixedPolicy, NEXT_APP)).toBe(true);
+    });
+
+    it('a fieldless instance (a Map, a Date) is not told to spread: a spread would lose its data', () => {
+      for (const value of [new Map([['origin', APP]]), new Date(0), new (class Empty {})()]) {
+        expect(attempt(value as never).error.problems[0]!.fix).not.toContain('...');
+      }
+    });
+
+    it('a named policy that is a class instance, saying to spread it', () => {
+      class PartnerSettings {
+        origin = NEXT_PARTNER;
+      }
+      const configuration = {
+        ...NEXT,
+        policies: { ...NEXT.policies, partner: new PartnerSettings() },
+      };
+      const { error } = attempt(configuration);
+      expect(error.problems.map((p) => [p.code, p.fix])).toEqual([
+        ['policy-not-object', expect.stringContaining('partner: { ...policy }')],
+      ]);
+    });
+
+    it('a getter that throws deep inside, as a CorsConfigurationError', () => {
+      const partner = {
+        get origin(): string {
+          throw new TypeError('partner settings not loaded');
+        },
+      };
+      const { error } = attempt({ ...NEXT, policies: { ...NEXT.policies, partner } });
+      expect(error.message).toContain('could not be read: partner settings not loaded');
+    });
+
+    it('an error of its own, not of reading the configuration, is not blamed on the configuration', () => {
+      const policies = registry();
+      const bug = new TypeError("Cannot read properties of undefined (reading 'origin')");
+      // White-box: a failure inside the registry's own checks, with a configuration that reads fine.
+      (policies as unknown as { replaceChecked: () => never }).replaceChecked = () => {
+        throw bug;
+      };
+      expect(() => policies.replace(NEXT)).toThrow(bug);
+    });
+
     it('a revoked proxy', () => {
       const { proxy, revoke } = Proxy.revocable({}, {});
       revoke();
