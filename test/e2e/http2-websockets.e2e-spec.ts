@@ -7,7 +7,11 @@ import {
   ioWebSocketAttempt,
   wssAttempt,
 } from './fixtures/tls-websocket-clients';
-import { IoGatewaysAppModule, WsGatewaysAppModule } from './fixtures/websocket-gateways-app';
+import {
+  IoGatewaysAppModule,
+  TENANTS,
+  WsGatewaysAppModule,
+} from './fixtures/websocket-gateways-app';
 import { http2Connect, startHttp2App, type Http2TestApp } from './support/http2';
 
 /*
@@ -53,6 +57,28 @@ describe('CorsIoAdapter on an HTTP/2 server', () => {
       });
     expectResponse(await preflight(APP), { status: 204, headers: { [ACAO]: APP } });
     expectResponse(await preflight(EVIL), { status: 204, headers: NOTHING_APPROVED });
+  });
+
+  it("a gateway's per-request policy reads the tenant from :authority (no Host header over HTTP/2)", async () => {
+    const handshake = (host: string, origin: string) =>
+      app.send({ method: 'GET', path: HANDSHAKE, headers: { host, origin } });
+    const acme = TENANTS.get('acme.localhost')!;
+    const globex = TENANTS.get('globex.localhost')!;
+    expectResponse(await handshake('acme.localhost', acme), {
+      status: 200,
+      headers: { [ACAO]: acme },
+      varyIncludes: ['Origin', 'Host'],
+    });
+    // Another tenant's pages, on this tenant's host: no gateway of the server allows them.
+    expectResponse(await handshake('acme.localhost', globex), {
+      status: 403,
+      headers: NOTHING_APPROVED,
+      varyIncludes: ['Host'],
+    });
+    expectResponse(await handshake('globex.localhost', globex), {
+      status: 200,
+      headers: { [ACAO]: globex },
+    });
   });
 
   it('a whole polling session over HTTP/2 from the allowed origin exchanges a message', async () => {
