@@ -27,6 +27,7 @@ export {
 } from './decide-preflight.js';
 export { refusedContent, type CarriedHeaders } from './check-actual-request.js';
 export { appendVary } from './http/vary.js';
+export { uncacheable } from './preflight-headers.js';
 export { readBoolean } from './options/boolean-options.js';
 export { whenSettled, type MaybePromise } from './maybe-promise.js';
 export { APPROVING_HEADER_NAMES } from './http/header-names.js';

@@ -1,5 +1,5 @@
 import type { CompiledPolicy } from './compiled-policy-internals.js';
-import type { CorsHeader } from './cors-decision.js';
+import { decision, type CorsDecision, type CorsHeader } from './cors-decision.js';
 import {
   ACCESS_CONTROL_ALLOW_CREDENTIALS,
   ACCESS_CONTROL_ALLOW_HEADERS,
@@ -48,6 +48,16 @@ export function approvedPreflightHeaders(
   if (policy.preflightCacheControlValue !== undefined)
     headers.push([CACHE_CONTROL, policy.preflightCacheControlValue]);
   return headers;
+}
+
+/**
+ * An approved preflight's decision answered `Access-Control-Max-Age: 0` instead, for a URL where
+ * the caller learned only after deciding that a kept approval would stand in for another route's.
+ */
+export function uncacheable(approved: CorsDecision): CorsDecision {
+  const headers = approved.headers.filter(([name]) => name !== ACCESS_CONTROL_MAX_AGE);
+  headers.push([ACCESS_CONTROL_MAX_AGE, NOT_CACHED]);
+  return decision(approved.allowed, approved.reason, headers, approved.vary);
 }
 
 /** A checked request-headers list as it is echoed: lower case (as browsers send it), no empty elements. */

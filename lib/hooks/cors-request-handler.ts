@@ -10,6 +10,7 @@ import {
   preflightMethodOf,
   preflightStatusOf,
   requestAuthorityOf,
+  uncacheable,
   whenSettled,
 } from '../engine/index.js';
 import { recordOf, type RoutePolicy, type RouteTarget } from '../routing/route-record.js';
@@ -120,7 +121,7 @@ export class CorsRequestHandler<Req extends object, Res> {
     const vouches =
       settings.csrfTrust.enabled && requestMethod === undefined && route?.fixed === true;
     const forbidCaching =
-      requestMethod !== undefined && this.forbidsCaching(request, requestMethod, route, handle);
+      requestMethod === undefined ? false : this.cachingOf(request, requestMethod, route, handle);
     return policy instanceof Promise
       ? policy.then((settled) =>
           this.decide(settled, raw, response, requestMethod, vouches, forbidCaching, route, handle),
@@ -136,20 +137,25 @@ export class CorsRequestHandler<Req extends object, Res> {
    * A preflight that a Nest route answers knows that from startup (`sharesUrl`). One that no Nest
    * route answers (a method no route serves there, a `paths` entry, a route outside Nest, a
    * host-bound or versioned handler that does not run for this request) is answered by a policy
-   * no route of the URL was written with: the router is asked which route a request of each
-   * method Nest serves would reach at this URL, at most one question per method, and any route
-   * whose policy is not this very one (or is chosen per request) forbids it.
+   * no route of the URL was written with: then a check, run only if the preflight is approved,
+   * asks the router which route a request of each method Nest serves would reach at this URL (at
+   * most one question per method), and any route whose policy is not this very handle forbids it.
    */
-  private forbidsCaching(
+  private cachingOf(
     request: Req,
     requestMethod: string,
     route: RouteResolution | undefined,
     handle: PolicyHandle,
-  ): boolean {
+  ): ForbidCaching {
     if (route !== undefined) {
       const answering = route.targetWith(handle);
       if (answering !== undefined && recordOf(answering) !== undefined) return route.sharesUrl;
     }
+    return () => this.siblingDisagrees(request, requestMethod, handle);
+  }
+
+  /** Whether a Nest route of another policy serves this preflight's URL for another method. */
+  private siblingDisagrees(request: Req, requestMethod: string, handle: PolicyHandle): boolean {
     for (const method of this.settings.routeMethods) {
       if (method === requestMethod) continue;
       const sibling = this.routes.preflightRoute(request, method);
@@ -161,8 +167,8 @@ export class CorsRequestHandler<Req extends object, Res> {
   /**
    * Decides with the route's policy: a preflight when it asks for `requestMethod`. With `vouches`,
    * an approval that names the origin with credentials is recorded for `corsTrusted()`; with
-   * `forbidCaching`, a preflight is answered `Access-Control-Max-Age: 0`. `route` and `handle`
-   * say which route and policy decided, for logs.
+   * `forbidCaching` (or once approved, when it is a check that says so), a preflight is answered
+   * `Access-Control-Max-Age: 0`. `route` and `handle` say which route and policy decided, for logs.
    */
   private decide(
     policy: CompiledCorsPolicy<IncomingMessage>,
@@ -170,7 +176,7 @@ export class CorsRequestHandler<Req extends object, Res> {
     response: Res,
     requestMethod: string | undefined,
     vouches: boolean,
-    forbidCaching: boolean,
+    forbidCaching: ForbidCaching,
     route: RouteResolution | undefined,
     handle: PolicyHandle,
   ): MaybePromise<HookOutcome> {
@@ -190,11 +196,15 @@ export class CorsRequestHandler<Req extends object, Res> {
         method: requestMethod,
         headers: headers['access-control-request-headers'],
         privateNetwork: headerValue(headers['access-control-request-private-network']),
-        forbidCaching,
+        forbidCaching: forbidCaching === true,
       },
       raw,
     );
-    return this.conclude(decision, raw, response, policy, true, route, handle);
+    const checked =
+      typeof forbidCaching === 'function'
+        ? whenSettled(decision, uncacheableIfChecked, forbidCaching, undefined)
+        : decision;
+    return this.conclude(checked, raw, response, policy, true, route, handle);
   }
 
   /**
@@ -264,6 +274,16 @@ export class CorsRequestHandler<Req extends object, Res> {
     const status = preflight ? preflightStatusOf(policy) : undefined;
     return status === undefined ? CONTINUE : answerWith(status);
   }
+}
+
+/**
+ * Whether a preflight's approval must not be cached: known before deciding, or a check worth
+ * running only once the preflight is approved (it asks the router; a refusal needs no answer).
+ */
+type ForbidCaching = boolean | (() => boolean);
+
+function uncacheableIfChecked(decision: CorsDecision, forbids: () => boolean): CorsDecision {
+  return decision.allowed && forbids() ? uncacheable(decision) : decision;
 }
 
 function recordApproval(decision: CorsDecision, trust: CsrfTrust, request: IncomingMessage) {

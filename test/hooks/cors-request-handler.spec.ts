@@ -234,6 +234,27 @@ describe('CorsRequestHandler', () => {
       expect(answer(undefined, { GET: of(hostBound) }).maxAge).toBe('0');
     });
 
+    it('asks nothing more for a preflight it refuses: only an approval can be cached', () => {
+      const refusedAsked: string[] = [];
+      const refusing = new CorsRequestHandler<IncomingMessage, Headers>(
+        {
+          actualRoute: () => undefined,
+          preflightRoute: (_request, method) => {
+            refusedAsked.push(method);
+            return undefined;
+          },
+        },
+        ACCESS,
+        { ...SETTINGS, defaultPolicy: fallback, routeMethods: ['GET', 'PATCH', 'POST'] },
+      );
+      const evil = request('OPTIONS', {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'PATCH',
+      });
+      void refusing.handle(evil, evil, new Map());
+      expect(refusedAsked).toEqual(['PATCH']);
+    });
+
     it('stops asking at the first route of another policy', () => {
       const { asked } = answer(undefined, { GET: of(record(ADMIN_ONLY, 'GET')) });
       expect(asked).toEqual(['PATCH', 'GET']);
