@@ -23,8 +23,10 @@ export interface PeerRequirement {
   /**
    * A package whose own dependency this is, to resolve it from there (as that package does)
    * rather than from this one: `@fastify/middie` is a dependency of `@nestjs/platform-fastify`.
+   * A list is a chain, each resolved from the one before: `find-my-way` is the dependency of the
+   * `fastify` that `@nestjs/platform-fastify` depends on, which may not be the application's own.
    */
-  readonly from?: string;
+  readonly from?: string | readonly string[];
 }
 
 /** Node's codes for a module that is not installed, from `require()` and from ESM resolution. */
@@ -38,7 +40,9 @@ const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['MODULE_NOT_FOUND', 'ERR_M
  */
 export function loadPeer<T>({ adapter, packageName, install, from }: PeerRequirement): T {
   try {
-    const load = from === undefined ? require : createRequire(require.resolve(from));
+    const chain = from === undefined ? [] : typeof from === 'string' ? [from] : from;
+    let load: NodeJS.Require = require;
+    for (const step of chain) load = createRequire(load.resolve(step));
     return load(packageName) as T;
   } catch (error) {
     const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
