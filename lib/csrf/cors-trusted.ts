@@ -41,6 +41,13 @@ export function corsTrusted(app: INestApplication): (request: object) => boolean
     );
     return () => false;
   }
+  if ((app as { isInitialized?: unknown }).isInitialized === true) {
+    // Nest reads global guards when it registers the routes, in init(): a guard added later would
+    // reach no route, and rewritten requests would keep their exemption unchecked.
+    throw new Error(
+      'corsTrusted(app) was called after app.init() (or app.listen()): call it before, where app.enableCsrfProtection({ exclude: corsTrusted(app) }) must be called anyway.',
+    );
+  }
   const trust = app.get(CsrfTrust);
   const handlers = app.get(HandlerPolicies);
   trust.enabled = true;

@@ -28,11 +28,19 @@ export class CsrfExemptionGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = this.handlers.platform.rawRequest(context.switchToHttp().getRequest());
     const exemption = this.trust.exemptionOf(request);
+    // The router chooses by method and path: a query changed after the check reaches the same route.
     if (
       exemption === undefined ||
-      (exemption.method === request.method && exemption.url === request.url)
+      (exemption.method === request.method && pathOf(exemption.url) === pathOf(request.url))
     )
       return true;
     throw new ForbiddenException(REWRITTEN_AFTER_EXEMPTION);
   }
+}
+
+/** The path of a request target, without its query. */
+function pathOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

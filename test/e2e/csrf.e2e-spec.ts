@@ -244,6 +244,21 @@ if (NEST_HAS_CSRF_PROTECTION) {
           expectResponse(await app.send(c.request), expectedOn(platform, c));
         });
 
+        it(
+          when === 'before'
+            ? 'a query rewritten before the check voids the exemption too (any rewrite does)'
+            : 'a query rewritten after the check reaches the same route, which the exemption holds for',
+          async () => {
+            const received = await app.send(credentialed('POST', '/items/1?tidy', APP));
+            expectResponse(
+              received,
+              when === 'before' && platform === 'express'
+                ? { status: 403 }
+                : { status: 201, body: 'posted', headers: READABLE_BY_APP },
+            );
+          },
+        );
+
         if (platform === 'express') {
           it(`the refusal says why: ${when === 'before' ? "CSRF protection's own" : "the guard's, naming corsTrusted() and where a rewrite must run"}`, async () => {
             const { body } = await app.send(credentialed('POST', '/items/1?_method=DELETE', APP));
@@ -261,6 +276,15 @@ if (NEST_HAS_CSRF_PROTECTION) {
   );
 
   describe.each(PLATFORMS)('the guard corsTrusted(app) installs, on %s', (platform) => {
+    it('cannot be installed after init(), so corsTrusted(app) refuses to be called then', async () => {
+      const app = await startApp(platform, CsrfAppModule);
+      try {
+        expect(() => corsTrusted(app.app)).toThrow(/after app\.init\(\).*call it before/);
+      } finally {
+        await app.close();
+      }
+    });
+
     it(
       platform === 'express'
         ? 'is one global guard, however often corsTrusted(app) is called: the router chooses the route after the CSRF check'
