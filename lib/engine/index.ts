@@ -32,4 +32,9 @@ export { readBoolean } from './options/boolean-options.js';
 export { whenSettled, type MaybePromise } from './maybe-promise.js';
 export { APPROVING_HEADER_NAMES } from './http/header-names.js';
 export { isSameOrigin } from './http/same-origin.js';
-export { hostKeyOf, requestAuthorityOf, type RequestAuthority } from './http/request-authority.js';
+export {
+  hostKeyOf,
+  keyPart,
+  requestAuthorityOf,
+  type RequestAuthority,
+} from './http/request-authority.js';

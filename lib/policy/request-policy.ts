@@ -6,6 +6,7 @@ import {
   type CorsPolicyOptions,
   type MaybePromise,
   hostKeyOf,
+  keyPart,
 } from '../engine/index.js';
 import type { AnswerCache } from '../engine/answers/answer-cache.js';
 import { callUserFunction, isThenable, withTimeout } from '../engine/answers/user-function.js';
@@ -97,7 +98,7 @@ export class PolicyFunction {
     let key = '';
     for (const name of this.varyKeys) {
       // A header value cannot contain a newline, so the key cannot be forged by one value.
-      key += `${name === 'host' ? hostKeyOf(request) : headerKey(request.headers[name])}\n`;
+      key += `${name === 'host' ? hostKeyOf(request) : keyPart(request.headers[name])}\n`;
     }
     return key;
   }
@@ -223,10 +224,6 @@ export class RequestPolicy {
     );
     return this.denied;
   }
-}
-
-function headerKey(value: string | string[] | undefined): string {
-  return value === undefined ? '\u0000' : String(value);
 }
 
 function isOptionsObject(value: unknown): boolean {

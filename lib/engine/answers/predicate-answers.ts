@@ -1,5 +1,5 @@
 import type { MaybePromise } from '../maybe-promise.js';
-import { hostKeyOf } from '../http/request-authority.js';
+import { hostKeyOf, keyPart } from '../http/request-authority.js';
 import { AnswerCache, type AnswerCacheSettings } from './answer-cache.js';
 
 /** `predicateCache`: how long answers are kept and how many, and which request headers key them. */
@@ -62,8 +62,7 @@ export class PredicateAnswers {
         key += `\n${request !== null && typeof request === 'object' ? hostKeyOf(request) : ''}`;
         continue;
       }
-      const value = headers?.[name];
-      key += `\n${value === undefined ? '\u0000' : String(value)}`;
+      key += `\n${keyPart(headers?.[name])}`;
     }
     return key;
   }

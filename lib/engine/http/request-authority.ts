@@ -69,7 +69,8 @@ export function hostKeyOf(request: object): string {
   return `${requestAuthorityOf(request).host}\n${keyPart(headers.host)}\n${keyPart(headers[':authority'])}`;
 }
 
-function keyPart(value: string | string[] | undefined): string {
+/** One header's value as a part of a cache key: `\u0000` for an absent one, which no value is. */
+export function keyPart(value: string | string[] | undefined): string {
   return value === undefined ? '\u0000' : String(value);
 }
 
