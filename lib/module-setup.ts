@@ -71,7 +71,7 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
   // A gateway's policy is resolved at its first handshake; resolving it now makes an invalid one
   // (an unknown policy name, say) stop the start, named, as a controller's does.
   for (const gateway of findGateways(context.modules)) registry.resolveClass(gateway.type);
-  const { records, shared } = withSharedUrls(
+  const { records, shared, outside } = withSharedUrls(
     collectRoutes(context.modules, config, registry, (path) => platform.normalizePath(path)),
   );
   recordHandlerPolicies(records, handlers);
@@ -98,7 +98,11 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
     for (const sharedUrl of shared) sharedUrl.refresh();
   });
   platform.installRequestHook(settings);
-  platform.watchRoutes(new RouteMap(records));
+  // What a `paths` entry mounts may serve any URL below its key, for any method.
+  for (const { path, target } of pathPolicies) {
+    outside.note({ path, method: 'ALL', policy: target.policy, prefix: true });
+  }
+  platform.watchRoutes(new RouteMap(records), (route) => outside.note(route));
   for (const note of registry.differencesFromEnableCors()) context.warn(note);
   if (options.debug === true) log(routeReport(records, pathPolicies, registry));
   if (options.report !== undefined) {

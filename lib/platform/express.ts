@@ -10,6 +10,7 @@ import type { PathPolicy } from '../routing/path-policies.js';
 import type { RouteMap } from '../routing/route-map.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution, isConditional } from '../routing/route-resolution.js';
+import { POLICY_BY_URL, type OutsideRoute } from '../routing/shared-url-routes.js';
 import type { HttpPlatform, ServedPage } from './http-platform.js';
 import { NODE_RESPONSE_HEADERS, type HeaderAccess } from './response-headers.js';
 
@@ -50,6 +51,8 @@ interface ExpressApp {
 export const EXPRESS_ROUTE_CACHE_SIZE = 1024;
 /** Longer paths are asked about each time rather than kept, so the cache stays a few megabytes. */
 const CACHED_PATH_LENGTH = 2048;
+/** A route path with a parameter, a wildcard or other syntax that matches more than itself. */
+const VARIABLE_PATH = /[:*?+{}()\\[\]]/;
 /** The methods Node's HTTP parser accepts: the only ones an actual request can have. */
 const NODE_METHODS: ReadonlySet<string> = new Set(METHODS);
 
@@ -80,6 +83,7 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
   private answeredForLayers = -1;
   /** The `paths` entries, each mounted on a router of its own that is never run, only asked. */
   private pathMounts: readonly { layer: ExpressLayer; target: RouteTarget }[] = [];
+  private noteOutside: ((route: OutsideRoute) => void) | undefined;
 
   constructor(
     private readonly app: ExpressApp,
@@ -94,8 +98,9 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
     return this.adapter.normalizePath?.(path) ?? path;
   }
 
-  watchRoutes(routes: RouteMap): void {
+  watchRoutes(routes: RouteMap, noteOutside: (route: OutsideRoute) => void): void {
     this.routes = routes;
+    this.noteOutside = noteOutside;
     for (const handler of routes.handlers()) {
       Reflect.defineMetadata(ROUTE_HANDLER_METADATA, handler, handler);
     }
@@ -122,20 +127,45 @@ export class ExpressPlatform implements HttpPlatform, RouteFinder<ExpressRequest
     if (index > 0) stack.unshift(...stack.splice(index, 1));
   }
 
+  /**
+   * Maps each of Nest's route layers to its record, and hands every other route layer (added on
+   * the app, the policy report's) to `noteOutside`. Routes added after this are not seen.
+   */
   routesRegistered(): void {
     const routes = this.routes!;
+    const outside: OutsideRoute[] = [];
     for (const layer of this.stack()) {
       const route = layer.route;
+      if (route === undefined) continue;
       const handler: unknown =
-        route?.stack[0] === undefined
+        route.stack[0] === undefined
           ? undefined
           : Reflect.getMetadata(ROUTE_HANDLER_METADATA, route.stack[0].handle as object);
-      if (route === undefined || typeof handler !== 'function') continue;
       const method = route.methods._all === true ? 'ALL' : methodOf(route);
+      if (typeof handler !== 'function') {
+        outside.push(this.outsideRoute(route.path, method));
+        continue;
+      }
       const record = routes.recordOf(handler, method, String(route.path));
       if (record !== undefined) this.targets.set(layer, record);
     }
     routes.assertComplete(this.name);
+    for (const route of outside) this.noteOutside?.(route);
+  }
+
+  /**
+   * A route outside Nest, with the policy {@link askRouter} gives its requests: the `paths` entry
+   * whose mount matches its path, else the default. Where its path varies, that depends on the
+   * URL when there are entries; a path that is not a string (a regular expression, a list) may
+   * match any URL.
+   */
+  private outsideRoute(declared: unknown, methods: string): OutsideRoute {
+    const path = typeof declared === 'string' ? declared : '/*';
+    const method = methods.includes(',') ? 'ALL' : methods;
+    if (this.pathMounts.length > 0 && VARIABLE_PATH.test(path)) {
+      return { path, method, policy: POLICY_BY_URL };
+    }
+    return { path, method, policy: (this.pathTargetOf(path) ?? this.otherRoute!).policy };
   }
 
   whenReady(callback: (enableCorsIsOn: boolean) => void): void {

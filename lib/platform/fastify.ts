@@ -18,6 +18,7 @@ import {
 import type { RouteMap } from '../routing/route-map.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { RouteResolution } from '../routing/route-resolution.js';
+import { POLICY_BY_URL, type OutsideRoute } from '../routing/shared-url-routes.js';
 import type { HttpPlatform, ServedPage } from './http-platform.js';
 import {
   FASTIFY_RAW_REPLY_HEADERS,
@@ -179,6 +180,7 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
    * says they have.
    */
   private readonly lateRoutes = new WeakMap<RouteConfig, NotedRoute>();
+  private noteOutside: ((route: OutsideRoute) => void) | undefined;
 
   constructor(
     private readonly fastify: FastifyLike,
@@ -197,8 +199,14 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     return this.adapter.normalizePath?.(path) ?? path;
   }
 
-  watchRoutes(routes: RouteMap): void {
+  /**
+   * Routes outside Nest are handed to `noteOutside` as they are noted: those added on the instance
+   * once Nest had it, and plugins' routes registered later; not those added before (see
+   * {@link lateRoute}), which no hook saw.
+   */
+  watchRoutes(routes: RouteMap, noteOutside: (route: OutsideRoute) => void): void {
     this.routes = routes;
+    this.noteOutside = noteOutside;
     for (const handler of routes.handlers()) {
       const config = Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) as
         RouteConfig | undefined;
@@ -438,6 +446,11 @@ export class FastifyPlatform implements HttpPlatform, RouteFinder<FastifyRequest
     if (record === undefined) {
       const outside = this.routeOutsideNest(options.url);
       target = outside.target;
+      this.noteOutside?.({
+        path: options.url,
+        method,
+        policy: target.byUrl ? POLICY_BY_URL : target.target.policy,
+      });
       const early = config?.[EARLY_ROUTE] as NotedRoute | undefined;
       if (early === undefined) options.config = { ...config, [NOTED_ROUTE]: outside.noted };
       else Object.assign(early, outside.noted);

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandlerSettings } from '../hooks/cors-request-handler.js';
 import type { RouteMap } from '../routing/route-map.js';
+import type { OutsideRoute } from '../routing/shared-url-routes.js';
 import type { HeaderAccess } from './response-headers.js';
 
 /**
@@ -24,9 +25,11 @@ export interface HttpPlatform {
   /**
    * Runs while Nest registers modules, after {@link installRequestHook} and before any route
    * exists: marks every Nest handler so that the platform's routes can name it, and starts noting
-   * every route the platform registers.
+   * every route the platform registers. Each route outside Nest that it can see (added on the
+   * platform's instance, a plugin's) is handed to `noteOutside` with the policy it gets, once
+   * Nest's routes are registered or as it is registered later.
    */
-  watchRoutes(routes: RouteMap): void;
+  watchRoutes(routes: RouteMap, noteOutside: (route: OutsideRoute) => void): void;
   /**
    * Runs once Nest has registered every route, before the server starts: completes what the
    * router needs to answer for preflights, and throws if a Nest route cannot be mapped to its

@@ -8,9 +8,31 @@
  */
 import type { RoutePolicy, RouteRecord } from './route-record.js';
 
+/**
+ * The policy of a route outside Nest that is chosen per request from the URL (a Fastify route with
+ * a variable path, under `paths` entries): it may answer unlike any route, so it agrees with none.
+ */
+export const POLICY_BY_URL: unique symbol = Symbol('nestjs-cors:policy-by-url');
+/** The policy of a route that may serve a Nest route's URLs. */
+export type SiblingPolicy = RoutePolicy | typeof POLICY_BY_URL;
+
+/**
+ * A route outside Nest that the platform knows (one added on the Express or Fastify instance, a
+ * plugin's), or what a `paths` entry mounts (`prefix`: every path below its own, any method).
+ */
+export interface OutsideRoute {
+  /** The path as registered; a path the platform does not give as a string is `/*`. */
+  readonly path: string;
+  /** Upper case, `ALL` for every method (or several). */
+  readonly method: string;
+  readonly policy: SiblingPolicy;
+  readonly prefix?: boolean;
+}
+
 /** What a route knows of the routes that may serve its URLs with another method (or on another condition). */
 export class SharedUrl {
   private answersAlike = true;
+  private readonly siblings: SiblingPolicy[];
 
   /**
    * @param own the route's policy.
@@ -18,8 +40,9 @@ export class SharedUrl {
    */
   constructor(
     private readonly own: RoutePolicy,
-    private readonly siblings: readonly RoutePolicy[],
+    siblings: readonly SiblingPolicy[],
   ) {
+    this.siblings = [...siblings];
     this.refresh();
   }
 
@@ -32,21 +55,56 @@ export class SharedUrl {
   refresh(): void {
     this.answersAlike = this.siblings.every((sibling) => sameAnswers(this.own, sibling));
   }
+
+  /** Counts one more route that may serve one of this route's URLs (a route outside Nest). */
+  add(sibling: SiblingPolicy): void {
+    if (this.siblings.includes(sibling)) return;
+    this.siblings.push(sibling);
+    if (!sameAnswers(this.own, sibling)) this.answersAlike = false;
+  }
 }
 
 /**
- * The routes with a {@link SharedUrl} each, where another route may serve one of their URLs (the
- * same path, or paths that can match one URL such as `/x/:id` and `/x/special`), with the same or
- * another method. Two routes with one method on different paths do not count: for any one URL the
- * router picks one of them. Worked out once at startup from the paths as registered, erring
- * towards "may coincide" (case, parameters, wildcards and optional parts all match anything).
+ * Counts routes outside Nest as siblings of the Nest routes whose URLs they may serve, as the
+ * platform notes them: at startup, and as late as a plugin registers one. Each costs one pass over
+ * the Nest routes, at registration, never per request.
+ */
+export class OutsideRoutes {
+  private readonly shapes: readonly { record: RouteRecord; shape: PathShape }[];
+
+  constructor(records: readonly RouteRecord[]) {
+    this.shapes = records.map((record) => ({ record, shape: shapeOf(record.path) }));
+  }
+
+  note(route: OutsideRoute): void {
+    const shape = shapeOf(route.path);
+    const outside: PathShape = route.prefix
+      ? { ...shape, openFrom: Math.min(shape.openFrom, shape.segments.length) }
+      : shape;
+    for (const { record, shape: own } of this.shapes) {
+      if (!canCoincide(own, outside)) continue;
+      // One method on both: for any one URL the router picks one of them. Middleware may run first.
+      if (!route.prefix && record.method === route.method && record.method !== 'ALL') continue;
+      record.sharedUrl?.add(route.policy);
+    }
+  }
+}
+
+/**
+ * The routes with a {@link SharedUrl} each, knowing the other Nest routes that may serve one of
+ * their URLs (the same path, or paths that can match one URL such as `/x/:id` and `/x/special`),
+ * with the same or another method. Two routes with one method on different paths do not count:
+ * for any one URL the router picks one of them. Worked out once at startup from the paths as
+ * registered, erring towards "may coincide" (case, parameters, wildcards and optional parts all
+ * match anything).
  *
- * @returns the records, those with siblings copied with their `sharedUrl`; and every `SharedUrl`
- *   made, for {@link SharedUrl.refresh}.
+ * @returns the records, each copied with its `sharedUrl`; every `SharedUrl` made, for
+ *   {@link SharedUrl.refresh}; and where the routes outside Nest are counted.
  */
 export function withSharedUrls(records: readonly RouteRecord[]): {
   records: RouteRecord[];
   shared: SharedUrl[];
+  outside: OutsideRoutes;
 } {
   const byPath = new Map<string, RouteRecord[]>();
   for (const record of records) {
@@ -94,15 +152,15 @@ export function withSharedUrls(records: readonly RouteRecord[]): {
       for (let j = i + 1; j < group.length; j++) compare(group[i]!, group[j]!);
   for (const shape of open)
     for (const group of byFirst.values()) for (const other of group) compare(shape, other);
+  // Every route gets one, empty where no Nest route shares its URLs: routes outside Nest are
+  // added as the platform notes them (see OutsideRoutes).
   const shared: SharedUrl[] = [];
   const marked = records.map((record) => {
-    const siblings = siblingsOf.get(record);
-    if (siblings === undefined) return record;
-    const sharedUrl = new SharedUrl(record.policy, [...siblings]);
+    const sharedUrl = new SharedUrl(record.policy, [...(siblingsOf.get(record) ?? [])]);
     shared.push(sharedUrl);
     return { ...record, sharedUrl };
   });
-  return { records: marked, shared };
+  return { records: marked, shared, outside: new OutsideRoutes(marked) };
 }
 
 /**
@@ -123,9 +181,9 @@ export function servedMethods(records: readonly RouteRecord[]): readonly string[
  * one (equal options share their compiled policy). A per-request policy may answer anything, so it
  * agrees with no other; CORS switched off agrees only with itself.
  */
-function sameAnswers(a: RoutePolicy, b: RoutePolicy): boolean {
+function sameAnswers(a: RoutePolicy, b: SiblingPolicy): boolean {
   if (a === b) return true;
-  if (a === null || b === null) return false;
+  if (a === null || b === null || b === POLICY_BY_URL) return false;
   const fixed = a.fixedPolicy;
   return fixed !== undefined && fixed === b.fixedPolicy;
 }
@@ -156,14 +214,43 @@ function shapeOf(path: string): PathShape {
   return { path, segments, openFrom: open === -1 ? Infinity : open };
 }
 
-/** Whether some URL may match both paths: segment by segment, literals must be equal. */
+/**
+ * Whether some URL may match both paths: segment by segment, literals must be equal; where one
+ * path opens, what its segment begins with before any syntax must fit the other's.
+ */
 function canCoincide(a: PathShape, b: PathShape): boolean {
   const open = Math.min(a.openFrom, b.openFrom);
   for (let i = 0; ; i++) {
-    if (i >= open) return true;
     const x = a.segments[i];
     const y = b.segments[i];
+    if (i >= open) return opensAlike(x, a.openFrom === i, y, b.openFrom === i);
     if (x === undefined || y === undefined) return x === y;
     if (!DYNAMIC.test(x) && !DYNAMIC.test(y) && x !== y) return false;
   }
+}
+
+/**
+ * At the segment where one path (or both) opens: an open segment begins with its literal part,
+ * which the URL's segment must begin with too. A path that ends there (`undefined`) leaves the
+ * URL nothing more, unless it is open itself (a `paths` entry, which covers what lies below).
+ */
+function opensAlike(
+  x: string | undefined,
+  xOpen: boolean,
+  y: string | undefined,
+  yOpen: boolean,
+): boolean {
+  if ((x === undefined && xOpen) || (y === undefined && yOpen)) return true;
+  if (x === undefined || y === undefined) return literalStart(x ?? y ?? '') === '';
+  const px = literalStart(x);
+  const py = literalStart(y);
+  if (!DYNAMIC.test(x)) return x.startsWith(py);
+  if (!DYNAMIC.test(y)) return y.startsWith(px);
+  return px.startsWith(py) || py.startsWith(px);
+}
+
+/** What a segment begins with before any syntax. */
+function literalStart(segment: string): string {
+  const at = segment.search(DYNAMIC);
+  return at === -1 ? segment : segment.slice(0, at);
 }

@@ -3,7 +3,11 @@ import { describeCasesOnEachPlatform } from './describe-cases';
 import { expectResponse } from './cases';
 import { LENIENT_FASTIFY_OPTIONS, startApp, type TestApp } from './platforms';
 import { APP, PARTNER } from './fixtures/origins';
-import { PreflightCacheAppModule } from './fixtures/preflight-cache-app';
+import {
+  OutsideRoutesCacheAppModule,
+  PreflightCacheAppModule,
+  addRoutesOutsideNest,
+} from './fixtures/preflight-cache-app';
 
 /**
  * Preflights that no Nest route answers (a method no route serves at the URL; a `paths` entry),
@@ -109,6 +113,58 @@ describe('preflights no Nest route answers, on Fastify with its lenient router o
     expectResponse(await app.send(preflight('/Nowhere/', APP, 'PATCH', 'x-secret')), {
       status: 204,
       headers: { [ACAO]: APP, [ACMA]: '600' },
+    });
+  });
+});
+
+/**
+ * Nest routes at the URL of a route outside Nest (added on the platform instance): the Nest
+ * route's preflight approval, kept for the URL, would let the page send the same request to the
+ * other route without a preflight. Max-Age 0 where that route's policy differs.
+ */
+const OUTSIDE_ROUTE_CASES: readonly Case[] = [
+  {
+    name: 'a PUT beside a GET outside Nest under the module default: Max-Age 0',
+    request: preflight('/y', APP, 'PUT', 'x-secret'),
+    expected: {
+      status: 204,
+      headers: { [ACAO]: APP, [ACAC]: 'true', [ACAM]: 'PUT', [ACAH]: 'x-secret', [ACMA]: '0' },
+    },
+  },
+  {
+    name: 'the GET outside Nest refuses X-Secret on its own preflight',
+    request: preflight('/y', APP, 'GET', 'x-secret'),
+    expected: { status: 204, headers: NOTHING_APPROVED },
+  },
+  {
+    name: 'a PUT beside a GET outside Nest that a paths entry gives the same policy: maxAge stays',
+    request: preflight('/z', APP, 'PUT', 'x-secret'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAH]: 'x-secret', [ACMA]: '600' } },
+  },
+  {
+    name: 'a PUT with no route outside Nest at its URL: maxAge stays',
+    request: preflight('/w', APP, 'PUT', 'x-secret'),
+    expected: { status: 204, headers: { [ACAO]: APP, [ACAH]: 'x-secret', [ACMA]: '600' } },
+  },
+];
+
+describeCasesOnEachPlatform(
+  'preflights of Nest routes beside routes outside Nest',
+  { module: OutsideRoutesCacheAppModule, setUp: addRoutesOutsideNest },
+  OUTSIDE_ROUTE_CASES,
+);
+
+describe('preflights of Nest routes beside a route a Fastify plugin registers late', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp('fastify', OutsideRoutesCacheAppModule, addRoutesOutsideNest);
+  });
+  afterAll(() => app.close());
+
+  it('counts the route when Fastify notes it: Max-Age 0', async () => {
+    expectResponse(await app.send(preflight('/late', APP, 'PUT', 'x-secret')), {
+      status: 204,
+      headers: { [ACAO]: APP, [ACAH]: 'x-secret', [ACMA]: '0' },
     });
   });
 });

@@ -2,7 +2,12 @@ import { buildPolicy } from '../../lib/engine/build-policy';
 import { PolicyHandle } from '../../lib/policy/policy-handle';
 import type { RequestPolicy } from '../../lib/policy/request-policy';
 import type { RoutePolicy, RouteRecord } from '../../lib/routing/route-record';
-import { servedMethods, withSharedUrls } from '../../lib/routing/shared-url-routes';
+import {
+  POLICY_BY_URL,
+  servedMethods,
+  withSharedUrls,
+  type OutsideRoute,
+} from '../../lib/routing/shared-url-routes';
 
 class C {}
 const A = buildPolicy({ origin: 'https://a.example' });
@@ -42,6 +47,16 @@ describe('withSharedUrls', () => {
     ['a trailing slash', ['PUT', '/x/', P], ['DELETE', '/x', Q], true],
     ['a wildcard', ['PUT', '/files/*path', P], ['DELETE', '/files/a/b', Q], true],
     ['an optional part', ['PUT', '/x{/:id}', P], ['DELETE', '/x', Q], true],
+    ['an optional part after another literal', ['PUT', '/opt{/:x}', P], ['DELETE', '/x', Q], false],
+    ['a wildcard that begins a segment', ['PUT', '/*rest', P], ['DELETE', '/x', Q], true],
+    ['a segment that begins alike', ['PUT', '/ab*rest', P], ['DELETE', '/abc', Q], true],
+    ['a segment that begins otherwise', ['PUT', '/ab*rest', P], ['DELETE', '/ba', Q], false],
+    [
+      'an open segment where the other path ends',
+      ['PUT', '/x/ab*r', P],
+      ['DELETE', '/x', Q],
+      false,
+    ],
     ['@All() against another method', ['ALL', '/x', P], ['GET', '/x', Q], true],
     ['one method, two policies (versions)', ['GET', '/x', P], ['GET', '/x', Q], true],
     ['CORS off beside a policy', ['PUT', '/x', P], ['DELETE', '/x', null], true],
@@ -61,11 +76,10 @@ describe('withSharedUrls', () => {
     },
   );
 
-  it('leaves routes without siblings as they are', () => {
-    const alone = route('GET', '/alone', P);
-    const { records, shared } = withSharedUrls([alone, route('PUT', '/other', Q)]);
-    expect(records[0]).toBe(alone);
-    expect(shared).toEqual([]);
+  it('gives routes without siblings a SharedUrl that agrees, for routes outside Nest to come', () => {
+    const { records, shared } = withSharedUrls([route('GET', '/alone', P), route('PUT', '/o', Q)]);
+    expect(records.map((r) => r.sharedUrl?.disagrees)).toEqual([false, false]);
+    expect(shared).toHaveLength(2);
   });
 
   it('compares again on refresh, as CorsPolicies.replace() changes the handles', () => {
@@ -88,6 +102,46 @@ describe('withSharedUrls', () => {
     const started = performance.now();
     withSharedUrls(records);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('OutsideRoutes', () => {
+  /** Whether a Nest `PUT /y` of policy P disagrees once this route outside Nest is noted. */
+  function disagreesWith(outside: OutsideRoute, nest = route('PUT', '/y', P)): boolean {
+    const { records, outside: routes } = withSharedUrls([nest]);
+    routes.note(outside);
+    return records[0]!.sharedUrl!.disagrees;
+  }
+
+  it.each([
+    ['a GET of another policy at its path', { path: '/y', method: 'GET', policy: Q }, true],
+    ['a GET of the same policy', { path: '/y', method: 'GET', policy: P }, false],
+    [
+      'one of a policy chosen per URL',
+      { path: '/:any', method: 'GET', policy: POLICY_BY_URL },
+      true,
+    ],
+    ['another path', { path: '/other', method: 'GET', policy: Q }, false],
+    [
+      'the same method and path: the router picks one',
+      { path: '/y', method: 'PUT', policy: Q },
+      false,
+    ],
+    ['a catch-all of every method', { path: '/*', method: 'ALL', policy: Q }, true],
+    ['a paths entry above it', { path: '/', method: 'ALL', policy: Q, prefix: true }, true],
+    ['a paths entry at it', { path: '/Y', method: 'ALL', policy: Q, prefix: true }, true],
+    ['a paths entry of its policy', { path: '/y', method: 'ALL', policy: P, prefix: true }, false],
+    ['a paths entry below it', { path: '/y/z', method: 'ALL', policy: Q, prefix: true }, false],
+    ['a paths entry beside it', { path: '/x', method: 'ALL', policy: Q, prefix: true }, false],
+  ] as [string, OutsideRoute, boolean][])('%s', (_what, outside, expected) => {
+    expect(disagreesWith(outside)).toBe(expected);
+  });
+
+  it('keeps a disagreement found outside Nest on refresh', () => {
+    const { records, shared, outside } = withSharedUrls([route('PUT', '/y', P)]);
+    outside.note({ path: '/y', method: 'GET', policy: Q });
+    for (const url of shared) url.refresh();
+    expect(records[0]!.sharedUrl!.disagrees).toBe(true);
   });
 });
 
