@@ -109,7 +109,7 @@ function release(server: Server, shared: SharedListen): Promise<void> {
   return shared.closed;
 }
 
-/** What the listen's requests made the server's handler throw, by the client's local port. */
+/** What the listen's requests made the server's handler throw, by the client's local port, each read once. */
 interface RequestGuard {
   readonly thrownFor: (localPort: number | undefined) => unknown;
   readonly restore: () => void;
@@ -135,7 +135,13 @@ function guardRequests(server: Server): RequestGuard {
     }
   } as Server['emit'];
   return {
-    thrownFor: (localPort) => (localPort === undefined ? undefined : thrown.get(localPort)),
+    // Taken once read: a port the system gives a later call again must not bring this error back.
+    thrownFor: (localPort) => {
+      if (localPort === undefined) return undefined;
+      const error = thrown.get(localPort);
+      thrown.delete(localPort);
+      return error;
+    },
     restore: () => {
       if (own === undefined) delete (server as { emit?: unknown }).emit;
       else Object.defineProperty(server, 'emit', own);
