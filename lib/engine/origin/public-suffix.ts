@@ -1,64 +1,27 @@
 /**
- * Second-level labels that registries under a two-letter country code commonly hand out to the
- * public (`co.uk`, `com.au`, `gov.br`, ...). Not the full Public Suffix List, which changes weekly and
- * would be a runtime dependency: a heuristic that catches the mistakes people actually make.
+ * Decides which hosts a subdomain wildcard must not cover, from the Public Suffix List that `tldts`
+ * ships (its ICANN section, such as `co.jp`, and its private one, such as `github.io`).
  */
-const PUBLIC_SECOND_LEVEL_LABELS: ReadonlySet<string> = new Set([
-  'ac',
-  'co',
-  'com',
-  'edu',
-  'gob',
-  'go',
-  'gov',
-  'gv',
-  'info',
-  'ltd',
-  'me',
-  'mil',
-  'ne',
-  'net',
-  'nic',
-  'nom',
-  'or',
-  'org',
-  'plc',
-  'sch',
-]);
+import { getPublicSuffix } from 'tldts';
 
-/** Hosting platforms where every subdomain belongs to a different customer. */
-const MULTI_TENANT_SUFFIXES: ReadonlySet<string> = new Set([
-  'amazonaws.com',
-  'appspot.com',
-  'azurewebsites.net',
-  'blogspot.com',
-  'cloudfront.net',
-  'firebaseapp.com',
-  'fly.dev',
-  'github.io',
-  'gitlab.io',
-  'glitch.me',
-  'herokuapp.com',
-  'netlify.app',
-  'ngrok-free.app',
-  'ngrok.io',
-  'onrender.com',
-  'pages.dev',
-  'vercel.app',
-  'web.app',
-  'workers.dev',
-]);
+const LOOKUP = {
+  allowPrivateDomains: true,
+  // The host is already a lower-case ASCII host name, checked by the origin parser.
+  extractHostname: false,
+  validateHostname: false,
+  detectIp: false,
+  // The list names Amazon's services (`s3.amazonaws.com`, ...) rather than the domain, yet a
+  // wildcard over the domain reaches every customer's bucket under them.
+  extraSuffixes: { private: ['amazonaws.com'] },
+} as const;
 
 /**
  * Whether every subdomain of `host` may belong to someone else, so that a `*.host` pattern would
- * allow strangers: a top-level domain, a country-code second level such as `co.uk`, or a well-known
- * multi-tenant hosting domain.
+ * allow strangers: `host` is a public suffix, such as `com`, `co.jp`, `s3.amazonaws.com` or
+ * `github.io` (a single label counts, since the list's default rule makes any top-level label one).
  */
 export function isPublicSuffix(host: string): boolean {
-  const labels = host.split('.');
-  if (labels.length === 1) return true;
-  if (MULTI_TENANT_SUFFIXES.has(host)) return true;
-  return (
-    labels.length === 2 && labels[1]!.length === 2 && PUBLIC_SECOND_LEVEL_LABELS.has(labels[0]!)
-  );
+  const suffix = getPublicSuffix(host, LOOKUP);
+  // No answer means the list could not place the host: deny rather than guess.
+  return suffix === null || suffix === host;
 }
