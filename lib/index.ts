@@ -9,16 +9,16 @@
  *
  * @packageDocumentation
  */
-export { Cors, type CorsPolicyMetadata } from './cors.decorator.js';
-export { CorsModule } from './cors.module.js';
-export { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
+export { Cors, type CorsPolicyMetadata } from './nest/cors.decorator.js';
+export { CorsModule } from './module/cors.module.js';
+export { CORS_MODULE_OPTIONS } from './module/cors.module-definition.js';
 export type {
   CorsModuleArgument,
   CorsModuleOptions,
   CorsPolicy,
   CorsPolicyConfiguration,
-} from './cors-module-options.js';
-export { CorsPolicies, type CorsPoliciesWatchOptions } from './cors-policies.service.js';
+} from './policy/cors-module-options.js';
+export { CorsPolicies, type CorsPoliciesWatchOptions } from './nest/cors-policies.service.js';
 export { corsTrusted } from './csrf/cors-trusted.js';
 export {
   perRequestPolicy,
@@ -32,18 +32,18 @@ export type { PredicateCacheSettings } from './engine/answers/predicate-answers.
 export type { CorsStaticOrigin } from './engine/origin/static-origin.js';
 
 export { compilePolicy, type CompilePolicyContext } from './engine/compile-policy.js';
-export type { CompiledCorsPolicy, CorsErrorReporter } from './engine/compiled-policy.js';
+export type { CompiledCorsPolicy, CorsErrorReporter } from './engine/model/compiled-policy.js';
 export {
   CorsConfigurationError,
   type CorsConfigurationProblem,
   type CorsProblemCode,
-} from './engine/cors-configuration-error.js';
-export type { CorsDecision, CorsHeader, CorsReason } from './engine/cors-decision.js';
+} from './engine/errors/cors-configuration-error.js';
+export type { CorsDecision, CorsHeader, CorsReason } from './engine/model/cors-decision.js';
 export type {
   CorsOrigin,
   CorsOriginCallback,
   CorsOriginPredicate,
   CorsPolicyOptions,
-} from './engine/cors-policy-options.js';
+} from './engine/model/cors-policy-options.js';
 export { decideActual } from './engine/decide-actual.js';
 export { decidePreflight, isPreflight, type PreflightRequest } from './engine/decide-preflight.js';

@@ -1,8 +1,8 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { CORS_LOGGER_CONTEXT } from '../cors.constants.js';
-import { HandlerPolicies } from '../routing/handler-policies.js';
+import { HandlerPolicies } from '../nest/handler-policies.js';
 import { CsrfExemptionGuard } from './csrf-exemption.guard.js';
-import { CsrfTrust } from './csrf-trust.js';
+import { CsrfTrust } from '../http/csrf-trust.js';
 
 /**
  * An `exclude` predicate for Nest 12's `app.enableCsrfProtection()` that exempts exactly what CORS

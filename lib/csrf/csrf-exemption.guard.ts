@@ -1,6 +1,6 @@
 import { ForbiddenException, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { HandlerPolicies } from '../routing/handler-policies.js';
-import type { CsrfTrust } from './csrf-trust.js';
+import type { HandlerPolicies } from '../nest/handler-policies.js';
+import type { CsrfTrust } from '../http/csrf-trust.js';
 
 /** The 403's message: what happened, and where a rewrite must run instead. */
 export const REWRITTEN_AFTER_EXEMPTION =

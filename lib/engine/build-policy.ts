@@ -2,17 +2,17 @@
  * The builder behind `compilePolicy`: runs every option's validator, then computes ahead every
  * answer that does not depend on the request.
  */
-import type { CompiledPolicy } from './compiled-policy-internals.js';
-import { ProblemList } from './cors-configuration-error.js';
+import type { CompiledPolicy } from './model/compiled-policy-internals.js';
+import { ProblemList } from './errors/cors-configuration-error.js';
 import {
   sharedDecision,
   type CorsDecision,
   type CorsHeader,
   type CorsReason,
-} from './cors-decision.js';
-import type { CorsPolicyOptions } from './cors-policy-options.js';
+} from './model/cors-decision.js';
+import type { CorsPolicyOptions } from './model/cors-policy-options.js';
 import { approvedPreflightHeaders } from './preflight-headers.js';
-import { ApprovedPreflights } from './approved-preflights.js';
+import { ApprovedPreflights } from './model/approved-preflights.js';
 import { DEFAULT_METHODS, SAFELISTED_METHODS } from './http/methods.js';
 import {
   ACCESS_CONTROL_ALLOW_CREDENTIALS,

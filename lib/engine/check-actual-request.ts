@@ -1,6 +1,6 @@
-import { internalsOf } from './compiled-policy-internals.js';
-import type { CompiledCorsPolicy } from './compiled-policy.js';
-import type { CorsReason } from './cors-decision.js';
+import { internalsOf } from './model/compiled-policy-internals.js';
+import type { CompiledCorsPolicy } from './model/compiled-policy.js';
+import type { CorsReason } from './model/cors-decision.js';
 import { allowsMethod } from './decide-preflight.js';
 import { isForbiddenRequestHeader } from './http/header-names.js';
 import { allowsHeaderName } from './http/request-headers.js';

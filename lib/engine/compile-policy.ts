@@ -1,6 +1,6 @@
 import { buildPolicy } from './build-policy.js';
-import type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';
-import type { CorsPolicyOptions } from './cors-policy-options.js';
+import type { CompiledCorsPolicy, CorsErrorReporter } from './model/compiled-policy.js';
+import type { CorsPolicyOptions } from './model/cors-policy-options.js';
 
 /** Settings of the compilation itself, as opposed to the policy. */
 export interface CompilePolicyContext {

@@ -1,5 +1,5 @@
-import { internalsOf } from './compiled-policy-internals.js';
-import type { CompiledCorsPolicy } from './compiled-policy.js';
+import { internalsOf } from './model/compiled-policy-internals.js';
+import type { CompiledCorsPolicy } from './model/compiled-policy.js';
 
 /**
  * Whether a policy grants credentialed access only to origins it names (a list, patterns, regexes,

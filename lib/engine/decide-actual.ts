@@ -1,9 +1,9 @@
-import { internalsOf, type CompiledPolicy } from './compiled-policy-internals.js';
-import type { CompiledCorsPolicy } from './compiled-policy.js';
-import { decision, type CorsDecision } from './cors-decision.js';
+import { internalsOf, type CompiledPolicy } from './model/compiled-policy-internals.js';
+import type { CompiledCorsPolicy } from './model/compiled-policy.js';
+import { decision, type CorsDecision } from './model/cors-decision.js';
 import { ACCESS_CONTROL_ALLOW_ORIGIN } from './http/header-names.js';
 import { judgeOrigin, type OriginVerdict } from './judge-origin.js';
-import { whenSettled, type MaybePromise } from './maybe-promise.js';
+import { whenSettled, type MaybePromise } from './answers/maybe-promise.js';
 
 /**
  * Decides the CORS headers of an actual (non-preflight) request: any request that is not a

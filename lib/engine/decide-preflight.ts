@@ -1,11 +1,15 @@
-import { internalsOf, type CompiledPolicy, type MethodRule } from './compiled-policy-internals.js';
-import type { CompiledCorsPolicy } from './compiled-policy.js';
-import { decision, type CorsDecision, type CorsReason } from './cors-decision.js';
+import {
+  internalsOf,
+  type CompiledPolicy,
+  type MethodRule,
+} from './model/compiled-policy-internals.js';
+import type { CompiledCorsPolicy } from './model/compiled-policy.js';
+import { decision, type CorsDecision, type CorsReason } from './model/cors-decision.js';
 import { SAFELISTED_METHODS } from './http/methods.js';
 import { checkRequestHeaders } from './http/request-headers.js';
 import { isToken } from './http/tokens.js';
 import { judgeOrigin, type OriginVerdict } from './judge-origin.js';
-import { whenSettled, type MaybePromise } from './maybe-promise.js';
+import { whenSettled, type MaybePromise } from './answers/maybe-promise.js';
 import { approvedPreflightHeaders } from './preflight-headers.js';
 
 /** The request headers that make a preflight, as received. */

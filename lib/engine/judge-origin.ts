@@ -1,6 +1,6 @@
-import type { CompiledPolicy } from './compiled-policy-internals.js';
-import type { CorsOriginPredicate } from './cors-policy-options.js';
-import type { MaybePromise } from './maybe-promise.js';
+import type { CompiledPolicy } from './model/compiled-policy-internals.js';
+import type { CorsOriginPredicate } from './model/cors-policy-options.js';
+import type { MaybePromise } from './answers/maybe-promise.js';
 import { matchOrigin } from './origin/origin-matcher.js';
 import { parseSerializedOrigin } from './origin/serialized-origin.js';
 import { staticOriginAllows, type CorsStaticOrigin } from './origin/static-origin.js';

@@ -1,5 +1,5 @@
-import type { CompiledPolicy } from './compiled-policy-internals.js';
-import { decision, type CorsDecision, type CorsHeader } from './cors-decision.js';
+import type { CompiledPolicy } from './model/compiled-policy-internals.js';
+import { decision, type CorsDecision, type CorsHeader } from './model/cors-decision.js';
 import {
   ACCESS_CONTROL_ALLOW_CREDENTIALS,
   ACCESS_CONTROL_ALLOW_HEADERS,

@@ -1,11 +1,11 @@
 import type { Type } from '@nestjs/common';
 import { CORS_POLICY_METADATA } from '../cors.constants.js';
-import type { CorsPolicyMetadata } from '../cors.decorator.js';
+import type { CorsPolicyMetadata } from '../nest/cors.decorator.js';
 import type {
   CorsModuleOptions,
   CorsPolicy,
   CorsPolicyConfiguration,
-} from '../cors-module-options.js';
+} from './cors-module-options.js';
 import {
   POLICY_OPTION_NAMES,
   ProblemList,

@@ -1,6 +1,6 @@
 import { CorsConfigurationError, ProblemList } from '../engine/index.js';
 import { isThenable } from '../engine/answers/user-function.js';
-import { describeValue } from '../engine/cors-configuration-error.js';
+import { describeValue } from '../engine/errors/cors-configuration-error.js';
 
 /**
  * Whether `value` is plain data: an object literal, `JSON.parse()` output or `Object.create(null)`.

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { ServedPage } from '../platform/http-platform.js';
+import type { ServedPage } from '../http/http-platform.js';
 import { refusalsOfPreflight } from '../testing/browser-verdict.js';
 import { send } from '../testing/send.js';
 import { readReportQuestion } from './report-query.js';

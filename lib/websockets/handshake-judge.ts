@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import type { CorsModuleOptions } from '../cors-module-options.js';
-import { CorsPolicies } from '../cors-policies.service.js';
-import { CORS_OPTIONS } from '../cors.providers.js';
+import type { CorsModuleOptions } from '../policy/cors-module-options.js';
+import { CorsPolicies } from '../nest/cors-policies.service.js';
+import { CORS_OPTIONS } from '../module/cors.providers.js';
 import {
   appendVary,
   decideActual,
@@ -19,7 +19,7 @@ import {
 import { ACCESS_CONTROL_ALLOW_CREDENTIALS } from '../engine/http/header-names.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
-import { findGateways, type Gateway, type NamespaceKey } from './gateways.js';
+import { findGateways, type Gateway, type NamespaceKey } from '../routing/gateways.js';
 import { HandshakeLog } from './handshake-log.js';
 import { CONFLICTING_ORIGINS, handshakeOrigin, header } from './handshake-origin.js';
 import { handshakeRequestOf, type HandshakeRequest } from './handshake-request.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { CORS_LOGGER_CONTEXT } from '../cors.constants.js';
 import type { CorsDecision } from '../engine/index.js';
-import type { Gateway } from './gateways.js';
+import type { Gateway } from '../routing/gateways.js';
 
 /** Distinct error messages logged at most, so that a broken policy cannot flood the log. */
 const MAX_LOGGED_ERRORS = 100;

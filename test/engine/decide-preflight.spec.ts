@@ -7,7 +7,7 @@ import {
   type PreflightRequest,
 } from '../../lib';
 import { buildPolicy } from '../../lib/engine/build-policy';
-import { keptApprovalsWithHeaders } from '../../lib/engine/approved-preflights';
+import { keptApprovalsWithHeaders } from '../../lib/engine/model/approved-preflights';
 
 const APP = 'https://app.example.com';
 const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';

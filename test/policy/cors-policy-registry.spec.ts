@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Type } from '@nestjs/common';
 import { Cors, CorsConfigurationError, type CorsModuleOptions } from '../../lib';
-import { internalsOf } from '../../lib/engine/compiled-policy-internals';
+import { internalsOf } from '../../lib/engine/model/compiled-policy-internals';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import { methodsOf } from './policy-test-kit';
 

@@ -5,7 +5,7 @@ import {
   type CorsModuleOptions,
   type CorsPolicyConfiguration,
 } from '../../lib';
-import { internalsOf } from '../../lib/engine/compiled-policy-internals';
+import { internalsOf } from '../../lib/engine/model/compiled-policy-internals';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import type { PolicyHandle } from '../../lib/policy/policy-handle';
 import {

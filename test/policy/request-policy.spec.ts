@@ -8,7 +8,7 @@ import {
   type CorsPolicyOptions,
   type PerRequestPolicySettings,
 } from '../../lib';
-import { internalsOf } from '../../lib/engine/compiled-policy-internals';
+import { internalsOf } from '../../lib/engine/model/compiled-policy-internals';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import type { CorsPolicyFunction } from '../../lib/policy/per-request-policy';
 import { PolicyFunction, RequestPolicy } from '../../lib/policy/request-policy';

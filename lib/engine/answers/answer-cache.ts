@@ -1,4 +1,4 @@
-import type { MaybePromise } from '../maybe-promise.js';
+import type { MaybePromise } from './maybe-promise.js';
 
 /** How long answers are kept and how many, for {@link AnswerCache}. */
 export interface AnswerCacheSettings {

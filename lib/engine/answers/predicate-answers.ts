@@ -1,4 +1,4 @@
-import type { MaybePromise } from '../maybe-promise.js';
+import type { MaybePromise } from './maybe-promise.js';
 import { hostKeyOf, keyPart } from '../http/request-authority.js';
 import { AnswerCache, type AnswerCacheSettings } from './answer-cache.js';
 

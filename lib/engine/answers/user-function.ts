@@ -1,4 +1,4 @@
-import type { MaybePromise } from '../maybe-promise.js';
+import type { MaybePromise } from './maybe-promise.js';
 
 /** The Node-style callback that the `cors` package's functions, and Nest's `CorsOptions`, answer through. */
 export type NodeCallback<V> = (error: Error | null, value?: V) => void;

@@ -1,4 +1,4 @@
-import type { ProblemList } from '../cors-configuration-error.js';
+import type { ProblemList } from '../errors/cors-configuration-error.js';
 
 /** Reads a switch, `false` when absent; anything but a boolean is a problem. */
 export function readBoolean(value: unknown, name: string, problems: ProblemList): boolean {

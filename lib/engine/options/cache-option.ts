@@ -1,6 +1,6 @@
 import { AnswerCache, type AnswerCacheSettings } from '../answers/answer-cache.js';
 import { PredicateAnswers } from '../answers/predicate-answers.js';
-import type { ProblemList } from '../cors-configuration-error.js';
+import type { ProblemList } from '../errors/cors-configuration-error.js';
 import { checkVaryNames } from './vary-option.js';
 
 /** A day: answers kept longer would outlive any change a user expects to see. */

@@ -1,4 +1,4 @@
-import type { CorsProblemCode, ProblemList } from '../cors-configuration-error.js';
+import type { CorsProblemCode, ProblemList } from '../errors/cors-configuration-error.js';
 import { isForbiddenRequestHeader, isUnexposableResponseHeader } from '../http/header-names.js';
 import type { RequestHeaderRule } from '../http/request-headers.js';
 import { isToken } from '../http/tokens.js';

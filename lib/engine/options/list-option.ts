@@ -1,4 +1,4 @@
-import type { ProblemList } from '../cors-configuration-error.js';
+import type { ProblemList } from '../errors/cors-configuration-error.js';
 
 /**
  * Reads a list option: an array of strings, or the comma-separated string form that Nest's

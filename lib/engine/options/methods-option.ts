@@ -1,5 +1,5 @@
-import type { MethodRule } from '../compiled-policy-internals.js';
-import type { ProblemList } from '../cors-configuration-error.js';
+import type { MethodRule } from '../model/compiled-policy-internals.js';
+import type { ProblemList } from '../errors/cors-configuration-error.js';
 import { DEFAULT_METHODS, FORBIDDEN_METHODS, normalizeConfiguredMethod } from '../http/methods.js';
 import { isToken } from '../http/tokens.js';
 import { readList } from './list-option.js';

@@ -1,5 +1,5 @@
-import type { ProblemList } from '../cors-configuration-error.js';
-import { POLICY_OPTION_NAMES } from '../cors-policy-options.js';
+import type { ProblemList } from '../errors/cors-configuration-error.js';
+import { POLICY_OPTION_NAMES } from '../model/cors-policy-options.js';
 
 /**
  * Options of `@fastify/cors`, which Nest's Fastify adapter passes `app.enableCors()` options to, and

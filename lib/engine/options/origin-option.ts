@@ -1,6 +1,6 @@
-import type { OriginRule } from '../compiled-policy-internals.js';
-import type { ProblemList } from '../cors-configuration-error.js';
-import type { CorsOriginPredicate } from '../cors-policy-options.js';
+import type { OriginRule } from '../model/compiled-policy-internals.js';
+import type { ProblemList } from '../errors/cors-configuration-error.js';
+import type { CorsOriginPredicate } from '../model/cors-policy-options.js';
 import { compileOriginMatcher, toFullMatch } from '../origin/origin-matcher.js';
 import {
   isLoopbackHost,

@@ -1,4 +1,4 @@
-import type { ProblemList } from '../cors-configuration-error.js';
+import type { ProblemList } from '../errors/cors-configuration-error.js';
 
 /** Firefox's cap, the largest that any browser honours (24 hours). */
 const MAX_AGE_LIMIT = 86400;

@@ -1,4 +1,4 @@
-import type { CorsProblemCode, ProblemList } from '../cors-configuration-error.js';
+import type { CorsProblemCode, ProblemList } from '../errors/cors-configuration-error.js';
 
 /** The default time a user function has to answer: long for a lookup, short for a held request. */
 export const DEFAULT_TIMEOUT = 2000;

@@ -1,4 +1,4 @@
-import type { ProblemList } from '../cors-configuration-error.js';
+import type { ProblemList } from '../errors/cors-configuration-error.js';
 import { isToken } from '../http/tokens.js';
 
 /** Request headers an answer may be chosen by: a tenant's few, not a request's all. */

@@ -1,4 +1,4 @@
-import type { CorsProblemCode, ProblemList } from '../cors-configuration-error.js';
+import type { CorsProblemCode, ProblemList } from '../errors/cors-configuration-error.js';
 import { isPublicSuffix } from './public-suffix.js';
 import { defaultPortOf, parsePort, parseSerializedOrigin } from './serialized-origin.js';
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import type * as PlatformSocketIo from '@nestjs/platform-socket.io';
 import { appendVary, type CorsDecision } from '../../engine/index.js';
-import { namespaceKey, type Gateway } from '../gateways.js';
+import { namespaceKey, type Gateway } from '../../routing/gateways.js';
 import { HandshakeJudge } from '../handshake-judge.js';
 import { loadPeer } from '../../peers/load-peer.cjs';
 import { refuseUpgrade } from '../refuse-upgrade.js';

@@ -1,4 +1,7 @@
-import { CorsConfigurationError, ProblemList } from '../../../lib/engine/cors-configuration-error';
+import {
+  CorsConfigurationError,
+  ProblemList,
+} from '../../../lib/engine/errors/cors-configuration-error';
 import { parseOriginPattern } from '../../../lib/engine/origin/origin-pattern';
 import { isPublicSuffix } from '../../../lib/engine/origin/public-suffix';
 

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import { preflightMethodOf } from '../engine/index.js';
+import { preflightMethodOf } from '../../engine/index.js';
 import {
   CorsRequestHandler,
   type HookOutcome,
   type RequestHandlerSettings,
   type RouteFinder,
-} from '../hooks/cors-request-handler.js';
-import { loadPeer } from '../peers/load-peer.cjs';
-import { DeclaredRouteCover } from '../routing/path-policies.js';
+} from '../cors-request-handler.js';
+import { loadPeer } from '../../peers/load-peer.cjs';
+import { DeclaredRouteCover } from '../../routing/path-policies.js';
 import { FastifyMounts, type MiddieEngineFactory } from './fastify-mounts.js';
 import { MethodRoutes, UNKNOWN_ROUTE } from './fastify-method-routes.js';
 import {
@@ -15,17 +15,17 @@ import {
   hasVariableSegment,
   type CoverableTarget,
 } from './fastify-url-targets.js';
-import type { RouteMap } from '../routing/route-map.js';
-import type { RouteTarget } from '../routing/route-record.js';
-import { RouteResolution } from '../routing/route-resolution.js';
-import { POLICY_BY_URL, type OutsideRoute } from '../routing/shared-url-routes.js';
-import type { HttpPlatform, ServedPage } from './http-platform.js';
+import type { RouteMap } from '../../routing/route-map.js';
+import type { RouteTarget } from '../../routing/route-record.js';
+import { RouteResolution } from '../../routing/route-resolution.js';
+import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url-routes.js';
+import type { HttpPlatform, ServedPage } from '../http-platform.js';
 import {
   FASTIFY_RAW_REPLY_HEADERS,
   FASTIFY_REPLY_HEADERS,
   type FastifyReplyLike,
   type HeaderAccess,
-} from './response-headers.js';
+} from '../response-headers.js';
 
 /** `@RouteConfig()`'s metadata key (`@nestjs/platform-fastify`): Nest passes it as route `config`. */
 const FASTIFY_ROUTE_CONFIG_METADATA = '__fastify_route_config__';

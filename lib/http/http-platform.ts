@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { RequestHandlerSettings } from '../hooks/cors-request-handler.js';
+import type { RequestHandlerSettings } from './cors-request-handler.js';
 import type { RouteMap } from '../routing/route-map.js';
 import type { OutsideRoute } from '../routing/shared-url-routes.js';
 import type { HeaderAccess } from './response-headers.js';

@@ -1,5 +1,5 @@
 import { HttpAdapterHost } from '@nestjs/core';
-import { noteEarlyRoutes } from '../../lib/platform/select-platform';
+import { noteEarlyRoutes } from '../../lib/nest/select-platform';
 
 /** A Fastify adapter whose instance records the hooks added to it. */
 function fakeFastifyAdapter() {

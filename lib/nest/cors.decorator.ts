@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { SetMetadata } from '@nestjs/common';
-import { CORS_POLICY_METADATA } from './cors.constants.js';
-import type { CorsPolicyOptions } from './engine/index.js';
-import type { CorsPolicyFunction, PerRequestCorsPolicy } from './policy/per-request-policy.js';
+import { CORS_POLICY_METADATA } from '../cors.constants.js';
+import type { CorsPolicyOptions } from '../engine/index.js';
+import type { CorsPolicyFunction, PerRequestCorsPolicy } from '../policy/per-request-policy.js';
 
 /**
  * What `@Cors()` accepts: fields that override the policy below them, the name of a policy from

@@ -1,18 +1,18 @@
 import { METHODS, type IncomingMessage, type ServerResponse } from 'node:http';
-import { ROUTE_HANDLER_METADATA } from '../cors.constants.js';
+import { ROUTE_HANDLER_METADATA } from '../../cors.constants.js';
 import {
   CorsRequestHandler,
   type HookOutcome,
   type RequestHandlerSettings,
   type RouteFinder,
-} from '../hooks/cors-request-handler.js';
-import type { PathPolicy } from '../routing/path-policies.js';
-import type { RouteMap } from '../routing/route-map.js';
-import type { RouteTarget } from '../routing/route-record.js';
-import { RouteResolution, isConditional } from '../routing/route-resolution.js';
-import { POLICY_BY_URL, type OutsideRoute } from '../routing/shared-url-routes.js';
-import type { HttpPlatform, ServedPage } from './http-platform.js';
-import { NODE_RESPONSE_HEADERS, type HeaderAccess } from './response-headers.js';
+} from '../cors-request-handler.js';
+import type { PathPolicy } from '../../routing/path-policies.js';
+import type { RouteMap } from '../../routing/route-map.js';
+import type { RouteTarget } from '../../routing/route-record.js';
+import { RouteResolution, isConditional } from '../../routing/route-resolution.js';
+import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url-routes.js';
+import type { HttpPlatform, ServedPage } from '../http-platform.js';
+import { NODE_RESPONSE_HEADERS, type HeaderAccess } from '../response-headers.js';
 
 type Next = (error?: unknown) => void;
 type Middleware = (request: ExpressRequest, response: ServerResponse, next: Next) => void;

@@ -1,13 +1,13 @@
 import type { Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
-import { CorsGuard } from './cors.guard.js';
-import { CorsInterceptor } from './cors.interceptor.js';
+import { CorsGuard } from '../nest/cors.guard.js';
+import { CorsInterceptor } from '../nest/cors.interceptor.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
-import { toModuleOptions, type CorsModuleOptions } from './cors-module-options.js';
-import { mayHaveAmbiguousRoutes, mayOverwriteCorsHeaders } from './module-setup.js';
-import { HandlerPolicies } from './routing/handler-policies.js';
-import { CorsPolicies } from './cors-policies.service.js';
-import { CsrfTrust } from './csrf/csrf-trust.js';
+import { toModuleOptions, type CorsModuleOptions } from '../policy/cors-module-options.js';
+import { mayHaveAmbiguousRoutes, mayOverwriteCorsHeaders } from '../nest/cors-setup.js';
+import { HandlerPolicies } from '../nest/handler-policies.js';
+import { CorsPolicies } from '../nest/cors-policies.service.js';
+import { CsrfTrust } from '../http/csrf-trust.js';
 
 /** The module's options as given, with `true` and a policy function turned into options. */
 export const CORS_OPTIONS = Symbol('CORS_OPTIONS');

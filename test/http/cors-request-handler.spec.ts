@@ -6,10 +6,10 @@ import {
   type HookOutcome,
   type RequestHandlerSettings,
   type RouteFinder,
-} from '../../lib/hooks/cors-request-handler';
-import type { HeaderAccess } from '../../lib/platform/response-headers';
+} from '../../lib/http/cors-request-handler';
+import type { HeaderAccess } from '../../lib/http/response-headers';
 import { PolicyHandle } from '../../lib/policy/policy-handle';
-import { CsrfTrust } from '../../lib/csrf/csrf-trust';
+import { CsrfTrust } from '../../lib/http/csrf-trust';
 import type { RouteRecord, RouteTarget } from '../../lib/routing/route-record';
 import { RouteResolution } from '../../lib/routing/route-resolution';
 import { SharedUrl } from '../../lib/routing/shared-url-routes';

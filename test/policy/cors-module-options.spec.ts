@@ -1,5 +1,5 @@
-import { CorsConfigurationError, perRequestPolicy, type CorsModuleOptions } from '../lib';
-import { toModuleOptions } from '../lib/cors-module-options';
+import { CorsConfigurationError, perRequestPolicy, type CorsModuleOptions } from '../../lib';
+import { toModuleOptions } from '../../lib/policy/cors-module-options';
 
 function refusal(argument: unknown): CorsConfigurationError {
   try {

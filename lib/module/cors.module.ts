@@ -9,7 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
-import { CORS_LOGGER_CONTEXT } from './cors.constants.js';
+import { CORS_LOGGER_CONTEXT } from '../cors.constants.js';
 import {
   CORS_ASYNC_OPTIONS_TYPE,
   CORS_OPTIONS_TYPE,
@@ -19,14 +19,14 @@ import {
   toModuleOptions,
   type CorsModuleArgument,
   type CorsModuleOptions,
-} from './cors-module-options.js';
+} from '../policy/cors-module-options.js';
 import { CORS_OPTIONS, CORS_PROVIDERS } from './cors.providers.js';
-import { setUpCors } from './module-setup.js';
-import type { HttpPlatform } from './platform/http-platform.js';
-import { noteEarlyRoutes } from './platform/select-platform.js';
-import { HandlerPolicies } from './routing/handler-policies.js';
-import { CorsPolicies } from './cors-policies.service.js';
-import { CsrfTrust } from './csrf/csrf-trust.js';
+import { setUpCors } from '../nest/cors-setup.js';
+import type { HttpPlatform } from '../http/http-platform.js';
+import { noteEarlyRoutes } from '../nest/select-platform.js';
+import { HandlerPolicies } from '../nest/handler-policies.js';
+import { CorsPolicies } from '../nest/cors-policies.service.js';
+import { CsrfTrust } from '../http/csrf-trust.js';
 
 /**
  * Per-controller and per-route CORS for NestJS. Import it once, in the root module; it is global.

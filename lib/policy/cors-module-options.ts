@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { CorsPolicyMetadata } from './cors.decorator.js';
-import { ProblemList, type CorsPolicyOptions } from './engine/index.js';
+import type { CorsPolicyMetadata } from '../nest/cors.decorator.js';
+import { ProblemList, type CorsPolicyOptions } from '../engine/index.js';
 import {
   isPerRequestPolicy,
   type CorsPolicyFunction,
   type PerRequestCorsPolicy,
-} from './policy/per-request-policy.js';
+} from './per-request-policy.js';
 
 /**
  * A policy as the module takes it: options, or a policy computed per request (a

@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 import type { IncomingMessage } from 'node:http';
 import { Header, VERSION_NEUTRAL, VersioningType, type Type } from '@nestjs/common';
-import { Cors } from '../lib';
-import { recordHandlerPolicies, uniformNoOriginVary, versionReaderFor } from '../lib/module-setup';
-import { CorsPolicyRegistry } from '../lib/policy/cors-policy-registry';
-import { HandlerPolicies } from '../lib/routing/handler-policies';
-import type { RouteRecord } from '../lib/routing/route-record';
+import { Cors } from '../../lib';
+import {
+  recordHandlerPolicies,
+  uniformNoOriginVary,
+  versionReaderFor,
+} from '../../lib/nest/cors-setup';
+import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
+import { HandlerPolicies } from '../../lib/nest/handler-policies';
+import type { RouteRecord } from '../../lib/routing/route-record';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 

@@ -5,32 +5,32 @@
 import type { IncomingMessage } from 'node:http';
 import { VersioningType, type VersioningOptions } from '@nestjs/common';
 import type { AbstractHttpAdapter, ApplicationConfig, ModulesContainer } from '@nestjs/core';
-import { NEST_METADATA } from './cors.constants.js';
-import type { CorsModuleOptions } from './cors-module-options.js';
-import { decideActual, type CorsDecision } from './engine/index.js';
-import type { DenialLogger } from './hooks/cors-request-handler.js';
-import type { HttpPlatform, ServedPage } from './platform/http-platform.js';
-import { buildPolicyReport, type PolicyReport } from './report/policy-report.js';
-import { answerReportQuestion } from './report/report-question.js';
-import { renderReportPage } from './report/report-page.js';
-import { selectPlatform } from './platform/select-platform.js';
-import { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
-import { collectRoutes } from './routing/collect-routes.js';
-import { servedMethods, withSharedUrls } from './routing/shared-url-routes.js';
-import { declaredHandlers } from './routing/controllers.js';
-import type { HandlerPolicies } from './routing/handler-policies.js';
+import { NEST_METADATA } from '../cors.constants.js';
+import type { CorsModuleOptions } from '../policy/cors-module-options.js';
+import { decideActual, type CorsDecision } from '../engine/index.js';
+import type { DenialLogger } from '../http/cors-request-handler.js';
+import type { HttpPlatform, ServedPage } from '../http/http-platform.js';
+import { buildPolicyReport, type PolicyReport } from '../report/policy-report.js';
+import { answerReportQuestion } from '../report/report-question.js';
+import { renderReportPage } from '../report/report-page.js';
+import { selectPlatform } from './select-platform.js';
+import { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
+import { collectRoutes } from '../routing/collect-routes.js';
+import { servedMethods, withSharedUrls } from '../routing/shared-url-routes.js';
+import { declaredHandlers } from '../routing/controllers.js';
+import type { HandlerPolicies } from './handler-policies.js';
 import type { CorsPolicies } from './cors-policies.service.js';
-import type { CsrfTrust } from './csrf/csrf-trust.js';
+import type { CsrfTrust } from '../http/csrf-trust.js';
 import {
   handlerLabel,
   recordOf,
   type RoutePolicy,
   type RouteRecord,
-} from './routing/route-record.js';
-import { DeclaredRouteCover, pathPoliciesOf, type PathPolicy } from './routing/path-policies.js';
-import { RouteMap } from './routing/route-map.js';
-import { ambiguousRecords, type VersionReader } from './routing/route-resolution.js';
-import { findGateways } from './websockets/gateways.js';
+} from '../routing/route-record.js';
+import { DeclaredRouteCover, pathPoliciesOf, type PathPolicy } from '../routing/path-policies.js';
+import { RouteMap } from '../routing/route-map.js';
+import { ambiguousRecords, type VersionReader } from '../routing/route-resolution.js';
+import { findGateways } from '../routing/gateways.js';
 
 /** What setting the module up needs from Nest, and where it reports. */
 export interface CorsSetupContext {

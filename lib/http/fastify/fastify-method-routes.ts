@@ -1,4 +1,4 @@
-import { loadPeer } from '../peers/load-peer.cjs';
+import { loadPeer } from '../../peers/load-peer.cjs';
 
 /** find-my-way, the router Fastify routes with: the parts used here. */
 interface FindMyWay {

@@ -1,6 +1,6 @@
-import type { PathPolicy } from '../routing/path-policies.js';
-import type { RouteTarget } from '../routing/route-record.js';
-import { RouteResolution } from '../routing/route-resolution.js';
+import type { PathPolicy } from '../../routing/path-policies.js';
+import type { RouteTarget } from '../../routing/route-record.js';
+import { RouteResolution } from '../../routing/route-resolution.js';
 
 /**
  * `@fastify/middie`'s engine (`lib/engine.js`): the matcher behind `fastify.use(path, fn)`, which

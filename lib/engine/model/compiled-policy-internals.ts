@@ -1,10 +1,10 @@
-import type { PredicateAnswers } from './answers/predicate-answers.js';
+import type { PredicateAnswers } from '../answers/predicate-answers.js';
 import type { ApprovedPreflights } from './approved-preflights.js';
 import type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';
 import type { CorsDecision, CorsHeader, CorsReason } from './cors-decision.js';
 import type { CorsOriginPredicate } from './cors-policy-options.js';
-import type { RequestHeaderRule } from './http/request-headers.js';
-import type { OriginMatcher } from './origin/origin-matcher.js';
+import type { RequestHeaderRule } from '../http/request-headers.js';
+import type { OriginMatcher } from '../origin/origin-matcher.js';
 
 /**
  * How a compiled policy judges an origin:

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { CorsModuleArgument } from './cors-module-options.js';
+import type { CorsModuleArgument } from '../policy/cors-module-options.js';
 
 // Typed with everything forRoot() takes, so that a forRootAsync() factory may return `true` or a
 // per-request policy function too, as app.enableCors() would take them.

@@ -15,8 +15,8 @@ import {
 } from '../engine/index.js';
 import { recordOf, type RoutePolicy, type RouteTarget } from '../routing/route-record.js';
 import type { ResolutionContext, RouteResolution } from '../routing/route-resolution.js';
-import type { HeaderAccess } from '../platform/response-headers.js';
-import type { CsrfTrust } from '../csrf/csrf-trust.js';
+import type { HeaderAccess } from './response-headers.js';
+import type { CsrfTrust } from './csrf-trust.js';
 import type { PathPolicy } from '../routing/path-policies.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
 

@@ -1,5 +1,5 @@
-import type { RouteTarget } from '../routing/route-record.js';
-import { RouteResolution } from '../routing/route-resolution.js';
+import type { RouteTarget } from '../../routing/route-record.js';
+import { RouteResolution } from '../../routing/route-resolution.js';
 import type { FastifyMounts } from './fastify-mounts.js';
 
 /** One target of a route, and whether the `paths` entry covering the request's URL replaces it. */

@@ -1,7 +1,7 @@
 import type { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
-import { ExpressPlatform } from './express.js';
-import { FastifyPlatform, noteEarlyFastifyRoutes } from './fastify.js';
-import type { HttpPlatform } from './http-platform.js';
+import { ExpressPlatform } from '../http/express/express-platform.js';
+import { FastifyPlatform, noteEarlyFastifyRoutes } from '../http/fastify/fastify-platform.js';
+import type { HttpPlatform } from '../http/http-platform.js';
 
 /**
  * The platform seam for Nest's HTTP adapter, chosen once at startup.

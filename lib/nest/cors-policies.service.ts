@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { CORS_LOGGER_CONTEXT } from './cors.constants.js';
-import type { CorsPolicyConfiguration } from './cors-module-options.js';
-import { ProblemList } from './engine/index.js';
-import type { CorsPolicyRegistry } from './policy/cors-policy-registry.js';
-import { readsAsThenable } from './policy/plain-configuration.js';
+import { CORS_LOGGER_CONTEXT } from '../cors.constants.js';
+import type { CorsPolicyConfiguration } from '../policy/cors-module-options.js';
+import { ProblemList } from '../engine/index.js';
+import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
+import { readsAsThenable } from '../policy/plain-configuration.js';
 
 /** How {@link CorsPolicies.watch} re-reads the policies. */
 export interface CorsPoliciesWatchOptions {

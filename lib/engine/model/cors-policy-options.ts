@@ -1,6 +1,6 @@
-import type { PredicateCacheSettings } from './answers/predicate-answers.js';
-import type { NodeCallback } from './answers/user-function.js';
-import type { CorsStaticOrigin } from './origin/static-origin.js';
+import type { PredicateCacheSettings } from '../answers/predicate-answers.js';
+import type { NodeCallback } from '../answers/user-function.js';
+import type { CorsStaticOrigin } from '../origin/static-origin.js';
 
 /** The callback of an origin function written for `app.enableCors()` (Nest's `CustomOrigin`). */
 export type CorsOriginCallback = NodeCallback<CorsStaticOrigin>;

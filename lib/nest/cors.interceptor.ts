@@ -5,10 +5,10 @@ import {
   whenSettled,
   type CompiledCorsPolicy,
   type CorsDecision,
-} from './engine/index.js';
-import { applyDecision } from './hooks/cors-request-handler.js';
-import type { HeaderAccess } from './platform/response-headers.js';
-import type { HandlerPolicies } from './routing/handler-policies.js';
+} from '../engine/index.js';
+import { applyDecision } from '../http/cors-request-handler.js';
+import type { HeaderAccess } from '../http/response-headers.js';
+import type { HandlerPolicies } from './handler-policies.js';
 
 /**
  * Restores CORS headers that a handler's own `@Header()` metadata replaced: Nest writes those after

@@ -9,9 +9,9 @@ import {
   type CompiledCorsPolicy,
   type CorsDecision,
   whenSettled,
-} from './engine/index.js';
-import { applyDecision } from './hooks/cors-request-handler.js';
-import type { HandlerPolicies, HandlerPolicy } from './routing/handler-policies.js';
+} from '../engine/index.js';
+import { applyDecision } from '../http/cors-request-handler.js';
+import type { HandlerPolicies, HandlerPolicy } from './handler-policies.js';
 
 /**
  * The authority on a handler's exact policy, for requests that reach a handler. It has work only
