@@ -9,7 +9,8 @@
  *
  * @packageDocumentation
  */
-export { Cors, type CorsPolicyMetadata } from './nest/cors.decorator.js';
+export { Cors } from './nest/cors.decorator.js';
+export type { CorsPolicyMetadata } from './policy/policy-metadata.js';
 export { CorsModule } from './module/cors.module.js';
 export { CORS_MODULE_OPTIONS } from './module/cors.module-definition.js';
 export type {

@@ -1,5 +1,5 @@
 import { Logger, type INestApplication } from '@nestjs/common';
-import { CORS_LOGGER_CONTEXT } from '../cors.constants.js';
+import { CORS_LOGGER_CONTEXT } from '../nest/logger-context.js';
 import { HandlerPolicies } from '../nest/handler-policies.js';
 import { CsrfExemptionGuard } from './csrf-exemption.guard.js';
 import { CsrfTrust } from '../http/csrf-trust.js';

@@ -34,7 +34,7 @@ import {
   compileSuccessStatus,
 } from './options/preflight-answer-options.js';
 
-import type { CompilePolicyContext } from './compile-policy.js';
+import type { CompilePolicyContext } from './model/compiled-policy.js';
 
 const ACTUAL_DENIAL_REASONS: readonly CorsReason[] = [
   'origin-not-allowed',

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandlerSettings } from './cors-request-handler.js';
 import type { RouteMap } from '../routing/route-map.js';
-import type { OutsideRoute } from '../routing/shared-url-routes.js';
+import type { OutsideRoute } from '../routing/shared-url.js';
 import type { HeaderAccess } from './response-headers.js';
 
 /**

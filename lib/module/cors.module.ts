@@ -9,7 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
-import { CORS_LOGGER_CONTEXT } from '../cors.constants.js';
+import { CORS_LOGGER_CONTEXT } from '../nest/logger-context.js';
 import {
   CORS_ASYNC_OPTIONS_TYPE,
   CORS_OPTIONS_TYPE,
@@ -20,8 +20,10 @@ import {
   type CorsModuleArgument,
   type CorsModuleOptions,
 } from '../policy/cors-module-options.js';
-import { CORS_OPTIONS, CORS_PROVIDERS } from './cors.providers.js';
+import { CORS_OPTIONS } from '../nest/cors-options.token.js';
+import { CORS_PROVIDERS } from './cors.providers.js';
 import { setUpCors } from '../nest/cors-setup.js';
+import { serveReport } from '../report/serve-report.js';
 import type { HttpPlatform } from '../http/http-platform.js';
 import { noteEarlyRoutes } from '../nest/select-platform.js';
 import { HandlerPolicies } from '../nest/handler-policies.js';
@@ -97,7 +99,7 @@ export class CorsModule
     // A module imported twice is configured twice; one hook per server is the rule.
     if (configuredServers.has(server)) return;
     configuredServers.add(server);
-    this.platform = setUpCors({
+    const setup = setUpCors({
       options: this.options,
       adapter: this.adapterHost.httpAdapter,
       modules: this.modules,
@@ -109,6 +111,10 @@ export class CorsModule
       warn: (message) => this.logger.warn(message),
       logError: (message, stack) => this.logger.error(message, stack),
     });
+    this.platform = setup.platform;
+    if (this.options.report !== undefined) {
+      serveReport(setup, this.options.report.path, (message) => this.logger.warn(message));
+    }
   }
 
   /** Nest has registered every route by now: each must map to its handler's policy. */

@@ -3,14 +3,12 @@ import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { CorsGuard } from '../nest/cors.guard.js';
 import { CorsInterceptor } from '../nest/cors.interceptor.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
+import { CORS_OPTIONS } from '../nest/cors-options.token.js';
 import { toModuleOptions, type CorsModuleOptions } from '../policy/cors-module-options.js';
 import { mayHaveAmbiguousRoutes, mayOverwriteCorsHeaders } from '../nest/cors-setup.js';
 import { HandlerPolicies } from '../nest/handler-policies.js';
 import { CorsPolicies } from '../nest/cors-policies.service.js';
 import { CsrfTrust } from '../http/csrf-trust.js';
-
-/** The module's options as given, with `true` and a policy function turned into options. */
-export const CORS_OPTIONS = Symbol('CORS_OPTIONS');
 
 /**
  * The module's providers. The global guard and interceptor exist only where some route needs them

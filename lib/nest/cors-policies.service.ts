@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { CORS_LOGGER_CONTEXT } from '../cors.constants.js';
+import { CORS_LOGGER_CONTEXT } from './logger-context.js';
 import type { CorsPolicyConfiguration } from '../policy/cors-module-options.js';
 import { ProblemList } from '../engine/index.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';

@@ -5,14 +5,11 @@
 import type { IncomingMessage } from 'node:http';
 import { VersioningType, type VersioningOptions } from '@nestjs/common';
 import type { AbstractHttpAdapter, ApplicationConfig, ModulesContainer } from '@nestjs/core';
-import { NEST_METADATA } from '../cors.constants.js';
+import { NEST_METADATA } from '../routing/nest-metadata.js';
 import type { CorsModuleOptions } from '../policy/cors-module-options.js';
 import { decideActual, type CorsDecision } from '../engine/index.js';
 import type { DenialLogger } from '../http/cors-request-handler.js';
-import type { HttpPlatform, ServedPage } from '../http/http-platform.js';
-import { buildPolicyReport, type PolicyReport } from '../report/policy-report.js';
-import { answerReportQuestion } from '../report/report-question.js';
-import { renderReportPage } from '../report/report-page.js';
+import type { HttpPlatform } from '../http/http-platform.js';
 import { selectPlatform } from './select-platform.js';
 import { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import { collectRoutes } from '../routing/collect-routes.js';
@@ -32,6 +29,13 @@ import { RouteMap } from '../routing/route-map.js';
 import { ambiguousRecords, type VersionReader } from '../routing/route-resolution.js';
 import { findGateways } from '../routing/gateways.js';
 
+/** What the module set up: the platform seam, the policies and the routes with theirs. */
+export interface CorsSetup {
+  readonly platform: HttpPlatform;
+  readonly registry: CorsPolicyRegistry;
+  readonly records: readonly RouteRecord[];
+}
+
 /** What setting the module up needs from Nest, and where it reports. */
 export interface CorsSetupContext {
   readonly options: CorsModuleOptions;
@@ -50,9 +54,10 @@ export interface CorsSetupContext {
  * Compiles every policy, lists every route, and has the platform watch its routes and run the
  * request hook. Runs while Nest registers modules, before any route exists.
  *
- * @returns the platform seam, for the steps that come once routes are registered.
+ * @returns the platform seam, for the steps that come once routes are registered, and what the
+ *   features built on the module (the report) read.
  */
-export function setUpCors(context: CorsSetupContext): HttpPlatform {
+export function setUpCors(context: CorsSetupContext): CorsSetup {
   const { options, config, handlers, log } = context;
   const platform = selectPlatform(context.adapter);
   handlers.platform = platform;
@@ -105,36 +110,7 @@ export function setUpCors(context: CorsSetupContext): HttpPlatform {
   platform.watchRoutes(new RouteMap(records), (route) => outside.note(route));
   for (const note of registry.differencesFromEnableCors()) context.warn(note);
   if (options.debug === true) log(routeReport(records, pathPolicies, registry));
-  if (options.report !== undefined) {
-    servePolicyReport(platform, options.report.path, () => buildPolicyReport(records, registry));
-    if (process.env.NODE_ENV === 'production') {
-      context.warn(
-        `The CORS policy report is served at ${options.report.path} in production: it lists every route and policy to anyone who asks. Remove the report option outside development.`,
-      );
-    }
-  }
-  return platform;
-}
-
-/**
- * Serves the report: the page, `?format=json` for tools, and the page's question (`?origin=...`),
- * answered by a real preflight to the application itself.
- */
-function servePolicyReport(platform: HttpPlatform, path: string, report: () => PolicyReport): void {
-  platform.serve(path, async (request) => {
-    const query = new URL(request.url ?? '/', 'http://report.invalid').searchParams;
-    if (query.get('format') === 'json') return json(report());
-    if (query.has('origin')) return answerReportQuestion(request);
-    return {
-      status: 200,
-      type: 'text/html; charset=utf-8',
-      body: renderReportPage(report(), path),
-    };
-  });
-}
-
-function json(value: unknown): ServedPage {
-  return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify(value) };
+  return { platform, registry, records };
 }
 
 /** Whether some route may be ambiguous, judged from the classes alone, before any policy exists. */

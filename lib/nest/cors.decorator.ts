@@ -1,15 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { SetMetadata } from '@nestjs/common';
-import { CORS_POLICY_METADATA } from '../cors.constants.js';
-import type { CorsPolicyOptions } from '../engine/index.js';
-import type { CorsPolicyFunction, PerRequestCorsPolicy } from '../policy/per-request-policy.js';
-
-/**
- * What `@Cors()` accepts: fields that override the policy below them, the name of a policy from
- * `CorsModule.forRoot({ policies })`, a policy computed per request, or `false` for no CORS at all.
- */
-export type CorsPolicyMetadata =
-  CorsPolicyOptions<IncomingMessage> | string | false | CorsPolicyFunction | PerRequestCorsPolicy;
+import { CORS_POLICY_METADATA, type CorsPolicyMetadata } from '../policy/policy-metadata.js';
 
 /**
  * Gives a controller or a handler its own CORS policy; preflights for the route follow it too.

@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
 import type { HttpPlatform } from '../http/http-platform.js';
 import type { RoutePolicy } from '../routing/route-record.js';
-import type { SharedUrl } from '../routing/shared-url-routes.js';
+import type { SharedUrl } from '../routing/shared-url.js';
 
 /** What the guard and the interceptor need to know about one handler. */
 export interface HandlerPolicy {

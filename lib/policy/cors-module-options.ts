@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { CorsPolicyMetadata } from '../nest/cors.decorator.js';
+import type { CorsPolicyMetadata } from './policy-metadata.js';
 import { ProblemList, type CorsPolicyOptions } from '../engine/index.js';
 import {
   isPerRequestPolicy,

@@ -1,6 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { CORS_POLICY_METADATA } from '../cors.constants.js';
-import type { CorsPolicyMetadata } from '../nest/cors.decorator.js';
+import { CORS_POLICY_METADATA, type CorsPolicyMetadata } from './policy-metadata.js';
 import type {
   CorsModuleOptions,
   CorsPolicy,

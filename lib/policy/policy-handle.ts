@@ -44,3 +44,10 @@ export class PolicyHandle {
 function isRequestPolicy(value: PolicyValue): value is RequestPolicy {
   return typeof (value as Partial<RequestPolicy>).policyFor === 'function';
 }
+
+/**
+ * Where a route finds its CORS policy, or `null` when `@Cors(false)` switched CORS off for it. A
+ * handle, not the policy itself: the policy may be computed per request, and may be replaced at
+ * run time.
+ */
+export type RoutePolicy = PolicyHandle | null;

@@ -9,7 +9,7 @@ import { MetadataScanner, type ApplicationConfig, type ModulesContainer } from '
 import { PathsExplorer } from '@nestjs/core/router/paths-explorer.js';
 import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
 import { pathToRegexp } from 'path-to-regexp';
-import { NEST_METADATA } from '../cors.constants.js';
+import { NEST_METADATA } from './nest-metadata.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { RouteRecord } from './route-record.js';
 

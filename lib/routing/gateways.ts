@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
-import { CORS_POLICY_METADATA } from '../cors.constants.js';
+import { CORS_POLICY_METADATA } from '../policy/policy-metadata.js';
 
 /**
  * `@nestjs/websockets` metadata keys, spelled as Nest 11 and 12 spell them (its `constants`). Read

@@ -1,5 +1,5 @@
 import { match } from 'path-to-regexp';
-import type { CorsPolicyMetadata } from '../nest/cors.decorator.js';
+import type { CorsPolicyMetadata } from '../policy/policy-metadata.js';
 import { ProblemList } from '../engine/index.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { RouteRecord, RouteTarget } from './route-record.js';

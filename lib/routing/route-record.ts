@@ -1,13 +1,8 @@
 import type { Type } from '@nestjs/common';
-import type { PolicyHandle } from '../policy/policy-handle.js';
-import type { SharedUrl } from './shared-url-routes.js';
+import type { RoutePolicy } from '../policy/policy-handle.js';
+import type { SharedUrl } from './shared-url.js';
 
-/**
- * Where a route finds its CORS policy, or `null` when `@Cors(false)` switched CORS off for it. A
- * handle, not the policy itself: the policy may be computed per request, and may be replaced at
- * run time.
- */
-export type RoutePolicy = PolicyHandle | null;
+export type { RoutePolicy } from '../policy/policy-handle.js';
 
 /**
  * Whatever a platform route can lead to: a Nest handler's policy, with the conditions under which

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { CorsModuleOptions } from '../policy/cors-module-options.js';
 import { CorsPolicies } from '../nest/cors-policies.service.js';
-import { CORS_OPTIONS } from '../module/cors.providers.js';
+import { CORS_OPTIONS } from '../nest/cors-options.token.js';
 import {
   appendVary,
   decideActual,

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { CORS_LOGGER_CONTEXT } from '../cors.constants.js';
+import { CORS_LOGGER_CONTEXT } from '../nest/logger-context.js';
 import type { CorsDecision } from '../engine/index.js';
 import type { Gateway } from '../routing/gateways.js';
 

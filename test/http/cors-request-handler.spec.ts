@@ -12,7 +12,7 @@ import { PolicyHandle } from '../../lib/policy/policy-handle';
 import { CsrfTrust } from '../../lib/http/csrf-trust';
 import type { RouteRecord, RouteTarget } from '../../lib/routing/route-record';
 import { RouteResolution } from '../../lib/routing/route-resolution';
-import { SharedUrl } from '../../lib/routing/shared-url-routes';
+import { SharedUrl } from '../../lib/routing/shared-url';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';

@@ -2,12 +2,8 @@ import { buildPolicy } from '../../lib/engine/build-policy';
 import { PolicyHandle } from '../../lib/policy/policy-handle';
 import type { RequestPolicy } from '../../lib/policy/request-policy';
 import type { RoutePolicy, RouteRecord } from '../../lib/routing/route-record';
-import {
-  POLICY_BY_URL,
-  servedMethods,
-  withSharedUrls,
-  type OutsideRoute,
-} from '../../lib/routing/shared-url-routes';
+import { POLICY_BY_URL, type OutsideRoute } from '../../lib/routing/shared-url';
+import { servedMethods, withSharedUrls } from '../../lib/routing/shared-url-routes';
 
 class C {}
 const A = buildPolicy({ origin: 'https://a.example' });

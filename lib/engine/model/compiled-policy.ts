@@ -11,3 +11,16 @@ declare const compiledCorsPolicy: unique symbol;
 export interface CompiledCorsPolicy<TRequest = unknown> {
   readonly [compiledCorsPolicy]: (request: TRequest) => void;
 }
+
+/** Settings of the compilation itself, as opposed to the policy. */
+export interface CompilePolicyContext {
+  /** Where the policy was declared, named in configuration errors. */
+  readonly where?: string;
+  /** Receives errors thrown by an origin predicate. Default: `console.error`. */
+  readonly reportError?: CorsErrorReporter;
+  /**
+   * Request headers the policy itself was chosen by (a tenant's `Host`, say), added to the `Vary`
+   * of every answer so that a shared cache does not serve one tenant's answer to another.
+   */
+  readonly vary?: readonly string[];
+}

@@ -1,5 +1,5 @@
 import { METHODS, type IncomingMessage, type ServerResponse } from 'node:http';
-import { ROUTE_HANDLER_METADATA } from '../../cors.constants.js';
+import { ROUTE_HANDLER_METADATA } from '../../routing/nest-metadata.js';
 import {
   CorsRequestHandler,
   type HookOutcome,
@@ -10,7 +10,7 @@ import type { PathPolicy } from '../../routing/path-policies.js';
 import type { RouteMap } from '../../routing/route-map.js';
 import type { RouteTarget } from '../../routing/route-record.js';
 import { RouteResolution, isConditional } from '../../routing/route-resolution.js';
-import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url-routes.js';
+import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url.js';
 import type { HttpPlatform, ServedPage } from '../http-platform.js';
 import { NODE_RESPONSE_HEADERS, type HeaderAccess } from '../response-headers.js';
 

@@ -18,7 +18,7 @@ import {
 import type { RouteMap } from '../../routing/route-map.js';
 import type { RouteTarget } from '../../routing/route-record.js';
 import { RouteResolution } from '../../routing/route-resolution.js';
-import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url-routes.js';
+import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url.js';
 import type { HttpPlatform, ServedPage } from '../http-platform.js';
 import {
   FASTIFY_RAW_REPLY_HEADERS,

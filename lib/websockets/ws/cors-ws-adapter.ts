@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import type * as PlatformWs from '@nestjs/platform-ws';
-import { CORS_LOGGER_CONTEXT } from '../../cors.constants.js';
+import { CORS_LOGGER_CONTEXT } from '../../nest/logger-context.js';
 import type { Gateway } from '../../routing/gateways.js';
 import { HandshakeJudge } from '../handshake-judge.js';
 import { loadPeer } from '../../peers/load-peer.cjs';

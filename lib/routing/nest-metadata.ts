@@ -1,8 +1,4 @@
-/** Metadata key under which `@Cors()` stores its argument on a controller or a handler. */
-export const CORS_POLICY_METADATA = 'nestjs-cors:policy';
-
-/** The `Logger` context of every message this module writes. */
-export const CORS_LOGGER_CONTEXT = 'Cors';
+/** The metadata routing reads: Nest's own keys, and the key by which a handler names itself. */
 
 /** Nest's own metadata keys, spelled as Nest 11 and 12 spell them (`@nestjs/common/constants`). */
 export const NEST_METADATA = Object.freeze({

@@ -1,0 +1,2 @@
+/** The `Logger` context of every message this module writes. */
+export const CORS_LOGGER_CONTEXT = 'Cors';
