@@ -1,3 +1,4 @@
+/** `corsTrusted(app)`: Nest 12's CSRF check exempts requests this module approved. */
 import { Logger, type INestApplication } from '@nestjs/common';
 import { CORS_LOGGER_CONTEXT } from '../nest/logger-context.js';
 import { HandlerPolicies } from '../nest/handler-policies.js';

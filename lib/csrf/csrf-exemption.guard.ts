@@ -1,3 +1,4 @@
+/** Refuses a request whose method or URL was rewritten after its CSRF exemption (Express). */
 import { ForbiddenException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { HandlerPolicies } from '../nest/handler-policies.js';
 import type { CsrfTrust } from '../http/csrf-trust.js';

@@ -1,3 +1,4 @@
+/** What an actual request carries that its policy would have refused in a preflight (for `enforce`). */
 import { internalsOf } from './model/compiled-policy-internals.js';
 import type { CompiledCorsPolicy } from './model/compiled-policy.js';
 import type { CorsReason } from './model/cors-decision.js';

@@ -1,3 +1,4 @@
+/** The engine's entry for policies: check options and compile them once, at startup. */
 import { buildPolicy } from './build-policy.js';
 import type { CompiledCorsPolicy, CompilePolicyContext } from './model/compiled-policy.js';
 import type { CorsPolicyOptions } from './model/cors-policy-options.js';

@@ -1,3 +1,4 @@
+/** Whether a policy names the origins it gives credentialed access to (for CSRF approvals). */
 import { internalsOf } from './model/compiled-policy-internals.js';
 import type { CompiledCorsPolicy } from './model/compiled-policy.js';
 

@@ -1,3 +1,4 @@
+/** The decision for an actual (non-preflight) request: which CORS headers it gets. */
 import { internalsOf, type CompiledPolicy } from './model/compiled-policy-internals.js';
 import type { CompiledCorsPolicy } from './model/compiled-policy.js';
 import { decision, type CorsDecision } from './model/cors-decision.js';

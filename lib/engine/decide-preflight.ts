@@ -1,3 +1,4 @@
+/** The decision for a preflight: recognise one, and answer it (approve, or refuse with the reason). */
 import {
   internalsOf,
   type CompiledPolicy,

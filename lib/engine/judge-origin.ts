@@ -1,3 +1,4 @@
+/** Judging a request's `Origin` against a compiled policy: lists, patterns, predicates, timeouts. */
 import type { CompiledPolicy } from './model/compiled-policy-internals.js';
 import type { CorsOriginPredicate } from './model/cors-policy-options.js';
 import type { MaybePromise } from './answers/maybe-promise.js';

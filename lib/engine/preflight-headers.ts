@@ -1,3 +1,4 @@
+/** The headers of an approved preflight: only what was asked for, and how long it may be kept. */
 import type { CompiledPolicy } from './model/compiled-policy-internals.js';
 import { decision, type CorsDecision, type CorsHeader } from './model/cors-decision.js';
 import {

@@ -1,3 +1,4 @@
+/** The policy report as an HTML page, with the form that asks a question of the app. */
 import type { PolicyReport, ReportField } from './policy-report.js';
 
 /**

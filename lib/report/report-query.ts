@@ -1,3 +1,4 @@
+/** The report's question, read from its query string; anything malformed is a 400 naming the fix. */
 import { isToken } from '../engine/http/tokens.js';
 import { MAX_ORIGIN_LENGTH } from '../engine/origin/serialized-origin.js';
 

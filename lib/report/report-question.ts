@@ -1,3 +1,4 @@
+/** The report's question answered by a real preflight to the application itself. */
 import type { IncomingMessage } from 'node:http';
 import type { ServedPage } from '../http/http-platform.js';
 import { refusalsOfPreflight } from '../testing/browser-verdict.js';

@@ -1,3 +1,4 @@
+/** Every route Nest declares, with its path as the platform registers it and its handler's policy. */
 import {
   RequestMethod,
   VERSION_NEUTRAL,

@@ -1,3 +1,4 @@
+/** The controllers and handlers of the application, read from Nest's container. */
 import type { Type } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
 

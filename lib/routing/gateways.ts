@@ -1,3 +1,4 @@
+/** The WebSocket gateways of the application, their servers and namespaces, read from Nest's metadata. */
 import type { Type } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
 import { CORS_POLICY_METADATA } from '../policy/policy-metadata.js';

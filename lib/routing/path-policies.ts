@@ -1,3 +1,4 @@
+/** The `paths` option: policies for server paths outside the controllers, and which routes they cover. */
 import { match } from 'path-to-regexp';
 import type { CorsPolicyMetadata } from '../policy/policy-metadata.js';
 import { ProblemList } from '../engine/index.js';

@@ -1,3 +1,4 @@
+/** From a platform route (the one the router chose) to the Nest route and policy it serves. */
 import { handlerLabel, type RouteRecord } from './route-record.js';
 
 /**

@@ -1,3 +1,4 @@
+/** What the module knows of one route: its method, path, handler, conditions and policy. */
 import type { Type } from '@nestjs/common';
 import type { RoutePolicy } from '../policy/policy-handle.js';
 import type { SharedUrl } from './shared-url.js';

@@ -1,3 +1,4 @@
+/** The route a request reaches among host- or version-filtered handlers, and its policy. */
 import type { IncomingMessage } from 'node:http';
 import { VERSION_NEUTRAL } from '@nestjs/common';
 import type { PolicyHandle } from '../policy/policy-handle.js';

@@ -1,3 +1,4 @@
+/** `expectCors()`: assertions on how a running app answers a browser's CORS requests. */
 import { refusalsOfActual, refusalsOfPreflight, type ReceivedResponse } from './browser-verdict.js';
 import {
   DEFAULT_RESPONSE_TIMEOUT,

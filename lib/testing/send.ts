@@ -1,3 +1,4 @@
+/** Sending one request as a browser would, to a Nest app, a server or a URL. */
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReceivedResponse } from './browser-verdict.js';

@@ -1,3 +1,4 @@
+/** Making a server listen, on a free loopback port, for the calls of the test helpers that use it. */
 import { Agent, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,3 +1,4 @@
+/** The scheme and host a request was addressed to, read from the platform's request object. */
 import type { IncomingMessage } from 'node:http';
 
 /**

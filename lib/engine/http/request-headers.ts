@@ -1,3 +1,4 @@
+/** `Access-Control-Request-Headers`: bounded parsing and the rules a policy judges names by. */
 import { isTokenChar } from './tokens.js';
 
 /**

@@ -1,3 +1,4 @@
+/** Whether a request comes from the server's own origin (`Sec-Fetch-Site`, else scheme, host and port). */
 import type { RequestAuthority } from './request-authority.js';
 
 /** The port a URL of each scheme has when it names none, which a serialized origin then omits. */

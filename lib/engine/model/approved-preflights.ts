@@ -1,3 +1,4 @@
+/** The approved preflight answers a policy keeps, bounded for the whole process. */
 import { decision, sharedDecision, type CorsDecision, type CorsHeader } from './cors-decision.js';
 
 /**

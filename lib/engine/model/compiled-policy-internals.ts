@@ -1,3 +1,4 @@
+/** The inside of a compiled policy: its rules and the header values computed ahead. */
 import type { PredicateAnswers } from '../answers/predicate-answers.js';
 import type { ApprovedPreflights } from './approved-preflights.js';
 import type { CompiledCorsPolicy, CorsErrorReporter } from './compiled-policy.js';

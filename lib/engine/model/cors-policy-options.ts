@@ -1,3 +1,4 @@
+/** The options of one CORS policy, as users write them (`origin`, `methods`, `credentials`, ...). */
 import type { PredicateCacheSettings } from '../answers/predicate-answers.js';
 import type { NodeCallback } from '../answers/user-function.js';
 import type { CorsStaticOrigin } from '../origin/static-origin.js';

@@ -1,3 +1,4 @@
+/** The validator of the boolean options. */
 import type { ProblemList } from '../errors/cors-configuration-error.js';
 
 /** Reads a switch, `false` when absent; anything but a boolean is a problem. */

@@ -1,3 +1,4 @@
+/** The validators of `allowedHeaders` and `exposedHeaders`. */
 import type { CorsProblemCode, ProblemList } from '../errors/cors-configuration-error.js';
 import { isForbiddenRequestHeader, isUnexposableResponseHeader } from '../http/header-names.js';
 import type { RequestHeaderRule } from '../http/request-headers.js';

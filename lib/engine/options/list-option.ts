@@ -1,3 +1,4 @@
+/** Reading an option given as one value, a list or a comma-separated string. */
 import type { ProblemList } from '../errors/cors-configuration-error.js';
 
 /**

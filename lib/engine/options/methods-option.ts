@@ -1,3 +1,4 @@
+/** The validator of `methods`. */
 import type { MethodRule } from '../model/compiled-policy-internals.js';
 import type { ProblemList } from '../errors/cors-configuration-error.js';
 import { DEFAULT_METHODS, FORBIDDEN_METHODS, normalizeConfiguredMethod } from '../http/methods.js';

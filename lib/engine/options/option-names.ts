@@ -1,3 +1,4 @@
+/** Unknown option names refused, with the name meant where it is another library's. */
 import type { ProblemList } from '../errors/cors-configuration-error.js';
 import { POLICY_OPTION_NAMES } from '../model/cors-policy-options.js';
 

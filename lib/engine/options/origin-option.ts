@@ -1,3 +1,4 @@
+/** The validator of `origin`: every form, and the unsafe combinations with `credentials`. */
 import type { OriginRule } from '../model/compiled-policy-internals.js';
 import type { ProblemList } from '../errors/cors-configuration-error.js';
 import type { CorsOriginPredicate } from '../model/cors-policy-options.js';

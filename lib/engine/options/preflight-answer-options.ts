@@ -1,3 +1,4 @@
+/** The validators of how a preflight is answered: `maxAge`, `optionsSuccessStatus`, cache control. */
 import type { ProblemList } from '../errors/cors-configuration-error.js';
 
 /** Firefox's cap, the largest that any browser honours (24 hours). */

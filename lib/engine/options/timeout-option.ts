@@ -1,3 +1,4 @@
+/** The validator of a predicate's `timeout`. */
 import type { CorsProblemCode, ProblemList } from '../errors/cors-configuration-error.js';
 
 /** The default time a user function has to answer: long for a lookup, short for a held request. */

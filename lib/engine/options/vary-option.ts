@@ -1,3 +1,4 @@
+/** The validator of `vary`: request header names a policy was chosen by. */
 import type { ProblemList } from '../errors/cors-configuration-error.js';
 import { isToken } from '../http/tokens.js';
 

@@ -1,3 +1,4 @@
+/** Matching an origin against a policy's list of exact origins, patterns and regexes. */
 import type { OriginPattern } from './origin-pattern.js';
 import type { SerializedOrigin } from './serialized-origin.js';
 

@@ -1,3 +1,4 @@
+/** Origin patterns (`https://*.example.com`): parsing, and refusing those that cover public suffixes. */
 import type { CorsProblemCode, ProblemList } from '../errors/cors-configuration-error.js';
 import { isPublicSuffix } from './public-suffix.js';
 import { defaultPortOf, parsePort, parseSerializedOrigin } from './serialized-origin.js';

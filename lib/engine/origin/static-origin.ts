@@ -1,3 +1,4 @@
+/** What an origin predicate may answer (as in `cors`), and whether that answer allows an origin. */
 import { toFullMatch } from './origin-matcher.js';
 
 /**
