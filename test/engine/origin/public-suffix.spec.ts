@@ -2,6 +2,8 @@ import {
   CorsConfigurationError,
   ProblemList,
 } from '../../../lib/engine/errors/cors-configuration-error';
+import { compilePolicy } from '../../../lib/engine/compile-policy';
+import type { CorsPolicyOptions } from '../../../lib/engine/model/cors-policy-options';
 import { parseOriginPattern } from '../../../lib/engine/origin/origin-pattern';
 import { isPublicSuffix } from '../../../lib/engine/origin/public-suffix';
 
@@ -75,4 +77,42 @@ describe('parseOriginPattern: wildcards over public suffixes', () => {
   it.each(registrableDomains.map((host) => `https://*.${host}`))('accepts %s', (raw) => {
     expect(problemCodesOf(raw)).toEqual([]);
   });
+});
+
+describe('compilePolicy: a credentialed wildcard over a public suffix is refused at startup', () => {
+  /** The codes and options `options` is refused with by compilePolicy, or `[]` when it compiles. */
+  function refusalOf(options: CorsPolicyOptions): [string, string][] {
+    try {
+      compilePolicy(options);
+    } catch (error) {
+      expect(error).toBeInstanceOf(CorsConfigurationError);
+      return (error as CorsConfigurationError).problems.map((p) => [p.code, p.option]);
+    }
+    return [];
+  }
+
+  // ICANN section (co.jp), private section (s3 buckets, Cloudflare Pages, GitHub Pages, Vercel):
+  // every name under them may be anyone's, and credentials would hand each their users' data.
+  it.each([
+    'https://*.co.jp',
+    'https://*.s3.amazonaws.com',
+    'https://*.pages.dev',
+    'https://*.github.io',
+    'https://*.vercel.app',
+  ])('refuses %s with credentials', (pattern) => {
+    expect(refusalOf({ origin: pattern, credentials: true })).toEqual([
+      ['origin-public-suffix-wildcard', 'origin'],
+    ]);
+    // In a list too, beside an exact origin that is fine.
+    expect(refusalOf({ origin: ['https://app.example.com', pattern], credentials: true })).toEqual([
+      ['origin-public-suffix-wildcard', 'origin[1]'],
+    ]);
+  });
+
+  it.each(['https://*.example.co.jp', 'https://*.my-project.github.io', 'https://*.example.com'])(
+    'accepts %s with credentials: one owner holds every name under it',
+    (pattern) => {
+      expect(refusalOf({ origin: pattern, credentials: true })).toEqual([]);
+    },
+  );
 });
