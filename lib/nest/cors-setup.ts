@@ -28,6 +28,7 @@ import { DeclaredRouteCover, pathPoliciesOf, type PathPolicy } from '../routing/
 import { RouteMap } from '../routing/route-map.js';
 import { ambiguousRecords, type VersionReader } from '../routing/route-resolution.js';
 import { findGateways } from '../routing/gateways.js';
+import { explainHandler } from '../policy/policy-explanation.js';
 
 /** What the module set up: the platform seam, the policies and the routes with theirs. */
 export interface CorsSetup {
@@ -222,7 +223,7 @@ export function denialLogger(
 
 /** Where a route's policy was written: every place one of its options came from. */
 function policySources(registry: CorsPolicyRegistry, record: RouteRecord): string {
-  const explained = registry.explain(record.controller, record.handler, record.methodName);
+  const explained = explainHandler(registry, record.controller, record.handler, record.methodName);
   if (explained === null) return 'nowhere: CORS is off';
   if (explained.perRequest !== undefined) return `${explained.perRequest} (per request)`;
   const places = [...new Set(Object.values(explained.sources))];

@@ -1,3 +1,7 @@
+/**
+ * The options `CorsModule` takes (policies and the module's switches), and what each argument form
+ * of `CorsModule.forRoot()` means.
+ */
 import type { IncomingMessage } from 'node:http';
 import type { CorsPolicyMetadata } from './policy-metadata.js';
 import { ProblemList, type CorsPolicyOptions } from '../engine/index.js';
@@ -6,6 +10,9 @@ import {
   type CorsPolicyFunction,
   type PerRequestCorsPolicy,
 } from './per-request-policy.js';
+
+/** Where the module's own options are named in errors and logs. */
+export const MODULE_OPTIONS_PLACE = 'CorsModule options';
 
 /**
  * A policy as the module takes it: options, or a policy computed per request (a
@@ -139,7 +146,7 @@ export function toModuleOptions(argument: unknown): CorsModuleOptions {
         ? 'leave CorsModule out for no CORS at all, or switch routes off with @Cors(false)'
         : 'write CorsModule.forRoot({ origin: "https://app.example.com" })',
     );
-    problems.throwIfAny('CorsModule options');
+    problems.throwIfAny(MODULE_OPTIONS_PLACE);
   }
   return argument as CorsModuleOptions;
 }

@@ -1,19 +1,22 @@
+/**
+ * The registry of policies: checks and compiles each configured policy once, gives every route a
+ * handle, and replaces what the handles hold when the configuration is replaced at run time.
+ */
 import type { Type } from '@nestjs/common';
-import { CORS_POLICY_METADATA, type CorsPolicyMetadata } from './policy-metadata.js';
-import type {
-  CorsModuleOptions,
-  CorsPolicy,
-  CorsPolicyConfiguration,
-} from './cors-module-options.js';
+import type { CorsPolicyMetadata } from './policy-metadata.js';
 import {
-  POLICY_OPTION_NAMES,
-  ProblemList,
-  compilePolicy,
-  readBoolean,
-  type CompiledCorsPolicy,
-  type CorsPolicyOptions,
-} from '../engine/index.js';
-import { differencesFromEnableCors } from './enable-cors-differences.js';
+  MODULE_OPTIONS_PLACE,
+  type CorsModuleOptions,
+  type CorsPolicy,
+  type CorsPolicyConfiguration,
+} from './cors-module-options.js';
+import { compilePolicy, type CompiledCorsPolicy, type CorsPolicyOptions } from '../engine/index.js';
+import { configurationDifferences } from './enable-cors-differences.js';
+import {
+  checkConfigurationShape,
+  checkModuleOptions,
+  refuseModuleSwitches,
+} from './module-options-validation.js';
 import {
   asPerRequestPolicy,
   isPerRequestPolicy,
@@ -22,69 +25,26 @@ import {
 } from './per-request-policy.js';
 import { PolicyHandle, type PolicyValue } from './policy-handle.js';
 import { fingerprintOf } from './policy-fingerprint.js';
+import { checkConfigurationValue, readingConfiguration } from './plain-configuration.js';
 import {
-  checkConfigurationValue,
-  isInstanceWithFields,
-  isPlainObject,
-  kindOf,
-  readingConfiguration,
-} from './plain-configuration.js';
+  DEFAULT_RECIPE,
+  PolicyRecipes,
+  baseOf,
+  handleLabelOf,
+  recipeKey,
+  type CheckedPolicies,
+  type CheckedPolicy,
+  type Recipe,
+} from './policy-recipes.js';
 import { PolicyFunction, RequestPolicy, type RequestPolicyLog } from './request-policy.js';
 
-/** A handler's effective options, and where each came from, for the policy report. */
-export interface PolicyExplanation {
-  readonly options: CorsPolicyOptions<unknown>;
-  readonly sources: Readonly<Record<string, string>>;
-  /** Where the function was declared, when the policy is computed per request. */
-  readonly perRequest: string | undefined;
-}
-
-/** Options of the module that are not policies, set once at startup. */
-const MODULE_SWITCHES = ['debug', 'enforce', 'report', 'paths'] as const;
-
-/** Where the module's own options are named in errors and logs. */
-const MODULE_OPTIONS_PLACE = 'CorsModule options';
 /** Where a configuration given at run time is named in errors. */
 const REPLACE_PLACE = 'CorsPolicies.replace()';
 
-/** A configured policy, checked: options compiled, or a per-request function ready to call. */
-type CheckedPolicy =
-  | {
-      readonly kind: 'options';
-      readonly options: CorsPolicyOptions<unknown>;
-      readonly sources: Readonly<Record<string, string>>;
-    }
-  | { readonly kind: 'per-request'; readonly fn: PolicyFunction };
-
 /** One configuration, checked: what the handles are built from. */
-interface Generation {
+interface Generation extends CheckedPolicies {
   readonly configuration: CorsPolicyConfiguration;
-  readonly defaults: CheckedPolicy;
-  readonly named: ReadonlyMap<string, CheckedPolicy>;
 }
-
-/**
- * How a route's policy is made from whatever configuration is in force: a base (the default, a
- * named policy, or a function from `@Cors(fn)`) and the fields written above it by controllers and
- * handlers. Recipes do not change at run time; what they make does.
- */
-interface Recipe {
-  readonly base:
-    | { readonly kind: 'default' }
-    | { readonly kind: 'named'; readonly name: string }
-    | { readonly kind: 'function'; readonly fn: PolicyFunction };
-  readonly fields: CorsPolicyOptions<unknown> | undefined;
-  readonly fieldSources: Readonly<Record<string, string>>;
-  /** The topmost declaration, such as `ItemsController.update`, for errors and logs. */
-  readonly where: string;
-}
-
-const DEFAULT_RECIPE: Recipe = {
-  base: { kind: 'default' },
-  fields: undefined,
-  fieldSources: {},
-  where: MODULE_OPTIONS_PLACE,
-};
 
 /**
  * Turns the module's policies and the `@Cors()` metadata of every controller and handler into the
@@ -97,9 +57,8 @@ export class CorsPolicyRegistry {
   /** The policy of routes without `@Cors()` and of requests that match no route. */
   readonly defaultHandle: PolicyHandle;
   private generation: Generation;
-  private readonly byController = new Map<Type, Recipe | null>();
+  private readonly recipes: PolicyRecipes;
   private readonly handles = new Map<string, { handle: PolicyHandle; recipe: Recipe }>();
-  private readonly labels = new WeakMap<object, string>();
   /** Compiled policies by fingerprint: equal options written in two places share one policy. */
   private compiled = new Map<string, CompiledCorsPolicy<unknown>>();
   /**
@@ -113,27 +72,12 @@ export class CorsPolicyRegistry {
     options: CorsModuleOptions,
     private readonly log: RequestPolicyLog,
   ) {
-    const problems = new ProblemList();
-    const { debug, enforce, report } = options;
-    readBoolean(debug, 'debug', problems);
-    readBoolean(enforce, 'enforce', problems);
-    if (
-      report !== undefined &&
-      (report === null ||
-        typeof report !== 'object' ||
-        typeof report.path !== 'string' ||
-        !report.path.startsWith('/'))
-    ) {
-      problems.add(
-        'report-invalid',
-        'report',
-        report,
-        'is not an object with a path that starts with "/"',
-        'write report: { path: "/_cors" }',
-      );
-    }
-    checkShape(options, problems);
-    problems.throwIfAny(MODULE_OPTIONS_PLACE);
+    checkModuleOptions(options);
+    this.recipes = new PolicyRecipes(
+      (policy, where) => this.functionOf(policy, where),
+      // Made now, so that an invalid policy stops the start, named.
+      (recipe) => this.handleFor(recipe),
+    );
     this.generation = this.check(options);
     this.defaultHandle = this.handleFor(DEFAULT_RECIPE);
   }
@@ -141,6 +85,11 @@ export class CorsPolicyRegistry {
   /** The configuration in force. */
   get configuration(): CorsPolicyConfiguration {
     return this.generation.configuration;
+  }
+
+  /** The policies in force, checked: what recipes take their base from. */
+  get policiesInForce(): CheckedPolicies {
+    return this.generation;
   }
 
   /** The names of the named policies, for messages. */
@@ -162,7 +111,7 @@ export class CorsPolicyRegistry {
    * module default, or `null` when it says `@Cors(false)`.
    */
   resolveClass(target: Type): PolicyHandle | null {
-    const recipe = this.controllerRecipe(target);
+    const recipe = this.recipes.ofController(target);
     return recipe === null ? null : this.handleFor(recipe);
   }
 
@@ -171,24 +120,13 @@ export class CorsPolicyRegistry {
    * the module's `paths`); `where` names it in messages.
    */
   resolveMetadata(metadata: CorsPolicyMetadata, where: string): PolicyHandle | null {
-    const recipe = this.apply(DEFAULT_RECIPE, metadata, where);
+    const recipe = this.recipes.withMetadata(DEFAULT_RECIPE, metadata, where);
     return recipe === null ? null : this.handleFor(recipe);
   }
 
-  /** A handler's effective options and where each was written, or `null` for CORS off. */
-  explain(controller: Type, handler: object, methodName: string): PolicyExplanation | null {
-    const recipe = this.recipeOf(controller, handler, methodName);
-    return recipe === null ? null : this.explainRecipe(recipe);
-  }
-
-  /** The module default's options and where each was written. */
-  explainDefault(): PolicyExplanation {
-    return this.explainRecipe(DEFAULT_RECIPE);
-  }
-
-  /** Where a compiled policy was declared, such as `ItemsController.update`, for logs. */
-  labelOf(policy: CompiledCorsPolicy<never>): string {
-    return this.labels.get(policy) ?? 'unknown';
+  /** How one handler's policy is composed, or `null` when CORS is switched off for it. */
+  recipeOf(controller: Type, handler: object, methodName: string): Recipe | null {
+    return this.recipes.ofHandler(controller, handler, methodName);
   }
 
   /** Calls `listener` after every {@link replace}. */
@@ -210,22 +148,7 @@ export class CorsPolicyRegistry {
   }
 
   private replaceChecked(configuration: CorsPolicyConfiguration, place: string): void {
-    const switches = Object.keys(configuration).filter((name) =>
-      (MODULE_SWITCHES as readonly string[]).includes(name),
-    );
-    if (switches.length > 0) {
-      const problems = new ProblemList();
-      for (const name of switches) {
-        problems.add(
-          'unknown-option',
-          name,
-          (configuration as Record<string, unknown>)[name],
-          'is a switch of the module, set once at startup, not a policy',
-          'remove it from the configuration given to CorsPolicies',
-        );
-      }
-      problems.throwIfAny(place);
-    }
+    refuseModuleSwitches(configuration, place);
     // A fresh table of compiled policies per configuration, so that a process that replaces its
     // policies for months keeps only those in force.
     const previous = this.compiled;
@@ -248,30 +171,25 @@ export class CorsPolicyRegistry {
 
   /** Notes on where the configuration means less than it did to `app.enableCors()`. */
   differencesFromEnableCors(): string[] {
-    const notes: string[] = [];
+    const optionsOf = (policy: CheckedPolicy) =>
+      policy.kind === 'options' ? policy.options : undefined;
     const { defaults, named } = this.generation;
-    if (defaults.kind === 'options') {
-      const meaning = 'cross-origin requests are allowed only where @Cors() allows them';
-      for (const note of differencesFromEnableCors(defaults.options, meaning))
-        notes.push(`${MODULE_OPTIONS_PLACE}: the default policy ${note}.`);
-    }
-    for (const [name, policy] of named) {
-      if (policy.kind !== 'options') continue;
-      for (const note of differencesFromEnableCors(policy.options))
-        notes.push(`${MODULE_OPTIONS_PLACE} policies.${name} ${note}.`);
-    }
-    return notes;
+    return configurationDifferences(
+      optionsOf(defaults),
+      [...named].map(([name, policy]) => [name, optionsOf(policy)] as const),
+    );
   }
 
-  /** Checks a configuration: the default and every named policy. */
-  /** @param place how errors name where the configuration came from. */
+  /**
+   * Checks a configuration: the default and every named policy.
+   *
+   * @param place how errors name where the configuration came from.
+   */
   private check(
     configuration: CorsPolicyConfiguration,
     place: string = MODULE_OPTIONS_PLACE,
   ): Generation {
-    const problems = new ProblemList();
-    checkShape(configuration, problems);
-    problems.throwIfAny(place);
+    checkConfigurationShape(configuration, place);
     const {
       policies,
       defaultPolicy,
@@ -322,7 +240,7 @@ export class CorsPolicyRegistry {
     let entry = this.handles.get(key);
     if (entry === undefined) {
       entry = {
-        handle: new PolicyHandle(labelOf(recipe), this.build(recipe, this.generation)),
+        handle: new PolicyHandle(handleLabelOf(recipe), this.build(recipe, this.generation)),
         recipe,
       };
       this.handles.set(key, entry);
@@ -332,111 +250,11 @@ export class CorsPolicyRegistry {
 
   /** What a recipe makes under one configuration. */
   private build(recipe: Recipe, generation: Generation): PolicyValue {
-    const base = this.baseOf(recipe, generation);
+    const base = baseOf(recipe, generation);
     if (base.kind === 'per-request')
-      return new RequestPolicy(base.fn, recipe.fields, recipe.where, this.log, (policy, label) =>
-        this.labels.set(policy, label),
-      );
+      return new RequestPolicy(base.fn, recipe.fields, recipe.where, this.log);
     if (recipe.fields === undefined) return this.compile(base.options, recipe.where);
     return this.compile({ ...base.options, ...recipe.fields }, recipe.where);
-  }
-
-  private baseOf(recipe: Recipe, generation: Generation): CheckedPolicy {
-    const { base } = recipe;
-    if (base.kind === 'default') return generation.defaults;
-    if (base.kind === 'function') return { kind: 'per-request', fn: base.fn };
-    const named = generation.named.get(base.name);
-    if (named !== undefined) return named;
-    const problems = new ProblemList();
-    const known = [...generation.named.keys()];
-    problems.add(
-      'policy-name-unknown',
-      '@Cors()',
-      base.name,
-      'is not a policy name of CorsModule.forRoot({ policies })',
-      known.length === 0
-        ? `add policies: { ${JSON.stringify(base.name)}: { ... } } to the CorsModule options`
-        : `use one of ${known.map((name) => JSON.stringify(name)).join(', ')}, or add it to policies`,
-    );
-    return problems.throwIfAny(recipe.where) as never;
-  }
-
-  private recipeOf(controller: Type, handler: object, methodName: string): Recipe | null {
-    const handlerMetadata = readMetadata(handler);
-    const controllerRecipe = this.controllerRecipe(controller);
-    if (handlerMetadata === undefined) return controllerRecipe;
-    // A handler's fields re-enable CORS inside a switched-off controller, over the module default.
-    return this.apply(
-      controllerRecipe ?? DEFAULT_RECIPE,
-      handlerMetadata,
-      `${controller.name}.${methodName}`,
-    );
-  }
-
-  private controllerRecipe(controller: Type): Recipe | null {
-    let recipe = this.byController.get(controller);
-    if (recipe === undefined) {
-      const metadata = readMetadata(controller);
-      recipe =
-        metadata === undefined
-          ? DEFAULT_RECIPE
-          : this.apply(DEFAULT_RECIPE, metadata, controller.name);
-      this.byController.set(controller, recipe);
-      // Made now, so that an invalid policy stops the start, named.
-      if (recipe !== null) this.handleFor(recipe);
-    }
-    return recipe;
-  }
-
-  private apply(below: Recipe, metadata: CorsPolicyMetadata, where: string): Recipe | null {
-    if (metadata === false) return null;
-    if (typeof metadata === 'string')
-      return {
-        base: { kind: 'named', name: metadata },
-        fields: undefined,
-        fieldSources: {},
-        where,
-      };
-    if (isPerRequestPolicy(metadata)) {
-      const fn = this.functionOf(metadata, where);
-      return { base: { kind: 'function', fn }, fields: undefined, fieldSources: {}, where };
-    }
-    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
-      const problems = new ProblemList();
-      problems.add(
-        'decorator-argument-invalid',
-        '@Cors()',
-        metadata,
-        'is not a policy, a per-request policy, a policy name or false',
-        'write @Cors({ origin: "https://app.example.com" }), @Cors("name") or @Cors(false)',
-      );
-      problems.throwIfAny(where);
-    }
-    const fields = metadata as CorsPolicyOptions<unknown>;
-    return {
-      base: below.base,
-      fields: { ...below.fields, ...fields },
-      fieldSources: {
-        ...below.fieldSources,
-        ...Object.fromEntries(Object.keys(fields).map((name) => [name, where])),
-      },
-      where,
-    };
-  }
-
-  private explainRecipe(recipe: Recipe): PolicyExplanation {
-    const base = this.baseOf(recipe, this.generation);
-    if (base.kind === 'per-request')
-      return {
-        options: recipe.fields ?? {},
-        sources: recipe.fieldSources,
-        perRequest: base.fn.where,
-      };
-    return {
-      options: { ...base.options, ...recipe.fields },
-      sources: { ...base.sources, ...recipe.fieldSources },
-      perRequest: undefined,
-    };
   }
 
   private compile(options: CorsPolicyOptions<unknown>, where: string): CompiledCorsPolicy<unknown> {
@@ -445,79 +263,7 @@ export class CorsPolicyRegistry {
     if (compiled === undefined) {
       compiled = compilePolicy(options, { where, reportError: this.log.reportError });
       this.compiled.set(fingerprint, compiled);
-      this.labels.set(compiled, where);
     }
     return compiled;
   }
-}
-
-/** Checks what holds the policies: `policies` an object, `defaultPolicy` alone and per request. */
-function checkShape(configuration: CorsPolicyConfiguration, problems: ProblemList): void {
-  const { policies, defaultPolicy } = configuration;
-  if (policies !== undefined && !isPlainObject(policies)) {
-    problems.add(
-      'policies-not-object',
-      'policies',
-      policies,
-      `is ${kindOf(policies)}, not a plain object of named policies`,
-      isInstanceWithFields(policies)
-        ? 'copy its fields into a plain object: policies: { ...policies }'
-        : 'write policies: { public: { origin: "*" } }',
-    );
-  } else if (policies !== undefined) {
-    for (const [name, policy] of Object.entries(policies)) {
-      if (isPlainObject(policy) || isPerRequestPolicy(policy)) continue;
-      problems.add(
-        'policy-not-object',
-        `policies.${name}`,
-        policy,
-        `is ${kindOf(policy)}, not a plain object of policy options nor a per-request policy`,
-        isInstanceWithFields(policy)
-          ? `copy its fields into a plain object: ${name}: { ...policy }`
-          : 'write an object such as { origin: "https://app.example.com" }',
-      );
-    }
-  }
-  const inline = Object.keys(configuration).filter((name) =>
-    (POLICY_OPTION_NAMES as readonly string[]).includes(name),
-  );
-  if (defaultPolicy !== undefined && !isPerRequestPolicy(defaultPolicy)) {
-    problems.add(
-      'module-options-invalid',
-      'defaultPolicy',
-      defaultPolicy,
-      'is not a per-request policy',
-      'write defaultPolicy: perRequestPolicy((req) => ({ ... })), or write the default policy inline',
-    );
-  } else if (defaultPolicy !== undefined && inline.length > 0) {
-    problems.add(
-      'default-policy-twice',
-      'defaultPolicy',
-      defaultPolicy,
-      `and the inline fields ${inline.join(', ')} both give the default policy`,
-      'keep one: move the fields into what defaultPolicy answers, or remove defaultPolicy',
-    );
-  }
-}
-
-/** How logs name a recipe's policy: where it was written, or the named policy it is. */
-function labelOf({ base, fields, where }: Recipe): string {
-  if (fields !== undefined) return where;
-  if (base.kind === 'named') return `${MODULE_OPTIONS_PLACE} policies.${base.name}`;
-  return base.kind === 'function' ? `${where} (per request)` : where;
-}
-
-/** Equal for recipes that make the same policy under any configuration. */
-function recipeKey({ base, fields }: Recipe): string {
-  const baseKey =
-    base.kind === 'default'
-      ? 'default'
-      : base.kind === 'named'
-        ? `named:${JSON.stringify(base.name)}`
-        : `function:${fingerprintOf(base.fn)}`;
-  return `${baseKey}|${fields === undefined ? '' : fingerprintOf(fields)}`;
-}
-
-function readMetadata(target: object): CorsPolicyMetadata | undefined {
-  return Reflect.getMetadata(CORS_POLICY_METADATA, target) as CorsPolicyMetadata | undefined;
 }

@@ -1,4 +1,32 @@
+/**
+ * Notes on where a policy means less here than it did to `app.enableCors()`, logged as warnings
+ * at startup and for each new per-request answer.
+ */
 import type { CorsPolicyOptions } from '../engine/index.js';
+import { MODULE_OPTIONS_PLACE } from './cors-module-options.js';
+
+/**
+ * The notes on a module configuration, each naming its policy: the default, used where `@Cors()`
+ * says nothing, and each named policy. A policy computed per request (`undefined` here) is noted
+ * answer by answer instead.
+ */
+export function configurationDifferences(
+  defaults: CorsPolicyOptions<unknown> | undefined,
+  named: Iterable<readonly [name: string, options: CorsPolicyOptions<unknown> | undefined]>,
+): string[] {
+  const notes: string[] = [];
+  if (defaults !== undefined) {
+    const meaning = 'cross-origin requests are allowed only where @Cors() allows them';
+    for (const note of differencesFromEnableCors(defaults, meaning))
+      notes.push(`${MODULE_OPTIONS_PLACE}: the default policy ${note}.`);
+  }
+  for (const [name, options] of named) {
+    if (options === undefined) continue;
+    for (const note of differencesFromEnableCors(options))
+      notes.push(`${MODULE_OPTIONS_PLACE} policies.${name} ${note}.`);
+  }
+  return notes;
+}
 
 /**
  * Where a complete policy (the default, a named one, or a per-request answer) means less here than

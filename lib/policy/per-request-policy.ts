@@ -1,3 +1,4 @@
+/** Policies computed per request as the user writes them: the function types and `perRequestPolicy()`. */
 import type { AnswerCacheSettings } from '../engine/answers/answer-cache.js';
 import type { NodeCallback } from '../engine/answers/user-function.js';
 import type { CorsPolicyOptions } from '../engine/index.js';

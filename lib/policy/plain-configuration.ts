@@ -1,3 +1,4 @@
+/** What a configuration given at run time must be (plain data), and how messages describe what it is not. */
 import { CorsConfigurationError, ProblemList } from '../engine/index.js';
 import { isThenable } from '../engine/answers/user-function.js';
 import { describeValue } from '../engine/errors/cors-configuration-error.js';

@@ -1,3 +1,4 @@
+/** Fingerprints of policy options, so that equal options share one compiled policy. */
 const objectIds = new WeakMap<object, number>();
 let nextObjectId = 1;
 

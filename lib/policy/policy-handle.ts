@@ -1,3 +1,4 @@
+/** The handle a route reads its policy from, which the registry refills when policies are replaced. */
 import type { CompiledCorsPolicy, MaybePromise } from '../engine/index.js';
 import type { RequestPolicy } from './request-policy.js';
 

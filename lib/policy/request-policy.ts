@@ -1,3 +1,7 @@
+/**
+ * Policies computed per request: the user's function ready to call ({@link PolicyFunction}), and a
+ * route's policy made from its answers ({@link RequestPolicy}).
+ */
 import {
   compilePolicy,
   ProblemList,
@@ -131,10 +135,8 @@ export class RequestPolicy {
     /** Where the route's policy was declared, for messages. */
     readonly where: string,
     private readonly log: RequestPolicyLog,
-    private readonly label: (policy: CompiledCorsPolicy<unknown>, where: string) => void,
   ) {
     this.denied = compilePolicy({ origin: false }, { vary: fn.vary });
-    label(this.denied, `${where} (per request, failed)`);
   }
 
   policyFor(request: object): MaybePromise<CompiledCorsPolicy<unknown>> {
@@ -204,7 +206,6 @@ export class RequestPolicy {
         vary: this.fn.vary,
         reportError: this.log.reportError,
       });
-      this.label(compiled, `${this.where} (per request)`);
       for (const note of differencesFromEnableCors(options as CorsPolicyOptions<unknown>))
         this.log.warn(`In ${where}: ${note}.`);
       return compiled;

@@ -1,4 +1,10 @@
-import type { CorsPolicyRegistry, PolicyExplanation } from '../policy/cors-policy-registry.js';
+/** The policy report as data: every route's effective policy, field by field, with its source. */
+import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
+import {
+  explainDefault,
+  explainHandler,
+  type PolicyExplanation,
+} from '../policy/policy-explanation.js';
 import { handlerLabel, type RouteRecord } from '../routing/route-record.js';
 
 /** One field of a policy as the report shows it: its value, and where it was written. */
@@ -39,9 +45,14 @@ export function buildPolicyReport(
   registry: CorsPolicyRegistry,
 ): PolicyReport {
   return {
-    defaultPolicy: fieldsOf(registry.explainDefault()),
+    defaultPolicy: fieldsOf(explainDefault(registry)),
     routes: records.map((record) => {
-      const explanation = registry.explain(record.controller, record.handler, record.methodName);
+      const explanation = explainHandler(
+        registry,
+        record.controller,
+        record.handler,
+        record.methodName,
+      );
       return {
         method: record.method,
         path: record.path,

@@ -3,7 +3,8 @@ import type { Type } from '@nestjs/common';
 import { Cors, CorsConfigurationError, type CorsModuleOptions } from '../../lib';
 import { internalsOf } from '../../lib/engine/model/compiled-policy-internals';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
-import { methodsOf } from './policy-test-kit';
+import { explainHandler } from '../../lib/policy/policy-explanation';
+import { handleOf, methodsOf } from './policy-test-kit';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
@@ -120,17 +121,16 @@ describe('CorsPolicyRegistry', () => {
   it('compiles equal options declared in two places once', () => {
     const policies = registry();
     expect(policyOf(SameAsAdmin, 'list', policies)).toBe(policyOf(Admin, 'list', policies));
-    // Named after the place compiled first.
-    expect(policies.labelOf(policyOf(Admin, 'list', policies)!)).toBe('SameAsAdmin');
+    // One handle too, named (in logs) after the place resolved first.
+    expect(handleOf(policies, Admin, 'list')).toBe(handleOf(policies, SameAsAdmin, 'list'));
+    expect(handleOf(policies, Admin, 'list').label).toBe('SameAsAdmin');
   });
 
   it('names where each policy was declared', () => {
     const policies = registry();
-    expect(policies.labelOf(policies.defaultHandle.fixedPolicy!)).toBe('CorsModule options');
-    expect(policies.labelOf(policyOf(Plain, 'update', policies)!)).toBe('Plain.update');
-    expect(policies.labelOf(policyOf(Plain, 'catalog', policies)!)).toBe(
-      'CorsModule options policies.public',
-    );
+    expect(policies.defaultHandle.label).toBe('CorsModule options');
+    expect(handleOf(policies, Plain, 'update').label).toBe('Plain.update');
+    expect(handleOf(policies, Plain, 'catalog').label).toBe('CorsModule options policies.public');
   });
 
   it('refuses an unknown policy name, saying where and which names exist', () => {
@@ -173,13 +173,13 @@ describe('CorsPolicyRegistry', () => {
 
   it('says where each field of a policy was written', () => {
     const policies = registry();
-    expect(policies.explain(Admin, Admin.prototype.update, 'update')?.sources).toEqual({
+    expect(explainHandler(policies, Admin, Admin.prototype.update, 'update')?.sources).toEqual({
       origin: 'Admin',
       credentials: 'CorsModule options',
       exposedHeaders: 'CorsModule options',
       methods: 'Admin.update',
     });
-    expect(policies.explain(Plain, Plain.prototype.internal, 'internal')).toBeNull();
+    expect(explainHandler(policies, Plain, Plain.prototype.internal, 'internal')).toBeNull();
   });
 
   it('says where an invalid named policy is', () => {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Type } from '@nestjs/common';
-import { CorsConfigurationError, decideActual, type CompiledCorsPolicy } from '../../lib';
-import type { CorsDecision } from '../../lib/engine';
+import { CorsConfigurationError } from '../../lib';
+import { decideActual, type CompiledCorsPolicy, type CorsDecision } from '../../lib/engine';
 import { internalsOf } from '../../lib/engine/model/compiled-policy-internals';
 import type { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import type { PolicyHandle } from '../../lib/policy/policy-handle';

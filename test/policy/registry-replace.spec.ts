@@ -7,6 +7,7 @@ import {
 } from '../../lib';
 import { internalsOf } from '../../lib/engine/model/compiled-policy-internals';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
+import { explainDefault, explainHandler } from '../../lib/policy/policy-explanation';
 import type { PolicyHandle } from '../../lib/policy/policy-handle';
 import {
   QUIET,
@@ -519,26 +520,26 @@ describe('CorsPolicyRegistry.replace()', () => {
       expect(allows(policy as never, TENANT_A)).toBe(true);
     });
 
-    it('is reported by explainDefault() and explain() with where the function is', () => {
+    it('is reported by explainDefault() and explainHandler() with where the function is', () => {
       const policies = registry();
       policies.replace(perRequest);
-      expect(policies.explainDefault()).toEqual({
+      expect(explainDefault(policies)).toEqual({
         options: {},
         sources: {},
         perRequest: 'CorsPolicies.replace()',
       });
-      expect(policies.explain(Admin, Admin.prototype.update, 'update')).toEqual({
+      expect(explainHandler(policies, Admin, Admin.prototype.update, 'update')).toEqual({
         options: { origin: ADMIN, methods: ['PUT'] },
         sources: { origin: 'Admin', methods: 'Admin.update' },
         perRequest: 'CorsPolicies.replace()',
       });
-      expect(policies.explain(Plain, Plain.prototype.catalog, 'catalog')?.perRequest).toBe(
+      expect(explainHandler(policies, Plain, Plain.prototype.catalog, 'catalog')?.perRequest).toBe(
         undefined,
       );
 
       policies.replace(INITIAL);
-      expect(policies.explainDefault().perRequest).toBeUndefined();
-      expect(policies.explainDefault().sources).toEqual({
+      expect(explainDefault(policies).perRequest).toBeUndefined();
+      expect(explainDefault(policies).sources).toEqual({
         origin: 'CorsPolicies.replace()',
         exposedHeaders: 'CorsPolicies.replace()',
       });
@@ -546,7 +547,7 @@ describe('CorsPolicyRegistry.replace()', () => {
 
     it('names the module options as the place of a per-request default given at startup', () => {
       const policies = registry({ defaultPolicy: tenantPolicy });
-      expect(policies.explainDefault().perRequest).toBe('CorsModule options');
+      expect(explainDefault(policies).perRequest).toBe('CorsModule options');
     });
 
     it('reports a named per-request policy and @Cors(fn) with their places', () => {
@@ -557,10 +558,10 @@ describe('CorsPolicyRegistry.replace()', () => {
           partner: { origin: PARTNER },
         },
       });
-      expect(policies.explain(Plain, Plain.prototype.catalog, 'catalog')?.perRequest).toBe(
+      expect(explainHandler(policies, Plain, Plain.prototype.catalog, 'catalog')?.perRequest).toBe(
         'CorsModule options policies.public',
       );
-      expect(policies.explain(Tenant, Tenant.prototype.list, 'list')?.perRequest).toBe(
+      expect(explainHandler(policies, Tenant, Tenant.prototype.list, 'list')?.perRequest).toBe(
         'Tenant.list',
       );
       expect(handleOf(policies, Plain, 'catalog').fixedPolicy).toBeUndefined();

@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import {
   Cors,
-  decideActual,
-  decidePreflight,
   perRequestPolicy,
-  type CompiledCorsPolicy,
   type CorsPolicyOptions,
   type PerRequestPolicySettings,
 } from '../../lib';
+import { decideActual, decidePreflight, type CompiledCorsPolicy } from '../../lib/engine';
 import { internalsOf } from '../../lib/engine/model/compiled-policy-internals';
+import { compilePolicy } from '../../lib/engine/compile-policy';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import type { CorsPolicyFunction } from '../../lib/policy/per-request-policy';
 import { PolicyFunction, RequestPolicy } from '../../lib/policy/request-policy';
@@ -26,25 +25,38 @@ import {
   methodsOf,
 } from './policy-test-kit';
 
+// compilePolicy, counted: how many distinct answers a per-request policy compiled.
+jest.mock('../../lib/engine/compile-policy', () => {
+  const actual = jest.requireActual<typeof import('../../lib/engine/compile-policy')>(
+    '../../lib/engine/compile-policy',
+  );
+  return { ...actual, compilePolicy: jest.fn(actual.compilePolicy) };
+});
+const compilePolicySpy = jest.mocked(compilePolicy);
+
 const A = 'https://a.example';
 const B = 'https://b.example';
 const ADMIN = 'https://admin.example.com';
 const WHERE = 'TenantsController';
 
-/** A route's per-request policy over `source`, with a log and the labels it gave. */
+/** A route's per-request policy over `source`, with a log and a count of its compilations. */
 function requestPolicy(
   source: CorsPolicyFunction,
   settings: PerRequestPolicySettings = {},
   fields?: CorsPolicyOptions<unknown>,
 ) {
   const log = recordingLog();
-  const label = jest.fn<void, [CompiledCorsPolicy<unknown>, string]>();
   const fn = new PolicyFunction(perRequestPolicy(source, settings), WHERE);
-  const policy = new RequestPolicy(fn, fields, WHERE, log, label);
-  /** How many answers were compiled (the denied policy is labelled at construction). */
+  const policy = new RequestPolicy(fn, fields, WHERE, log);
+  const before = compilePolicySpy.mock.calls.length;
+  /** How many answers were compiled since (the denied policy, compiled at construction, has no `where`). */
   const compilations = () =>
-    label.mock.calls.filter(([, where]) => where === `${WHERE} (per request)`).length;
-  return { policy, log, label, compilations };
+    compilePolicySpy.mock.calls
+      .slice(before)
+      .filter(
+        ([, context]) => context?.where === `the answer of the per-request policy of ${WHERE}`,
+      ).length;
+  return { policy, log, compilations };
 }
 
 /** The policy for a fresh request, which must be synchronous. */
