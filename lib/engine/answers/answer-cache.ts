@@ -1,71 +1,151 @@
+/** Answers of a slow lookup kept by key: `lru-cache` under the engine's synchronous contract. */
+import { LRUCache } from 'lru-cache';
 import type { MaybePromise } from './maybe-promise.js';
 
 /** How long answers are kept and how many, for {@link AnswerCache}. */
 export interface AnswerCacheSettings {
   /** Milliseconds an answer is served from the cache. */
   readonly ttl: number;
-  /** Answers kept at most; the oldest goes first. */
+  /** Answers kept at most; the least recently used goes first. */
   readonly max: number;
+  /**
+   * Milliseconds past `ttl` during which the last good answer is served when asking again fails
+   * (throws, rejects, times out), as HTTP's `stale-if-error`; each request asks again meanwhile.
+   * 0 (the default): a failed lookup fails the request. At most a day.
+   */
+  readonly staleIfError?: number;
 }
 
-interface CachedAnswer<V> {
+/** Called with the error of a failed lookup that the last good answer was served for. */
+export type StaleServed = (error: unknown) => void;
+
+/** An answer in a box, so that `undefined` is kept too (lru-cache reads it as "absent"). */
+interface Kept<V> {
   readonly value: V;
-  readonly expires: number;
+  /** When it arrived, on the cache's clock: how stale it is once `ttl` has passed. */
+  readonly arrived: number;
+}
+
+/** What `fetch` hands the fetch method: the lookup, already started, and whom to tell. */
+interface Refresh<V> {
+  readonly answer: Promise<V>;
+  readonly onStaleServed: StaleServed | undefined;
 }
 
 /**
  * Answers of a slow lookup (a database, a remote service) by key, kept for `ttl` milliseconds, with
  * one lookup in flight per key: a burst of requests for a key that is not cached yet waits for one
- * lookup instead of starting one each. A failed lookup is not kept, so the next request asks again.
+ * lookup instead of starting one each. A failed lookup is not kept, so the next request asks again;
+ * with `staleIfError`, it is answered with the last good answer while that is recent enough.
  *
- * Bounded twice: at most `max` answers are kept (the oldest stored is dropped first), and the
- * lookups in flight are as many as the distinct keys of the requests waiting, each bounded by the
- * caller's timeout.
+ * Bounded twice: at most `max` answers are kept (the least recently used is dropped first), and
+ * the lookups in flight are as many as the distinct keys of the requests waiting, each bounded by
+ * the caller's timeout.
+ *
+ * `lru-cache` keeps the answers and shares the lookups in flight (`fetch`). Its `fetch` always
+ * answers with a promise, a hit included, so this wrapper reads kept answers with `get` and keeps
+ * a synchronous lookup's answer with `set`: a kept answer, or one looked up synchronously, costs no
+ * promise.
  */
 export class AnswerCache<V> {
-  private readonly answers = new Map<string, CachedAnswer<V>>();
-  private readonly inFlight = new Map<string, Promise<V>>();
+  private readonly answers: LRUCache<string, Kept<V>, Refresh<V> | undefined>;
+  /** The last lookup's state, read on a miss only (one object, reused). */
+  private readonly probe: LRUCache.Status<string, Kept<V>, Refresh<V> | undefined> = {};
+  /** Whether a failed lookup may be answered with the last good answer. */
+  private readonly servesStale: boolean;
+  /** Milliseconds after its arrival that an answer is no longer served, even on a failure. */
+  private readonly servedFor: number;
 
   constructor(
-    private readonly settings: AnswerCacheSettings,
+    settings: AnswerCacheSettings,
     // Monotonic: a wall clock set back must not keep answers longer.
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    const staleIfError = settings.staleIfError ?? 0;
+    this.servesStale = staleIfError > 0;
+    this.servedFor = settings.ttl + staleIfError;
+    this.answers = new LRUCache<string, Kept<V>, Refresh<V> | undefined>({
+      max: settings.max,
+      // lru-cache serves an answer while its age is at most ttl; ours is served while under ttl.
+      // Counting in half milliseconds with a ttl half a millisecond shorter gives exactly that on
+      // a clock of whole milliseconds, and at most ttl on a finer one. The 1 added keeps the
+      // start of an answer off 0, which lru-cache reads as "never expires" (fake clocks start at 0).
+      ttl: settings.ttl * 2 - 1,
+      perf: { now: () => this.now() * 2 + 1 },
+      // Read the clock at every get: lru-cache's default caches it for 1 ms behind a timer per call.
+      ttlResolution: 0,
+      // An expired answer stays (until evicted) for a failed refresh to fall back on.
+      noDeleteOnStaleGet: this.servesStale,
+      allowStaleOnFetchRejection: this.servesStale,
+      // A lookup in flight whose key is evicted still answers the requests that wait for it.
+      ignoreFetchAbort: true,
+      // Called only by miss() with a lookup: a fetch without one joins the lookup in flight.
+      fetchMethod: (_key, stale, { context, options }) =>
+        (context as Refresh<V>).answer.then(
+          (value) => ({ value, arrived: this.now() }),
+          (error: unknown) => {
+            if (this.isServable(stale)) (context as Refresh<V>).onStaleServed?.(error);
+            // Too old, or nothing before it: the failure is the answer, and nothing stays kept.
+            else options.allowStaleOnFetchRejection = false;
+            throw error;
+          },
+        ),
+    });
+  }
 
   /**
    * The kept answer for `key`, else the lookup in flight for it, else a new `lookup()`. Synchronous
    * when the answer is kept or the lookup answers synchronously.
    *
+   * @param onStaleServed told of a failure that the last good answer was served for.
    * @throws whatever `lookup` throws; a rejected lookup rejects every request that waited for it.
    */
-  get(key: string, lookup: () => MaybePromise<V>): MaybePromise<V> {
+  get(key: string, lookup: () => MaybePromise<V>, onStaleServed?: StaleServed): MaybePromise<V> {
     const kept = this.answers.get(key);
-    if (kept !== undefined) {
-      if (kept.expires > this.now()) return kept.value;
-      this.answers.delete(key);
-    }
-    const pending = this.inFlight.get(key);
-    if (pending !== undefined) return pending;
-    const answer = lookup();
-    if (!(answer instanceof Promise)) {
-      this.keep(key, answer);
-      return answer;
-    }
-    const shared = answer
-      .then((value) => {
-        this.keep(key, value);
-        return value;
-      })
-      .finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, shared);
-    return shared;
+    if (kept !== undefined) return kept.value;
+    return this.miss(key, lookup, onStaleServed);
   }
 
-  private keep(key: string, value: V): void {
-    if (this.answers.size >= this.settings.max) {
-      const oldest = this.answers.keys().next();
-      if (oldest.done !== true) this.answers.delete(oldest.value);
+  private miss(
+    key: string,
+    lookup: () => MaybePromise<V>,
+    onStaleServed: StaleServed | undefined,
+  ): MaybePromise<V> {
+    const probe = this.probe;
+    probe.get = undefined;
+    this.answers.get(key, { status: probe });
+    if (probe.get === 'fetching' || probe.get === 'stale-fetching')
+      return this.fetched(this.answers.fetch(key, { context: undefined }));
+    let answer: MaybePromise<V>;
+    try {
+      answer = lookup();
+    } catch (error) {
+      return this.lastGood(key, error, onStaleServed);
     }
-    this.answers.set(key, { value, expires: this.now() + this.settings.ttl });
+    if (answer instanceof Promise)
+      return this.fetched(this.answers.fetch(key, { context: { answer, onStaleServed } }));
+    this.answers.set(key, { value: answer, arrived: this.now() });
+    return answer;
+  }
+
+  /** The answer a fetch settled with, out of its box. */
+  private fetched(answer: Promise<Kept<V> | undefined>): Promise<V> {
+    // With ignoreFetchAbort and a fetch method that always answers or throws, never undefined.
+    return answer.then((kept) => (kept as Kept<V>).value);
+  }
+
+  /** A synchronous lookup threw: the last good answer if it may still be served, else the error. */
+  private lastGood(key: string, error: unknown, onStaleServed: StaleServed | undefined): V {
+    const stale = this.answers.peek(key, { allowStale: true });
+    if (!this.isServable(stale)) {
+      this.answers.delete(key);
+      throw error;
+    }
+    onStaleServed?.(error);
+    return stale.value;
+  }
+
+  private isServable(stale: Kept<V> | undefined): stale is Kept<V> {
+    return this.servesStale && stale !== undefined && this.now() - stale.arrived < this.servedFor;
   }
 }

@@ -1,6 +1,7 @@
+/** An origin predicate's kept answers (`predicateCache`), keyed by the origin and its `vary` headers. */
 import type { MaybePromise } from './maybe-promise.js';
 import { hostKeyOf, keyPart } from '../http/request-authority.js';
-import { AnswerCache, type AnswerCacheSettings } from './answer-cache.js';
+import { AnswerCache, type AnswerCacheSettings, type StaleServed } from './answer-cache.js';
 
 /** `predicateCache`: how long answers are kept and how many, and which request headers key them. */
 export interface PredicateCacheSettings extends AnswerCacheSettings {
@@ -39,13 +40,18 @@ export class PredicateAnswers {
     this.keyHeaders = vary.map((name) => name.toLowerCase());
   }
 
-  /** The kept answer for this origin and request, else the lookup in flight, else `lookup()`. */
+  /**
+   * The kept answer for this origin and request, else the lookup in flight, else `lookup()`.
+   *
+   * @param onStaleServed told of a failure that the last good answer was served for (`staleIfError`).
+   */
   get(
     origin: string,
     request: unknown,
     lookup: () => MaybePromise<boolean>,
+    onStaleServed?: StaleServed,
   ): MaybePromise<boolean> {
-    return this.cache.get(this.keyOf(origin, request), lookup);
+    return this.cache.get(this.keyOf(origin, request), lookup, onStaleServed);
   }
 
   private keyOf(origin: string, request: unknown): string {

@@ -1,3 +1,4 @@
+/** Calling a user's function however it answers (value, promise, callback), within a timeout. */
 import type { MaybePromise } from './maybe-promise.js';
 
 /** The Node-style callback that the `cors` package's functions, and Nest's `CorsOptions`, answer through. */

@@ -60,6 +60,16 @@ describe('AnswerCache', () => {
       expect(calls).toBe(2);
     });
 
+    it("expires an answer stored at the clock's 0 too (fake timers start there)", () => {
+      const clock = manualClock(0);
+      const cache = new AnswerCache<string>({ ttl: 100, max: 10 }, clock.now);
+      let calls = 0;
+      const lookup = () => `answer ${++calls}`;
+      expect(cache.get('k', lookup)).toBe('answer 1');
+      clock.advance(100);
+      expect(cache.get('k', lookup)).toBe('answer 2');
+    });
+
     it('counts ttl from when an asynchronous answer arrived, not from when it was asked', async () => {
       const clock = manualClock();
       const cache = new AnswerCache<string>({ ttl: 100, max: 10 }, clock.now);
@@ -76,7 +86,7 @@ describe('AnswerCache', () => {
   });
 
   describe('max', () => {
-    it('drops the oldest answer when full', () => {
+    it('drops the least recently used answer when full (here the oldest: none was read again)', () => {
       const cache = new AnswerCache<string>({ ttl: 60_000, max: 2 }, manualClock().now);
       const calls: string[] = [];
       const lookup = (key: string) => () => {
@@ -94,6 +104,26 @@ describe('AnswerCache', () => {
       // a was dropped: asked again.
       expect(cache.get('a', lookup('a'))).toBe('A');
       expect(calls).toEqual(['a', 'b', 'c', 'a']);
+    });
+
+    it('drops the least recently used answer, not the oldest stored: a read keeps an answer', () => {
+      const cache = new AnswerCache<string>({ ttl: 60_000, max: 2 }, manualClock().now);
+      const calls: string[] = [];
+      const lookup = (key: string) => () => {
+        calls.push(key);
+        return key.toUpperCase();
+      };
+      expect(cache.get('a', lookup('a'))).toBe('A');
+      expect(cache.get('b', lookup('b'))).toBe('B');
+      // a is read again: b is now the least recently used.
+      expect(cache.get('a', lookup('a'))).toBe('A');
+      expect(cache.get('c', lookup('c'))).toBe('C'); // evicts b, not a
+      expect(calls).toEqual(['a', 'b', 'c']);
+      expect(cache.get('a', lookup('a'))).toBe('A');
+      expect(cache.get('c', lookup('c'))).toBe('C');
+      expect(calls).toEqual(['a', 'b', 'c']);
+      expect(cache.get('b', lookup('b'))).toBe('B');
+      expect(calls).toEqual(['a', 'b', 'c', 'b']);
     });
 
     it('never keeps more than max answers', () => {
@@ -162,6 +192,22 @@ describe('AnswerCache', () => {
     });
   });
 
+  describe('a lookup in flight whose key is evicted', () => {
+    it('still answers the requests that wait for it, and asks again afterwards', async () => {
+      const cache = new AnswerCache<string>({ ttl: 60_000, max: 1 }, manualClock().now);
+      const pending = deferred<string>();
+      const waiting = [promised(cache.get('a', () => pending.promise))];
+      // A flood of other keys (an attacker's origins) pushes a out while its lookup runs.
+      for (let i = 0; i < 5; i++) expect(cache.get(`other${i}`, () => 'x')).toBe('x');
+      pending.resolve('A');
+      await expect(Promise.all(waiting)).resolves.toEqual(['A']);
+      // Not kept: it was evicted; the next request asks again.
+      const again = jest.fn(() => 'A again');
+      expect(cache.get('a', again)).toBe('A again');
+      expect(again).toHaveBeenCalledTimes(1);
+    });
+  });
+
   describe('failures', () => {
     it('rejects every waiter of a rejected lookup, keeps nothing, and asks again next time', async () => {
       const cache = new AnswerCache<string>({ ttl: 60_000, max: 10 }, manualClock().now);
@@ -207,6 +253,121 @@ describe('AnswerCache', () => {
       const next = jest.fn(() => 'fine');
       expect(cache.get('k', next)).toBe('fine');
       expect(next).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('staleIfError: the last good answer while asking again fails', () => {
+    /** A cache with ttl 100 and staleIfError 1000 holding 'good' for k, stored at the clock's start. */
+    function withGoodAnswer(staleIfError = 1_000) {
+      const clock = manualClock();
+      const cache = new AnswerCache<string>({ ttl: 100, max: 10, staleIfError }, clock.now);
+      expect(cache.get('k', () => 'good')).toBe('good');
+      const served = jest.fn();
+      return { clock, cache, served };
+    }
+
+    it('serves it for a rejected refresh, to every waiter, tells of the failure, and asks again next time', async () => {
+      const { clock, cache, served } = withGoodAnswer();
+      clock.advance(500);
+      const failing = deferred<string>();
+      const lookup = jest.fn(() => failing.promise);
+      const waiters = Array.from({ length: 3 }, () => promised(cache.get('k', lookup, served)));
+      // One refresh in flight, shared.
+      expect(lookup).toHaveBeenCalledTimes(1);
+      const error = new Error('tenant database down');
+      failing.reject(error);
+      await expect(Promise.all(waiters)).resolves.toEqual(['good', 'good', 'good']);
+      expect(served).toHaveBeenCalledTimes(1);
+      expect(served).toHaveBeenCalledWith(error);
+      // Still expired: the next request asks again, and a good answer is kept anew.
+      const recovered = jest.fn(async () => 'fresh');
+      await expect(cache.get('k', recovered)).resolves.toBe('fresh');
+      expect(cache.get('k', recovered)).toBe('fresh');
+      expect(recovered).toHaveBeenCalledTimes(1);
+    });
+
+    it('serves it synchronously for a lookup that throws', () => {
+      const { clock, cache, served } = withGoodAnswer();
+      clock.advance(500);
+      const error = new Error('sync failure');
+      const answer = cache.get(
+        'k',
+        () => {
+          throw error;
+        },
+        served,
+      );
+      expect(answer).toBe('good');
+      expect(served).toHaveBeenCalledWith(error);
+    });
+
+    it('refuses it once ttl + staleIfError have passed since it arrived', async () => {
+      const { clock, cache, served } = withGoodAnswer();
+      const error = new Error('still down');
+      // 1099 ms after it arrived: still served.
+      clock.advance(1_099);
+      await expect(cache.get('k', () => Promise.reject(error), served)).resolves.toBe('good');
+      // 1100 ms: too old, the failure is the answer.
+      clock.advance(1);
+      await expect(cache.get('k', () => Promise.reject(error), served)).rejects.toBe(error);
+      expect(() =>
+        cache.get(
+          'k',
+          () => {
+            throw error;
+          },
+          served,
+        ),
+      ).toThrow(error);
+      expect(served).toHaveBeenCalledTimes(1);
+    });
+
+    it('judges the age when the refresh fails, not when it started', async () => {
+      const { clock, cache, served } = withGoodAnswer();
+      clock.advance(1_000);
+      const failing = deferred<string>();
+      const answer = promised(cache.get('k', () => failing.promise, served));
+      // The lookup outlives the bound (a slow timeout), then fails.
+      clock.advance(200);
+      failing.reject(new Error('timeout'));
+      await expect(answer).rejects.toThrow('timeout');
+      expect(served).not.toHaveBeenCalled();
+    });
+
+    it('is off by default: a failed refresh fails, and nothing stale is kept', async () => {
+      const clock = manualClock();
+      const cache = new AnswerCache<string>({ ttl: 100, max: 10 }, clock.now);
+      const served = jest.fn();
+      expect(cache.get('k', () => 'good')).toBe('good');
+      clock.advance(150);
+      const error = new Error('down');
+      await expect(cache.get('k', () => Promise.reject(error), served)).rejects.toBe(error);
+      expect(() =>
+        cache.get(
+          'k',
+          () => {
+            throw error;
+          },
+          served,
+        ),
+      ).toThrow(error);
+      expect(served).not.toHaveBeenCalled();
+    });
+
+    it('never stands in for a key that had no answer', async () => {
+      const { cache, served } = withGoodAnswer();
+      const error = new Error('down');
+      await expect(cache.get('other', () => Promise.reject(error), served)).rejects.toBe(error);
+      expect(served).not.toHaveBeenCalled();
+    });
+
+    it('does not serve a stale answer while asking again succeeds: requests wait for the fresh one', async () => {
+      const { clock, cache } = withGoodAnswer();
+      clock.advance(150);
+      const pending = deferred<string>();
+      const answer = promised(cache.get('k', () => pending.promise));
+      pending.resolve('fresh');
+      await expect(answer).resolves.toBe('fresh');
     });
   });
 });
