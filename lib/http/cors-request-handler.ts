@@ -70,9 +70,9 @@ export interface RequestHandlerSettings extends ResolutionContext {
   readonly routeMethods: readonly string[];
   /**
    * `Vary` for requests without Origin when every policy agrees on it, so that no lookup is needed;
-   * updated when the policies are replaced.
+   * a getter of `UniformNoOriginVary`, which recomputes it when the policies are replaced.
    */
-  uniformNoOriginVary: string | undefined;
+  readonly uniformNoOriginVary: string | undefined;
   readonly logDenial: DenialLogger | undefined;
   /** Where approvals are recorded for `corsTrusted()`, once it is switched on. */
   readonly csrfTrust: CsrfTrust;

@@ -5,7 +5,7 @@ import { CorsInterceptor } from '../nest/cors.interceptor.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import { CORS_OPTIONS } from '../nest/cors-options.token.js';
 import { toModuleOptions, type CorsModuleOptions } from '../policy/cors-module-options.js';
-import { mayHaveAmbiguousRoutes, mayOverwriteCorsHeaders } from '../nest/cors-setup.js';
+import { mayHaveAmbiguousRoutes, mayOverwriteCorsHeaders } from '../nest/handler-table.js';
 import { HandlerPolicies } from '../nest/handler-policies.js';
 import { CorsPolicies } from '../nest/cors-policies.service.js';
 import { CsrfTrust } from '../http/csrf-trust.js';

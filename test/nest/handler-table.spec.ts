@@ -1,17 +1,10 @@
 import 'reflect-metadata';
-import type { IncomingMessage } from 'node:http';
-import { Header, VERSION_NEUTRAL, VersioningType, type Type } from '@nestjs/common';
+import { Header, VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { Cors } from '../../lib';
-import {
-  recordHandlerPolicies,
-  uniformNoOriginVary,
-  versionReaderFor,
-} from '../../lib/nest/cors-setup';
+import { recordHandlerPolicies } from '../../lib/nest/handler-table';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import { HandlerPolicies } from '../../lib/nest/handler-policies';
 import type { RouteRecord } from '../../lib/routing/route-record';
-
-const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
 class Things {
   one() {}
@@ -34,50 +27,7 @@ function record(handler: object, policy: RouteRecord['policy'], extra: Partial<R
   } satisfies RouteRecord;
 }
 
-describe('versionReaderFor', () => {
-  it('reads a header version, and nothing from an empty header', () => {
-    const read = versionReaderFor({ type: VersioningType.HEADER, header: 'X-API-Version' })!;
-    expect(read(request({ 'x-api-version': '2' }))).toBe('2');
-    expect(read(request({ 'x-api-version': '' }))).toBeUndefined();
-  });
-
-  it('reads a media-type version from the first parameter of Accept', () => {
-    const read = versionReaderFor({ type: VersioningType.MEDIA_TYPE, key: 'v=' })!;
-    expect(read(request({ accept: 'application/json;v=2' }))).toBe('2');
-    expect(read(request({ accept: 'application/json' }))).toBeUndefined();
-  });
-
-  it('has nothing to read when the version is in the path, or there is none', () => {
-    expect(versionReaderFor({ type: VersioningType.URI })).toBeUndefined();
-    expect(versionReaderFor(undefined)).toBeUndefined();
-  });
-});
-
 const QUIET = { error: () => undefined, warn: () => undefined, reportError: () => undefined };
-
-describe('uniformNoOriginVary', () => {
-  const registry = (origin: string) =>
-    new CorsPolicyRegistry({ origin, policies: { open: { origin: '*' } } }, QUIET);
-
-  it('is the shared Vary when every policy answers a request without Origin with it alone', () => {
-    const policies = registry('https://a.example');
-    expect(uniformNoOriginVary([record(one, policies.defaultHandle).policy], policies)).toBe(
-      'Origin',
-    );
-  });
-
-  it('is undefined when the policies disagree, CORS switched off included', () => {
-    const policies = registry('https://a.example');
-    expect(uniformNoOriginVary([record(one, null).policy], policies)).toBeUndefined();
-  });
-
-  it("is undefined when a '*' policy answers a request without Origin with a header", () => {
-    const policies = new CorsPolicyRegistry({ origin: '*' }, QUIET);
-    expect(
-      uniformNoOriginVary([record(one, policies.defaultHandle).policy], policies),
-    ).toBeUndefined();
-  });
-});
 
 describe('recordHandlerPolicies', () => {
   const policies = new CorsPolicyRegistry(

@@ -1,0 +1,51 @@
+/**
+ * The handler table the guard and the interceptor read (`HandlerPolicies`), filled at startup, and
+ * whether they are needed at all, judged from the controllers' metadata.
+ */
+import type { ModulesContainer } from '@nestjs/core';
+import { declaredHandlers } from '../routing/controllers.js';
+import { NEST_METADATA } from '../routing/nest-metadata.js';
+import type { RouteRecord } from '../routing/route-record.js';
+import { ambiguousRecords } from '../routing/route-resolution.js';
+import type { HandlerPolicies } from './handler-policies.js';
+
+/** Whether some route may be ambiguous, judged from the classes alone, before any policy exists. */
+export function mayHaveAmbiguousRoutes(modules: ModulesContainer): boolean {
+  return declaredHandlers(modules).some(
+    ({ controller, handler }) =>
+      Reflect.getMetadata(NEST_METADATA.version, controller) !== undefined ||
+      Reflect.getMetadata(NEST_METADATA.version, handler) !== undefined ||
+      Reflect.getMetadata(NEST_METADATA.host, controller) !== undefined,
+  );
+}
+
+/** Whether some handler's `@Header()` metadata replaces a header the module writes. */
+export function mayOverwriteCorsHeaders(modules: ModulesContainer): boolean {
+  return declaredHandlers(modules).some(({ handler }) => overwritesCorsHeaders(handler));
+}
+
+/** Fills in what the guard and the interceptor read per handler. */
+export function recordHandlerPolicies(
+  records: readonly RouteRecord[],
+  handlers: HandlerPolicies,
+): void {
+  const ambiguous = ambiguousRecords(records);
+  for (const record of records) {
+    const earlier = handlers.get(record.controller, record.handler);
+    const uncertain = ambiguous.has(record) || earlier?.uncertain === true;
+    const sharedUrls = [...(earlier?.sharedUrls ?? [])];
+    if (record.sharedUrl !== undefined) sharedUrls.push(record.sharedUrl);
+    handlers.set(record.controller, record.handler, {
+      policy: record.policy,
+      uncertain,
+      overwritesCorsHeaders: overwritesCorsHeaders(record.handler),
+      sharedUrls,
+    });
+  }
+}
+
+function overwritesCorsHeaders(handler: object): boolean {
+  const headers = Reflect.getMetadata(NEST_METADATA.headers, handler) as
+    { name: string }[] | undefined;
+  return headers?.some(({ name }) => /^(vary|access-control-)/i.test(name)) === true;
+}
