@@ -1,24 +1,29 @@
+/**
+ * The request hook, platform-neutral: finds the route a request is for, decides it with that
+ * route's policy and writes the answer before anything else runs.
+ */
 import type { IncomingMessage } from 'node:http';
 import {
-  appendVary,
-  decideActual,
   namesCredentialedOrigins,
-  decidePreflight,
-  type CompiledCorsPolicy,
-  type CorsDecision,
-  type MaybePromise,
   preflightMethodOf,
   preflightStatusOf,
   requestAuthorityOf,
   uncacheable,
   whenSettled,
+  type CompiledCorsPolicy,
+  type CorsDecision,
+  type CorsHeader,
+  type MaybePromise,
+  type PreflightRequest,
 } from '../engine/index.js';
 import { recordOf, type RoutePolicy, type RouteTarget } from '../routing/route-record.js';
 import type { ResolutionContext, RouteResolution } from '../routing/route-resolution.js';
-import type { HeaderAccess } from './response-headers.js';
+import { applyDecision, writeCorsHeaders, type HeaderAccess } from './response-headers.js';
 import type { CsrfTrust } from './csrf-trust.js';
 import type { PathPolicy } from '../routing/path-policies.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
+import { decideRequest } from '../policy/decide-request.js';
+import { keepHookDecision } from './hook-decisions.js';
 
 /** What the platform hook must do once the CORS work for a request is done. */
 export type HookOutcome =
@@ -76,7 +81,28 @@ export interface RequestHandlerSettings extends ResolutionContext {
   readonly logDenial: DenialLogger | undefined;
   /** Where approvals are recorded for `corsTrusted()`, once it is switched on. */
   readonly csrfTrust: CsrfTrust;
+  /**
+   * Whether a guard or an interceptor reads the hook's decisions (see `hookDecisionFor`): they are
+   * kept on the request only then.
+   */
+  readonly keepDecisions?: boolean;
 }
+
+/**
+ * A preflight on its way through the hook: what it asks the policy, and what answering it needs.
+ * The one object a preflight costs.
+ */
+interface HookPreflight<Req, Res> extends PreflightRequest {
+  readonly request: Req;
+  readonly raw: IncomingMessage;
+  readonly response: Res;
+  readonly route: RouteResolution | undefined;
+  readonly handle: PolicyHandle;
+  /** Whether an approval must then be checked against the other routes of its URL (see {@link CorsRequestHandler.cachingOf}). */
+  readonly checkCaching: boolean;
+}
+
+const NO_HEADERS: readonly CorsHeader[] = [];
 
 /**
  * The platform-neutral body of the request hook: answers preflights with the policy of the route
@@ -92,7 +118,8 @@ export class CorsRequestHandler<Req extends object, Res> {
   ) {}
 
   /**
-   * Handles one request. Synchronous unless an origin predicate answers with a promise.
+   * Handles one request. Synchronous unless a per-request policy or an origin predicate answers
+   * with a promise.
    *
    * @param request what the platform's hook was given.
    * @param raw the raw Node request behind it (the same object on Express).
@@ -102,7 +129,7 @@ export class CorsRequestHandler<Req extends object, Res> {
     const origin = headers.origin;
     const settings = this.settings;
     if (origin === undefined && settings.uniformNoOriginVary !== undefined) {
-      appendToVary(this.access, response, settings.uniformNoOriginVary);
+      writeCorsHeaders(this.access, response, NO_HEADERS, settings.uniformNoOriginVary);
       return CONTINUE;
     }
     const requestMethod = preflightMethodOf(
@@ -116,45 +143,55 @@ export class CorsRequestHandler<Req extends object, Res> {
         : this.routes.preflightRoute(request, requestMethod);
     const handle = this.policyOf(route, request, raw);
     if (handle === null) return CONTINUE;
-    const policy = handle.policyFor(request);
-    // Only a route whose policy is certain before the handler is chosen may vouch for CSRF.
-    const vouches =
-      settings.csrfTrust.enabled && requestMethod === undefined && route?.fixed === true;
-    const forbidCaching =
-      requestMethod === undefined ? false : this.cachingOf(request, requestMethod, route, handle);
-    return policy instanceof Promise
-      ? policy.then((settled) =>
-          this.decide(settled, raw, response, requestMethod, vouches, forbidCaching, route, handle),
-        )
-      : this.decide(policy, raw, response, requestMethod, vouches, forbidCaching, route, handle);
+    if (requestMethod === undefined) {
+      // Only a route whose policy is certain before the handler is chosen may vouch for CSRF.
+      const vouching = settings.csrfTrust.enabled && route?.fixed === true ? raw : undefined;
+      const decision = decideRequest(handle, request, raw, origin, this.vouched, vouching);
+      return decision instanceof Promise
+        ? decision.then((settled) => this.concludeActual(settled, raw, response, route, handle))
+        : this.concludeActual(decision, raw, response, route, handle);
+    }
+    const caching = this.cachingOf(route, handle);
+    const preflight: HookPreflight<Req, Res> = {
+      origin: origin!,
+      method: requestMethod,
+      headers: headers['access-control-request-headers'],
+      privateNetwork: headerValue(headers['access-control-request-private-network']),
+      forbidCaching: caching === true,
+      checkCaching: caching === undefined,
+      request,
+      raw,
+      response,
+      route,
+      handle,
+    };
+    return decideRequest(handle, request, raw, preflight, this.concludePreflight, preflight);
   }
 
   /**
    * Whether a preflight's approval must not be kept by the browser, which keeps it for the URL,
    * whatever method it was for: where a route of another policy may serve that URL for another
-   * method, a kept approval would stand in for that route's own preflight.
+   * method, a kept approval would stand in for that route's own preflight. `undefined` when only
+   * the router can say, once the preflight is approved (a refusal needs no answer).
    *
    * A preflight that a Nest route answers knows that from startup (`sharesUrl`). One that no Nest
    * route answers (a method no route serves there, a `paths` entry, a route outside Nest, a
    * host-bound or versioned handler that does not run for this request) is answered by a policy
-   * no route of the URL was written with: then a check, run only if the preflight is approved,
-   * asks the router which route a request of each method Nest serves would reach at this URL (at
-   * most one question per method), and any route whose policy is not this very handle forbids it.
+   * no route of the URL was written with: then {@link siblingDisagrees} asks the router.
    */
-  private cachingOf(
-    request: Req,
-    requestMethod: string,
-    route: RouteResolution | undefined,
-    handle: PolicyHandle,
-  ): ForbidCaching {
+  private cachingOf(route: RouteResolution | undefined, handle: PolicyHandle): boolean | undefined {
     if (route !== undefined) {
       const answering = route.targetWith(handle);
       if (answering !== undefined && recordOf(answering) !== undefined) return route.sharesUrl;
     }
-    return () => this.siblingDisagrees(request, requestMethod, handle);
+    return undefined;
   }
 
-  /** Whether a Nest route of another policy serves this preflight's URL for another method. */
+  /**
+   * Whether a Nest route of another policy serves this preflight's URL for another method: asks
+   * the router which route a request of each method Nest serves would reach at this URL (at most
+   * one question per method); any route whose policy is not this very handle says so.
+   */
   private siblingDisagrees(request: Req, requestMethod: string, handle: PolicyHandle): boolean {
     for (const method of this.settings.routeMethods) {
       if (method === requestMethod) continue;
@@ -165,47 +202,56 @@ export class CorsRequestHandler<Req extends object, Res> {
   }
 
   /**
-   * Decides with the route's policy: a preflight when it asks for `requestMethod`. With `vouches`,
-   * an approval that names the origin with credentials is recorded for `corsTrusted()`; with
-   * `forbidCaching` (or once approved, when it is a check that says so), a preflight is answered
-   * `Access-Control-Max-Age: 0`. `route` and `handle` say which route and policy decided, for logs.
+   * Once an actual request is decided: with `vouching` (its raw request, where its route may vouch
+   * for CSRF), an approval that names the origin with credentials is recorded for `corsTrusted()`.
+   * Made once, so that deciding allocates nothing.
    */
-  private decide(
-    policy: CompiledCorsPolicy<IncomingMessage>,
+  private readonly vouched = (
+    decision: CorsDecision,
+    policy: CompiledCorsPolicy<unknown>,
+    vouching: IncomingMessage | undefined,
+  ): CorsDecision => {
+    if (vouching !== undefined && decision.allowed && namesCredentialedOrigins(policy))
+      this.settings.csrfTrust.record(vouching);
+    return decision;
+  };
+
+  /** Writes an actual request's decision, and keeps it for the guard and the interceptor. */
+  private concludeActual(
+    decision: CorsDecision,
     raw: IncomingMessage,
     response: Res,
-    requestMethod: string | undefined,
-    vouches: boolean,
-    forbidCaching: ForbidCaching,
     route: RouteResolution | undefined,
     handle: PolicyHandle,
-  ): MaybePromise<HookOutcome> {
-    const headers = raw.headers;
-    if (requestMethod === undefined) {
-      let decision = decideActual(policy, headers.origin, raw);
-      if (vouches && namesCredentialedOrigins(policy)) {
-        const trust = this.settings.csrfTrust;
-        decision = whenSettled(decision, recordApproval, trust, raw);
-      }
-      return this.conclude(decision, raw, response, policy, false, route, handle);
-    }
-    const decision = decidePreflight(
-      policy,
-      {
-        origin: headers.origin!,
-        method: requestMethod,
-        headers: headers['access-control-request-headers'],
-        privateNetwork: headerValue(headers['access-control-request-private-network']),
-        forbidCaching: forbidCaching === true,
-      },
-      raw,
-    );
-    const checked =
-      typeof forbidCaching === 'function'
-        ? whenSettled(decision, uncacheableIfChecked, forbidCaching, undefined)
-        : decision;
-    return this.conclude(checked, raw, response, policy, true, route, handle);
+  ): HookOutcome {
+    if (this.settings.keepDecisions === true) keepHookDecision(raw, handle, decision);
+    applyDecision(this.access, response, decision);
+    if (!decision.allowed && decision.reason !== 'no-origin')
+      this.settings.logDenial?.(raw, decision, false, route, handle);
+    return CONTINUE;
   }
+
+  /**
+   * Writes a preflight's decision (`Access-Control-Max-Age: 0` where caching it is forbidden); it
+   * is then answered here unless the policy hands it on. Made once, as {@link vouched}.
+   */
+  private readonly concludePreflight = (
+    decision: CorsDecision,
+    policy: CompiledCorsPolicy<unknown>,
+    preflight: HookPreflight<Req, Res>,
+  ): HookOutcome => {
+    const answer =
+      preflight.checkCaching &&
+      decision.allowed &&
+      this.siblingDisagrees(preflight.request, preflight.method, preflight.handle)
+        ? uncacheable(decision)
+        : decision;
+    applyDecision(this.access, preflight.response, answer);
+    if (!answer.allowed)
+      this.settings.logDenial?.(preflight.raw, answer, true, preflight.route, preflight.handle);
+    const status = preflightStatusOf(policy);
+    return status === undefined ? CONTINUE : answerWith(status);
+  };
 
   /**
    * {@link handle}, for a platform hook: `finish(outcome, response, next)` runs now, or once an
@@ -240,71 +286,6 @@ export class CorsRequestHandler<Req extends object, Res> {
     // forwarded host behind a trusted proxy. The Host header alone would pick another handler.
     return route.policyFor(requestAuthorityOf(request).hostname, raw, this.settings);
   }
-
-  private conclude(
-    decision: MaybePromise<CorsDecision>,
-    raw: IncomingMessage,
-    response: Res,
-    policy: CompiledCorsPolicy<IncomingMessage>,
-    preflight: boolean,
-    route: RouteResolution | undefined,
-    handle: PolicyHandle,
-  ): MaybePromise<HookOutcome> {
-    // Written out rather than through whenSettled: it needs six values besides the decision.
-    return decision instanceof Promise
-      ? decision.then((settled) =>
-          this.apply(settled, raw, response, policy, preflight, route, handle),
-        )
-      : this.apply(decision, raw, response, policy, preflight, route, handle);
-  }
-
-  /** Writes the decision; a preflight is then answered here unless the policy hands it on. */
-  private apply(
-    decision: CorsDecision,
-    request: IncomingMessage,
-    response: Res,
-    policy: CompiledCorsPolicy<IncomingMessage>,
-    preflight: boolean,
-    route: RouteResolution | undefined,
-    handle: PolicyHandle,
-  ): HookOutcome {
-    applyDecision(this.access, response, decision);
-    if (!decision.allowed && decision.reason !== 'no-origin')
-      this.settings.logDenial?.(request, decision, preflight, route, handle);
-    const status = preflight ? preflightStatusOf(policy) : undefined;
-    return status === undefined ? CONTINUE : answerWith(status);
-  }
-}
-
-/**
- * Whether a preflight's approval must not be cached: known before deciding, or a check worth
- * running only once the preflight is approved (it asks the router; a refusal needs no answer).
- */
-type ForbidCaching = boolean | (() => boolean);
-
-function uncacheableIfChecked(decision: CorsDecision, forbids: () => boolean): CorsDecision {
-  return decision.allowed && forbids() ? uncacheable(decision) : decision;
-}
-
-function recordApproval(decision: CorsDecision, trust: CsrfTrust, request: IncomingMessage) {
-  if (decision.allowed) trust.record(request);
-  return decision;
-}
-
-/** Writes a decision's headers and appends its `Vary` names to whatever `Vary` is there. */
-export function applyDecision<R>(
-  access: HeaderAccess<R>,
-  response: R,
-  decision: CorsDecision,
-): void {
-  for (const [name, value] of decision.headers) access.set(response, name, value);
-  appendToVary(access, response, decision.vary);
-}
-
-function appendToVary<R>(access: HeaderAccess<R>, response: R, names: string): void {
-  if (names === '') return;
-  const vary = appendVary(access.get(response, 'vary'), names);
-  if (vary !== undefined) access.set(response, 'Vary', vary);
 }
 
 /** The outcome of answering a preflight, one per status, so that answering allocates nothing. */

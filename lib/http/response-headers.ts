@@ -1,4 +1,9 @@
 /**
+ * Response headers: how each platform's are reached, and the one place CORS headers are written.
+ */
+import { appendVary, type CorsDecision, type CorsHeader } from '../engine/index.js';
+
+/**
  * Reads and writes one platform's response headers. The request hook, the guard and the
  * interceptor write CORS headers through it, so that the CORS logic is written once. One object
  * per platform serves every request: nothing is allocated per request to reach the headers.
@@ -50,6 +55,32 @@ export const FASTIFY_RAW_REPLY_HEADERS: HeaderAccess<FastifyReplyLike> = {
     NODE_RESPONSE_HEADERS.set(reply.raw as NodeResponseLike, name, value),
   remove: (reply, name) => NODE_RESPONSE_HEADERS.remove(reply.raw as NodeResponseLike, name),
 };
+
+/** Writes a decision's headers and appends its `Vary` names to whatever `Vary` is there. */
+export function applyDecision<R>(
+  access: HeaderAccess<R>,
+  response: R,
+  decision: CorsDecision,
+): void {
+  writeCorsHeaders(access, response, decision.headers, decision.vary);
+}
+
+/**
+ * Sets `headers`, replacing any earlier value, and appends `varyNames` (comma-separated, `''` for
+ * none) to whatever `Vary` is there: how every CORS answer is written, HTTP routes and socket.io
+ * polling alike.
+ */
+export function writeCorsHeaders<R>(
+  access: HeaderAccess<R>,
+  response: R,
+  headers: readonly CorsHeader[],
+  varyNames: string,
+): void {
+  for (const [name, value] of headers) access.set(response, name, value);
+  if (varyNames === '') return;
+  const vary = appendVary(access.get(response, 'vary'), varyNames);
+  if (vary !== undefined) access.set(response, 'Vary', vary);
+}
 
 function headerText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;

@@ -1,23 +1,41 @@
+/**
+ * The global guard: corrects the headers of a request the hook could not tie to its handler, and
+ * refuses disallowed cross-origin requests before the handler runs under `enforce: true`.
+ */
 import { ForbiddenException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import {
   APPROVING_HEADER_NAMES,
-  decideActual,
   isSameOrigin,
   refusedContent,
   requestAuthorityOf,
   type CompiledCorsPolicy,
   type CorsDecision,
-  whenSettled,
+  type MaybePromise,
 } from '../engine/index.js';
-import { applyDecision } from '../http/cors-request-handler.js';
+import { applyDecision } from '../http/response-headers.js';
+import { hookDecisionFor } from '../http/hook-decisions.js';
+import { decideRequest } from '../policy/decide-request.js';
+import type { PolicyHandle } from '../policy/policy-handle.js';
 import type { HandlerPolicies, HandlerPolicy } from './handler-policies.js';
+
+/** A request the guard is judging, and what judging it needs. */
+interface Guarded {
+  readonly entry: HandlerPolicy;
+  /** The platform's request object, and the raw Node request behind it. */
+  readonly request: object;
+  readonly raw: IncomingMessage;
+  readonly response: unknown;
+  /** Whether the hook may have written another policy's headers, to be replaced. */
+  readonly rewrite: boolean;
+}
 
 /**
  * The authority on a handler's exact policy, for requests that reach a handler. It has work only
  * where the request hook could not be sure which handler a request was for (ambiguous routes), and
  * with `enforce: true`, where it refuses disallowed cross-origin requests before the handler runs.
- * `CorsModule` registers it globally only when one of these can happen.
+ * Where the hook decided with the handler's own policy, its decision stands: the request is not
+ * decided again. `CorsModule` registers the guard globally only when one of these can happen.
  */
 export class CorsGuard implements CanActivate {
   constructor(
@@ -31,42 +49,64 @@ export class CorsGuard implements CanActivate {
     if (entry === undefined || (!entry.uncertain && !this.enforce)) return true;
     const platform = this.handlers.platform;
     const http = context.switchToHttp();
-    const platformRequest: object = http.getRequest();
-    const request = platform.rawRequest(platformRequest);
+    const request: object = http.getRequest();
+    const raw = platform.rawRequest(request);
     const response: unknown = http.getResponse();
-    const access = platform.responseHeaders;
     if (entry.policy === null) {
-      if (entry.uncertain) for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
+      if (entry.uncertain) removeApprovals(platform.responseHeaders, response);
       return true;
     }
-    const conclude = (
-      settled: CorsDecision,
-      policy: CompiledCorsPolicy<IncomingMessage>,
-    ): boolean => {
-      if (entry.uncertain) {
-        for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
-        applyDecision(access, response, settled);
-      }
-      if (this.enforce && !isSameOriginRequest(platformRequest, request)) {
-        if (!settled.allowed) throw new ForbiddenException('Cross-origin request not allowed');
-        if (carriesRefused(policy, request, entry)) {
-          throw new ForbiddenException(
-            'Cross-origin request not allowed with this method or header',
-          );
-        }
-      }
-      return true;
-    };
-    const judge = (policy: CompiledCorsPolicy<IncomingMessage>) =>
-      whenSettled(
-        decideActual(policy, request.headers.origin, request),
-        conclude,
-        policy,
-        undefined,
-      );
-    const policy = entry.policy.policyFor(platformRequest);
-    return policy instanceof Promise ? policy.then(judge) : judge(policy);
+    const kept = hookDecisionFor(raw, entry.policy);
+    if (kept === undefined) {
+      const guarded: Guarded = { entry, request, raw, response, rewrite: entry.uncertain };
+      return decideRequest(entry.policy, request, raw, raw.headers.origin, this.judge, guarded);
+    }
+    // The hook decided with this very policy and wrote its headers: only enforcement is left.
+    if (!this.enforce) return true;
+    return this.enforceKept(kept, entry.policy, { entry, request, raw, response, rewrite: false });
   }
+
+  /**
+   * Enforces the hook's decision. The policy it was made with is the handle's for this request:
+   * the same object (a per-request policy keeps its answer for the request).
+   */
+  private enforceKept(
+    decision: CorsDecision,
+    handle: PolicyHandle,
+    guarded: Guarded,
+  ): MaybePromise<boolean> {
+    const policy = handle.policyFor(guarded.request);
+    return policy instanceof Promise
+      ? policy.then((settled) => this.judge(decision, settled, guarded))
+      : this.judge(decision, policy, guarded);
+  }
+
+  /** Writes the decision where the hook may have written another policy's, then enforces it. */
+  private readonly judge = (
+    decision: CorsDecision,
+    policy: CompiledCorsPolicy<unknown>,
+    { entry, request, raw, response, rewrite }: Guarded,
+  ): boolean => {
+    if (rewrite) {
+      const access = this.handlers.platform.responseHeaders;
+      removeApprovals(access, response);
+      applyDecision(access, response, decision);
+    }
+    if (this.enforce && !isSameOriginRequest(request, raw)) {
+      if (!decision.allowed) throw new ForbiddenException('Cross-origin request not allowed');
+      if (carriesRefused(policy, raw, entry)) {
+        throw new ForbiddenException('Cross-origin request not allowed with this method or header');
+      }
+    }
+    return true;
+  };
+}
+
+function removeApprovals(
+  access: { remove(response: unknown, name: string): void },
+  response: unknown,
+) {
+  for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
 }
 
 /**
@@ -77,7 +117,7 @@ export class CorsGuard implements CanActivate {
  * proxies and CDNs add headers no policy lists.
  */
 function carriesRefused(
-  policy: CompiledCorsPolicy<IncomingMessage>,
+  policy: CompiledCorsPolicy<unknown>,
   request: IncomingMessage,
   entry: HandlerPolicy,
 ): boolean {

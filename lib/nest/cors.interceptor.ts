@@ -1,20 +1,21 @@
+/**
+ * The global interceptor: puts back the CORS headers a handler's own `@Header()` replaced.
+ */
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { from, mergeMap, type Observable } from 'rxjs';
-import {
-  decideActual,
-  whenSettled,
-  type CompiledCorsPolicy,
-  type CorsDecision,
-} from '../engine/index.js';
-import { applyDecision } from '../http/cors-request-handler.js';
-import type { HeaderAccess } from '../http/response-headers.js';
+import type { CompiledCorsPolicy, CorsDecision } from '../engine/index.js';
+import { applyDecision } from '../http/response-headers.js';
+import { hookDecisionFor } from '../http/hook-decisions.js';
+import { decideRequest } from '../policy/decide-request.js';
 import type { HandlerPolicies } from './handler-policies.js';
 
 /**
  * Restores CORS headers that a handler's own `@Header()` metadata replaced: Nest writes those after
  * the request hook and the guards, so `@Header('Vary', 'Accept-Encoding')` would otherwise drop
- * `Vary: Origin`. Runs before the handler, after Nest has applied `@Header()`. `CorsModule`
- * registers it globally only when some handler has such metadata, and it acts only on those.
+ * `Vary: Origin`. Runs before the handler, after Nest has applied `@Header()`. It writes the hook's
+ * decision where the hook decided with the handler's own policy, and decides only where it did
+ * not. `CorsModule` registers it globally only when some handler has such metadata, and it acts
+ * only on those.
  */
 export class CorsInterceptor implements NestInterceptor {
   constructor(private readonly handlers: HandlerPolicies) {}
@@ -25,24 +26,25 @@ export class CorsInterceptor implements NestInterceptor {
         ? this.handlers.get(context.getClass(), context.getHandler())
         : undefined;
     if (entry?.overwritesCorsHeaders !== true || entry.policy === null) return next.handle();
-    const platform = this.handlers.platform;
     const http = context.switchToHttp();
-    const platformRequest: object = http.getRequest();
-    const request = platform.rawRequest(platformRequest);
+    const request: object = http.getRequest();
+    const raw = this.handlers.platform.rawRequest(request);
     const response: unknown = http.getResponse();
-    // Deciding again is cheaper than carrying the hook's decision on every request: exact origins
-    // are a map lookup, and a per-request policy's answer is kept by its object.
-    const policy = entry.policy.policyFor(platformRequest);
-    const decide = (settled: CompiledCorsPolicy<unknown>) =>
-      decideActual(settled, request.headers.origin, request);
-    const decision = policy instanceof Promise ? policy.then(decide) : decide(policy);
-    const restored = whenSettled(decision, restoreHeaders, platform.responseHeaders, response);
+    const kept = hookDecisionFor(raw, entry.policy);
+    if (kept !== undefined) {
+      this.restore(kept, undefined, response);
+      return next.handle();
+    }
+    const origin = raw.headers.origin;
+    const restored = decideRequest(entry.policy, request, raw, origin, this.restore, response);
     return restored instanceof Promise
       ? from(restored).pipe(mergeMap(() => next.handle()))
       : next.handle();
   }
-}
 
-function restoreHeaders(decision: CorsDecision, access: HeaderAccess<unknown>, response: unknown) {
-  applyDecision(access, response, decision);
+  private readonly restore = (
+    decision: CorsDecision,
+    _policy: CompiledCorsPolicy<unknown> | undefined,
+    response: unknown,
+  ): void => applyDecision(this.handlers.platform.responseHeaders, response, decision);
 }

@@ -1,6 +1,11 @@
+/**
+ * The table the guard and the interceptor read: each handler's policy, and the platform's requests
+ * and responses as they reach them. Filled once, at startup.
+ */
+import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
-import type { HttpPlatform } from '../http/http-platform.js';
+import type { HeaderAccess } from '../http/response-headers.js';
 import type { RoutePolicy } from '../routing/route-record.js';
 import type { SharedUrl } from '../routing/shared-url.js';
 
@@ -16,19 +21,25 @@ export interface HandlerPolicy {
   readonly sharedUrls?: readonly SharedUrl[];
 }
 
+/** What guards and interceptors need of the platform: the objects `ExecutionContext` hands them. */
+export interface PlatformRequests {
+  /** The raw Node request behind the platform's request object. */
+  rawRequest(request: unknown): IncomingMessage;
+  /** Reads and writes the headers of the platform's response object. */
+  readonly responseHeaders: HeaderAccess<unknown>;
+}
+
 /**
- * The policy of every handler, and the platform, filled in once at startup by `CorsModule` and
- * read by the guard and the interceptor with one map lookup per request instead of metadata
- * reflection. A handler is found by its controller too: a method inherited by two controllers is
- * one function with two policies.
+ * Handlers' policies by handler, then controller: a method inherited by two controllers is one
+ * function with two policies. Written while the table is put together, then handed to
+ * {@link HandlerPolicies.fill}.
  */
-@Injectable()
-export class HandlerPolicies {
+export class HandlerTable {
   private readonly byHandler = new WeakMap<object, Map<Type, HandlerPolicy>>();
-  /** The platform seam; set before the first request. */
-  platform!: HttpPlatform;
+  private decidesAgain = false;
 
   set(controller: Type, handler: object, policy: HandlerPolicy): void {
+    this.decidesAgain ||= policy.uncertain || policy.overwritesCorsHeaders;
     let byController = this.byHandler.get(handler);
     if (byController === undefined) {
       byController = new Map();
@@ -39,5 +50,50 @@ export class HandlerPolicies {
 
   get(controller: Type, handler: object): HandlerPolicy | undefined {
     return this.byHandler.get(handler)?.get(controller);
+  }
+
+  /**
+   * Whether, besides `enforce: true`, a guard or an interceptor reads what the request hook
+   * decided: for a handler on an ambiguous route, or one whose `@Header()` replaces CORS headers.
+   */
+  get readsHookDecisions(): boolean {
+    return this.decidesAgain;
+  }
+}
+
+/**
+ * The policy of every handler, and the platform, filled in once at startup by `CorsModule` and
+ * read by the guard and the interceptor with one map lookup per request instead of metadata
+ * reflection. Nest makes it before the platform exists (a testing module is compiled before it
+ * gets its adapter), so both come with {@link fill}.
+ */
+@Injectable()
+export class HandlerPolicies {
+  private filled: { readonly platform: PlatformRequests; readonly table: HandlerTable } | undefined;
+
+  /**
+   * Fills in the table and the platform, once.
+   *
+   * @throws Error when called twice: one module sets one server up.
+   */
+  fill(platform: PlatformRequests, table: HandlerTable): void {
+    if (this.filled !== undefined) throw new Error('HandlerPolicies is filled once, at startup');
+    this.filled = { platform, table };
+  }
+
+  /** The platform's requests and responses. @throws Error before {@link fill}. */
+  get platform(): PlatformRequests {
+    if (this.filled === undefined)
+      throw new Error('CorsModule has not set the HTTP platform up yet: no request can be read');
+    return this.filled.platform;
+  }
+
+  get(controller: Type, handler: object): HandlerPolicy | undefined {
+    return this.filled?.table.get(controller, handler);
+  }
+
+  /** See {@link HandlerTable.readsHookDecisions}. */
+  get readsHookDecisions(): boolean {
+    return this.filled?.table.readsHookDecisions === true;
   }
 }

@@ -1,24 +1,32 @@
+/**
+ * Judges WebSocket handshakes, and preflights sent to socket.io paths, by the CORS policies of the
+ * gateways they are for.
+ */
 import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { CorsModuleOptions } from '../policy/cors-module-options.js';
 import { CorsPolicies } from '../nest/cors-policies.service.js';
+import { registryOf } from '../nest/attached-registry.js';
 import { CORS_OPTIONS } from '../nest/cors-options.token.js';
 import {
   appendVary,
-  decideActual,
-  decidePreflight,
   isSameOrigin,
   requestAuthorityOf,
   preflightMethodOf,
   preflightStatusOf,
   type CompiledCorsPolicy,
   type CorsDecision,
-  type MaybePromise,
 } from '../engine/index.js';
 import { ACCESS_CONTROL_ALLOW_CREDENTIALS } from '../engine/http/header-names.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
+import {
+  decideRequest,
+  theDecision,
+  type CorsQuestion,
+  type Decided,
+} from '../policy/decide-request.js';
 import { findGateways, type Gateway, type NamespaceKey } from '../routing/gateways.js';
 import { HandshakeLog } from './handshake-log.js';
 import { CONFLICTING_ORIGINS, handshakeOrigin, header } from './handshake-origin.js';
@@ -45,7 +53,8 @@ export interface HandshakeVerdict {
 
 /** The answer to a preflight sent to a socket.io path (a polling request with extra headers). */
 export interface PreflightVerdict {
-  readonly decision: CorsDecision;
+  /** What a policy decided; `undefined` when none could (see {@link NOT_JUDGED}). */
+  readonly decision?: CorsDecision;
   readonly status: number;
 }
 
@@ -55,13 +64,11 @@ interface Checked {
   readonly gateway: Gateway | undefined;
 }
 
-/** The answer to a preflight that could not be judged: nothing approved. */
-const FAILED_PREFLIGHT: CorsDecision = Object.freeze({
-  allowed: false,
-  reason: 'origin-predicate-failed',
-  headers: [],
-  vary: '',
-});
+/**
+ * The answer to a preflight no policy could judge: two origins that disagree, `CorsModule` not set
+ * up yet, or every policy failed. Nothing approved, and no decision to give a reason for.
+ */
+const NOT_JUDGED: PreflightVerdict = Object.freeze({ status: 204 });
 
 const PASS: HandshakeVerdict = Object.freeze({ allowed: true });
 const REFUSE: HandshakeVerdict = Object.freeze({ allowed: false });
@@ -70,10 +77,11 @@ const REFUSE: HandshakeVerdict = Object.freeze({ allowed: false });
  * Judges WebSocket handshakes by the CORS policies of the gateways they are for, as the request
  * hook judges HTTP requests by their route's policy: a request without an origin (not from a
  * browser) or from the server's own origin passes; any other passes when the policy allows its
- * origin, `Origin` or else `Sec-WebSocket-Origin` (see {@link handshakeOrigin}). The policy is
- * looked up at each handshake, never kept, so that `CorsPolicies.replace()` and per-request
- * policies apply to the next one; a per-request policy gets the request as a
- * {@link HandshakeRequest}. An error denies and is logged, never thrown.
+ * origin, `Origin` or else `Sec-WebSocket-Origin` (see {@link handshakeOrigin}). Each gateway's
+ * policy handle is kept from its first handshake (see {@link handleOf}); the policy is read from
+ * it at every handshake, so that `CorsPolicies.replace()` and per-request policies apply to the
+ * next one; a per-request policy gets the request as a {@link HandshakeRequest}. An error denies
+ * and is logged, never thrown.
  */
 export class HandshakeJudge {
   private readonly policies: CorsPolicies;
@@ -147,9 +155,7 @@ export class HandshakeJudge {
     let allowing: CorsDecision | undefined;
     let vary = '';
     for (const entry of checked) {
-      const decision = await this.attempt(seen, entry, (policy) =>
-        decideActual(policy, origin, seen),
-      );
+      const decision = await this.attempt(seen, entry, origin, theDecision);
       if (decision !== undefined) vary = appendVary(vary, decision.vary) ?? vary;
       if (decision?.allowed === true) {
         // The engine answers for every namespace of the server: when one gateway allows the
@@ -185,9 +191,7 @@ export class HandshakeJudge {
     let vary = '';
     const seen = handshakeRequestOf(request);
     for (const entry of this.checkedPolicies(gateways, request) ?? []) {
-      const decision = await this.attempt(seen, entry, (policy) =>
-        decideActual(policy, undefined, seen),
-      );
+      const decision = await this.attempt(seen, entry, undefined, theDecision);
       if (decision !== undefined) vary = appendVary(vary, decision.vary) ?? vary;
     }
     return vary;
@@ -210,10 +214,9 @@ export class HandshakeJudge {
     );
     if (method === undefined || origin === undefined) return undefined;
     // As for every request these adapters judge: two origins that disagree approve nothing.
-    if (handshakeOrigin(request) === CONFLICTING_ORIGINS)
-      return { decision: FAILED_PREFLIGHT, status: 204 };
+    if (handshakeOrigin(request) === CONFLICTING_ORIGINS) return NOT_JUDGED;
     const checked = this.checkedPolicies(gateways, request);
-    if (checked === undefined) return { decision: FAILED_PREFLIGHT, status: 204 };
+    if (checked === undefined) return NOT_JUDGED;
     if (checked.length === 0) return undefined;
     const preflight = {
       origin,
@@ -225,18 +228,15 @@ export class HandshakeJudge {
     let denied: PreflightVerdict | undefined;
     const seen = handshakeRequestOf(request);
     for (const entry of checked) {
-      const verdict = await this.attempt(seen, entry, async (policy) => ({
-        decision: await decidePreflight(policy, preflight, seen),
-        status: statusOf(policy),
-      }));
-      if (verdict?.decision.allowed === true) {
+      const verdict = await this.attempt(seen, entry, preflight, preflightVerdict);
+      if (verdict?.decision?.allowed === true) {
         if (grantsCredentials(verdict.decision)) return verdict;
         approved ??= verdict;
       } else {
         denied ??= verdict;
       }
     }
-    return approved ?? denied ?? { decision: FAILED_PREFLIGHT, status: 204 };
+    return approved ?? denied ?? NOT_JUDGED;
   }
 
   /**
@@ -249,7 +249,7 @@ export class HandshakeJudge {
   ): Checked[] | undefined {
     let registry: CorsPolicyRegistry;
     try {
-      registry = this.policies.registryForAdapters();
+      registry = registryOf(this.policies);
     } catch (error) {
       this.log.error(request, error, undefined);
       return undefined;
@@ -277,15 +277,18 @@ export class HandshakeJudge {
     return handle;
   }
 
-  /** What `decide` makes of the handle's policy for this request, or `undefined` when it failed. */
+  /**
+   * What `then` makes of the decision of the handle's policy on `question` for this request, or
+   * `undefined` when deciding failed.
+   */
   private async attempt<T>(
     request: HandshakeRequest,
     { handle, gateway }: Checked,
-    decide: (policy: CompiledCorsPolicy<unknown>) => MaybePromise<T>,
+    question: CorsQuestion,
+    then: Decided<undefined, T>,
   ): Promise<T | undefined> {
     try {
-      // A per-request policy answers with a promise; a static one answers at once.
-      return await decide(await handle.policyFor(request));
+      return await decideRequest(handle, request, request, question, then, undefined);
     } catch (error) {
       this.log.error(request, error, gateway);
       return undefined;
@@ -298,7 +301,10 @@ function grantsCredentials(decision: CorsDecision): boolean {
   return decision.headers.some(([name]) => name === ACCESS_CONTROL_ALLOW_CREDENTIALS);
 }
 
-function statusOf(policy: CompiledCorsPolicy<unknown>): number {
+function preflightVerdict(
+  decision: CorsDecision,
+  policy: CompiledCorsPolicy<unknown>,
+): PreflightVerdict {
   // A policy that hands preflights to the application has no application here to hand them to.
-  return preflightStatusOf(policy) ?? 204;
+  return { decision, status: preflightStatusOf(policy) ?? 204 };
 }

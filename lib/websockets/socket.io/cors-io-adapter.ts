@@ -1,7 +1,11 @@
+/**
+ * `CorsIoAdapter`: Nest's socket.io adapter with every engine.io request and namespace connection
+ * judged by the CORS policies of the gateways it may reach.
+ */
 import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import type * as PlatformSocketIo from '@nestjs/platform-socket.io';
-import { appendVary, type CorsDecision } from '../../engine/index.js';
+import { NODE_RESPONSE_HEADERS, writeCorsHeaders } from '../../http/response-headers.js';
 import { namespaceKey, type Gateway } from '../../routing/gateways.js';
 import { HandshakeJudge } from '../handshake-judge.js';
 import { loadPeer } from '../../peers/load-peer.cjs';
@@ -26,7 +30,8 @@ type IoNamespace = Exclude<ReturnType<PlatformSocketIo.IoAdapter['create']>, IoS
 interface EngineResponse {
   readonly headersSent?: boolean;
   setHeader(name: string, value: string): unknown;
-  getHeader(name: string): unknown;
+  getHeader(name: string): number | string | string[] | undefined;
+  removeHeader(name: string): void;
   writeHead(status: number, headers?: Record<string, string>): unknown;
   end(body?: string): unknown;
 }
@@ -55,7 +60,7 @@ const FORBIDDEN_BODY = JSON.stringify({ code: 4, message: 'Forbidden' });
  * Gateways on one server (same port and `path`) share its engine: a handshake passes there when
  * some gateway's policy allows its origin, then each namespace refuses a connection its own
  * gateways' policies do not allow (`connect_error` on the client, and no `handleConnection()`).
- * The policy is looked up at every handshake, so per-request policies and
+ * Each request is judged by the policies its gateways have then, so per-request policies and
  * `CorsPolicies.replace()` apply to the next one.
  *
  * Needs `@nestjs/platform-socket.io` and `@nestjs/websockets`, and `CorsModule` imported.
@@ -176,7 +181,13 @@ export class CorsIoAdapter extends IoAdapter {
     if (!upgrade) {
       const preflight = await this.judge.judgePreflight(gateways, request);
       if (preflight !== undefined) {
-        writeHeaders(response, preflight.decision.headers, preflight.decision.vary);
+        const { decision } = preflight;
+        writeCorsHeaders(
+          NODE_RESPONSE_HEADERS,
+          response,
+          decision?.headers ?? [],
+          decision?.vary ?? '',
+        );
         response.writeHead(preflight.status);
         response.end();
         return;
@@ -188,7 +199,7 @@ export class CorsIoAdapter extends IoAdapter {
     if (!upgrade) {
       const vary = verdict.vary ?? (await this.judge.varyWithoutOrigin(gateways, request));
       const approving = verdict.allowed ? (verdict.decision?.headers ?? []) : [];
-      writeHeaders(response, approving, vary);
+      writeCorsHeaders(NODE_RESPONSE_HEADERS, response, approving, vary);
     }
     if (!verdict.allowed && !ofOpenSession(engine, request)) {
       // Not handed on: engine.io would answer an upgrade it refuses with 400, not 403.
@@ -233,15 +244,4 @@ function refuse(request: IncomingMessage, upgrade: boolean, response: EngineResp
 
 function isServer(created: IoServer | IoNamespace): created is IoServer {
   return typeof (created as Partial<IoServer>).of === 'function';
-}
-
-function writeHeaders(
-  response: EngineResponse,
-  headers: CorsDecision['headers'],
-  varyNames: string,
-): void {
-  for (const [name, value] of headers) response.setHeader(name, value);
-  const existing = response.getHeader('Vary');
-  const vary = appendVary(typeof existing === 'string' ? existing : undefined, varyNames);
-  if (vary !== undefined) response.setHeader('Vary', vary);
 }

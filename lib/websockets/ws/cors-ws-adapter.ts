@@ -1,3 +1,7 @@
+/**
+ * `CorsWsAdapter`: Nest's `ws` adapter with every upgrade judged by the CORS policies of the
+ * gateways its server serves.
+ */
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import type * as PlatformWs from '@nestjs/platform-ws';
@@ -38,8 +42,8 @@ type VerifyClient =
  * runs (no `handleConnection()`, no message handler). Requests without `Origin` (not from a
  * browser) and from the server's own origin pass; `@Cors(false)` gateways are not checked at all.
  * Gateways that share a server (same port and `path`) receive every connection, so each of their
- * policies must allow it. The policy is looked up at every handshake, so per-request policies and
- * `CorsPolicies.replace()` apply to the next one. A gateway's own `verifyClient` option still runs,
+ * policies must allow it. Each upgrade is judged by the policies its gateways have then, so
+ * per-request policies and `CorsPolicies.replace()` apply to the next one. A gateway's own `verifyClient` option still runs,
  * after the CORS check.
  *
  * Needs `@nestjs/platform-ws` and `@nestjs/websockets`, and `CorsModule` imported.
