@@ -1,3 +1,4 @@
+/** The cache settings (`predicateCache`, a per-request policy's `cache`): checked, then a cache. */
 import { AnswerCache, type AnswerCacheSettings } from '../answers/answer-cache.js';
 import { PredicateAnswers } from '../answers/predicate-answers.js';
 import type { ProblemList } from '../errors/cors-configuration-error.js';
@@ -6,11 +7,14 @@ import { checkVaryNames } from './vary-option.js';
 /** A day: answers kept longer would outlive any change a user expects to see. */
 const MAX_TTL = 86_400_000;
 const MAX_ENTRIES = 1_000_000;
+/** A day past `ttl`: a source that has failed for longer is down, and its last answer too old. */
+const MAX_STALE_IF_ERROR = 86_400_000;
 
 /**
- * Checks a cache option (`predicateCache`, or a per-request policy's `cache`): `{ ttl, max }`, whole
- * milliseconds from 1 to a day and whole entries from 1 to a million, so that the cache stays
- * bounded. Returns a fresh cache, or `undefined` when the option is absent or wrong.
+ * Checks a cache option (`predicateCache`, or a per-request policy's `cache`): `{ ttl, max,
+ * staleIfError? }`, whole milliseconds from 1 to a day, whole entries from 1 to a million, and
+ * whole milliseconds from 0 to a day, so that the cache and the age of what it serves stay bounded.
+ * Returns a fresh cache, or `undefined` when the option is absent or wrong.
  */
 export function compileCacheOption<V>(
   value: unknown,
@@ -19,16 +23,18 @@ export function compileCacheOption<V>(
 ): AnswerCache<V> | undefined {
   if (value === undefined) return undefined;
   const settings = settingsOf(value);
-  if (hasValidBounds(settings, ['ttl', 'max']))
-    return new AnswerCache<V>(settings as unknown as AnswerCacheSettings);
-  problems.add(
-    'cache-invalid',
-    option,
-    value,
-    'is not { ttl, max } with ttl in whole milliseconds from 1 to 86400000 and max a whole number from 1 to 1000000',
-    `write ${option}: { ttl: 60_000, max: 10_000 }`,
-  );
-  return undefined;
+  if (!hasValidBounds(settings, ['ttl', 'max', 'staleIfError'])) {
+    problems.add(
+      'cache-invalid',
+      option,
+      value,
+      'is not { ttl, max, staleIfError? } with ttl in whole milliseconds from 1 to 86400000 and max a whole number from 1 to 1000000',
+      `write ${option}: { ttl: 60_000, max: 10_000 }`,
+    );
+    return undefined;
+  }
+  if (!hasValidStaleIfError(settings, option, problems)) return undefined;
+  return new AnswerCache<V>(settings as unknown as AnswerCacheSettings);
 }
 
 /** What `predicateCache` comes to: its answers, and the request headers they are keyed by. */
@@ -55,16 +61,17 @@ export function compilePredicateCacheOption(
   if (value === undefined) return undefined;
   const option = 'predicateCache';
   const settings = settingsOf(value);
-  if (!hasValidBounds(settings, ['ttl', 'max', 'vary'])) {
+  if (!hasValidBounds(settings, ['ttl', 'max', 'staleIfError', 'vary'])) {
     problems.add(
       'cache-invalid',
       option,
       value,
-      'is not { ttl, max, vary? } with ttl in whole milliseconds from 1 to 86400000 and max a whole number from 1 to 1000000',
+      'is not { ttl, max, staleIfError?, vary? } with ttl in whole milliseconds from 1 to 86400000 and max a whole number from 1 to 1000000',
       `write ${option}: { ttl: 60_000, max: 10_000 }`,
     );
     return undefined;
   }
+  if (!hasValidStaleIfError(settings, option, problems)) return undefined;
   const vary = settings.vary;
   if (
     vary !== undefined &&
@@ -98,6 +105,27 @@ function hasValidBounds(settings: Record<string, unknown>, keys: readonly string
     isWholeIn(settings.ttl, 1, MAX_TTL) &&
     isWholeIn(settings.max, 1, MAX_ENTRIES)
   );
+}
+
+/**
+ * `staleIfError`, when written: how long past `ttl` the last good answer may stand in for a failed
+ * lookup, bounded so that an answer days old is never served.
+ */
+function hasValidStaleIfError(
+  settings: Record<string, unknown>,
+  option: string,
+  problems: ProblemList,
+): boolean {
+  const stale = settings.staleIfError;
+  if (stale === undefined || isWholeIn(stale, 0, MAX_STALE_IF_ERROR)) return true;
+  problems.add(
+    'cache-invalid',
+    `${option}.staleIfError`,
+    stale,
+    'is not a whole number of milliseconds from 0 to 86400000 (how long past ttl the last good answer may be served while asking again fails)',
+    `write ${option}: { ttl: ${String(settings.ttl)}, max: ${String(settings.max)}, staleIfError: 300_000 } to serve it for 5 minutes more, or leave staleIfError out to deny when asking fails`,
+  );
+  return false;
 }
 
 function isWholeIn(value: unknown, low: number, high: number): boolean {
