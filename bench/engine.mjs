@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import cors from 'cors';
-import { compilePolicy, decideActual, decidePreflight } from 'nestjs-cors';
+import { compilePolicy, decideActual, decidePreflight } from 'nestjs-cors/engine';
 import { markdownTable, median, parseArgs } from './support/harness.mjs';
 import {
   APP_ORIGIN,

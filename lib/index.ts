@@ -4,15 +4,17 @@
  *
  * - {@link CorsModule} sets the default and named policies;
  * - {@link Cors} gives a controller or a handler its own;
- * - the engine functions ({@link compilePolicy}, {@link decideActual}, {@link decidePreflight})
- *   implement the CORS protocol with no Nest in them, for use and for testing on their own.
+ * - {@link CorsPolicies} reads and replaces them at run time.
+ *
+ * The CORS engine on its own (compile a policy, decide a request, no Nest) is `nestjs-cors/engine`.
  *
  * @packageDocumentation
  */
+export { CorsModule } from './module/cors.module.js';
+export type { CorsModuleAsyncOptions } from './module/cors.module-definition.js';
+export { CORS_OPTIONS as CORS_MODULE_OPTIONS } from './nest/cors-options.token.js';
 export { Cors } from './nest/cors.decorator.js';
 export type { CorsPolicyMetadata } from './policy/policy-metadata.js';
-export { CorsModule } from './module/cors.module.js';
-export { CORS_MODULE_OPTIONS } from './module/cors.module-definition.js';
 export type {
   CorsModuleArgument,
   CorsModuleOptions,
@@ -28,23 +30,17 @@ export {
   type PerRequestCorsPolicy,
   type PerRequestPolicySettings,
 } from './policy/per-request-policy.js';
-export type { AnswerCacheSettings } from './engine/answers/answer-cache.js';
-export type { PredicateCacheSettings } from './engine/answers/predicate-answers.js';
-export type { CorsStaticOrigin } from './engine/origin/static-origin.js';
-
-export { compilePolicy, type CompilePolicyContext } from './engine/compile-policy.js';
-export type { CompiledCorsPolicy, CorsErrorReporter } from './engine/model/compiled-policy.js';
 export {
   CorsConfigurationError,
   type CorsConfigurationProblem,
   type CorsProblemCode,
 } from './engine/errors/cors-configuration-error.js';
-export type { CorsDecision, CorsHeader, CorsReason } from './engine/model/cors-decision.js';
 export type {
   CorsOrigin,
   CorsOriginCallback,
   CorsOriginPredicate,
   CorsPolicyOptions,
 } from './engine/model/cors-policy-options.js';
-export { decideActual } from './engine/decide-actual.js';
-export { decidePreflight, isPreflight, type PreflightRequest } from './engine/decide-preflight.js';
+export type { CorsStaticOrigin } from './engine/origin/static-origin.js';
+export type { AnswerCacheSettings } from './engine/answers/answer-cache.js';
+export type { PredicateCacheSettings } from './engine/answers/predicate-answers.js';

@@ -11,15 +11,11 @@ import {
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { CORS_LOGGER_CONTEXT } from '../nest/logger-context.js';
 import {
-  CORS_ASYNC_OPTIONS_TYPE,
-  CORS_OPTIONS_TYPE,
-  ConfigurableCorsModule,
+  forRootAsyncDefinition,
+  forRootDefinition,
+  type CorsModuleAsyncOptions,
 } from './cors.module-definition.js';
-import {
-  toModuleOptions,
-  type CorsModuleArgument,
-  type CorsModuleOptions,
-} from '../policy/cors-module-options.js';
+import type { CorsModuleArgument, CorsModuleOptions } from '../policy/cors-module-options.js';
 import { CORS_OPTIONS } from '../nest/cors-options.token.js';
 import { CORS_PROVIDERS } from './cors.providers.js';
 import { setUpCors } from '../nest/cors-setup.js';
@@ -52,45 +48,44 @@ import { CsrfTrust } from '../http/csrf-trust.js';
  * export class AppModule {}
  * ```
  */
-@Module({ providers: CORS_PROVIDERS, exports: [CorsPolicies] })
-export class CorsModule
-  extends ConfigurableCorsModule
-  implements NestModule, OnModuleInit, OnApplicationBootstrap
-{
+@Module({ providers: CORS_PROVIDERS, exports: [CorsPolicies, CORS_OPTIONS] })
+export class CorsModule implements NestModule, OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
   /** Set on the one instance that configured the server. */
   private platform: HttpPlatform | undefined;
+  // Injected as properties, not constructor parameters, so that the shipped .d.ts names no type of
+  // this package's internals; both are first read in configure().
+  @Inject(HandlerPolicies) private readonly handlers!: HandlerPolicies;
+  @Inject(CsrfTrust) private readonly csrfTrust!: CsrfTrust;
 
   constructor(
     @Inject(CORS_OPTIONS) private readonly options: CorsModuleOptions,
     private readonly adapterHost: HttpAdapterHost,
     private readonly modules: ModulesContainer,
     private readonly config: ApplicationConfig,
-    private readonly handlers: HandlerPolicies,
     private readonly policies: CorsPolicies,
-    private readonly csrfTrust: CsrfTrust,
   ) {
-    super();
     noteEarlyRoutes(adapterHost);
   }
 
   /**
-   * Sets the default policy, named policies and switches.
+   * Sets the default policy, named policies and switches. Takes what `app.enableCors()` takes too:
+   * `true` (any origin) or a function that gives each request its options.
    *
-   * @param options the default policy (no `origin` means no origin is allowed by default), plus
+   * @param options - the default policy (no `origin` means no origin is allowed by default), plus
    *   `policies`, `debug`, `enforce` and `report`.
+   * @throws CorsConfigurationError when `options` is none of these.
    */
-  static override forRoot(options: CorsModuleArgument = {}): DynamicModule {
-    // The builder copies an options object's fields: `true` and functions become options first.
-    return super.forRoot(toModuleOptions(options) as typeof CORS_OPTIONS_TYPE);
+  static forRoot(options: CorsModuleArgument = {}): DynamicModule {
+    return forRootDefinition(CorsModule, options);
   }
 
   /**
    * Like {@link CorsModule.forRoot}, with options from a factory, a class or an existing provider,
    * e.g. `useFactory: (config: ConfigService) => ({ origin: config.getOrThrow('CORS_ORIGINS') })`.
    */
-  static override forRootAsync(options: typeof CORS_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return super.forRootAsync(options);
+  static forRootAsync(options: CorsModuleAsyncOptions): DynamicModule {
+    return forRootAsyncDefinition(CorsModule, options);
   }
 
   /** Runs while Nest registers modules: prefix and versioning are final, no route exists yet. */

@@ -2,28 +2,22 @@ import type { Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { CorsGuard } from '../nest/cors.guard.js';
 import { CorsInterceptor } from '../nest/cors.interceptor.js';
-import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import { CORS_OPTIONS } from '../nest/cors-options.token.js';
-import { toModuleOptions, type CorsModuleOptions } from '../policy/cors-module-options.js';
+import type { CorsModuleOptions } from '../policy/cors-module-options.js';
 import { mayHaveAmbiguousRoutes, mayOverwriteCorsHeaders } from '../nest/handler-table.js';
 import { HandlerPolicies } from '../nest/handler-policies.js';
 import { CorsPolicies } from '../nest/cors-policies.service.js';
 import { CsrfTrust } from '../http/csrf-trust.js';
 
 /**
- * The module's providers. The global guard and interceptor exist only where some route needs them
+ * The module's providers (the options come with `forRoot()` or `forRootAsync()`: see
+ * cors.module-definition.ts). The global guard and interceptor exist only where some route needs them
  * (a `null` `APP_*` provider is no guard at all), so that other routes do not pay for them.
  */
 export const CORS_PROVIDERS: Provider[] = [
   HandlerPolicies,
   CorsPolicies,
   CsrfTrust,
-  {
-    // What forRoot() or forRootAsync() was given may be `true` or a function, as for enableCors().
-    provide: CORS_OPTIONS,
-    inject: [CORS_MODULE_OPTIONS],
-    useFactory: toModuleOptions,
-  },
   {
     provide: APP_GUARD,
     inject: [CORS_OPTIONS, ModulesContainer, HandlerPolicies],

@@ -1,5 +1,12 @@
 /**
- * Injection token of the module's options in their one normal form: what `forRoot()` or
- * `forRootAsync()` was given, with `true` and a policy function turned into options.
+ * Injection token of the options `CorsModule` started with, in their one normal form: what
+ * `forRoot()` or `forRootAsync()` was given, with `true` read as `{ origin: '*' }` and a per-request
+ * policy function as `{ defaultPolicy: fn }`. Public as `CORS_MODULE_OPTIONS`. The policies in
+ * force once `CorsPolicies.replace()` or `watch()` changed them: `CorsPolicies.current()`.
+ *
+ * @example
+ * ```ts
+ * constructor(@Inject(CORS_MODULE_OPTIONS) private readonly cors: CorsModuleOptions) {}
+ * ```
  */
-export const CORS_OPTIONS = Symbol('CORS_OPTIONS');
+export const CORS_OPTIONS = Symbol('CORS_MODULE_OPTIONS');

@@ -4,6 +4,7 @@ import type { CorsPolicyConfiguration } from '../policy/cors-module-options.js';
 import { ProblemList } from '../engine/index.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import { readsAsThenable } from '../policy/plain-configuration.js';
+import { registryOf } from './attached-registry.js';
 
 /** How {@link CorsPolicies.watch} re-reads the policies. */
 export interface CorsPoliciesWatchOptions {
@@ -29,7 +30,7 @@ const MIN_READ_TIMEOUT = 100;
  * is imported.
  *
  * Several instances of an application each hold their own policies: give them one source with
- * {@link watch}, and each converges on it within an interval.
+ * {@link CorsPolicies.watch}, and each converges on it within an interval.
  *
  * @example
  * ```ts
@@ -49,15 +50,9 @@ const MIN_READ_TIMEOUT = 100;
 @Injectable()
 export class CorsPolicies implements OnApplicationShutdown {
   private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
-  private registry: CorsPolicyRegistry | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   /** Counts watch() and stop() calls: a read started under an older count is stale. */
   private watching = 0;
-
-  /** @internal Called once by `CorsModule` when it has compiled the policies. */
-  attach(registry: CorsPolicyRegistry): void {
-    this.registry = registry;
-  }
 
   /** The configuration in force: the default policy's fields (or `defaultPolicy`) and `policies`. */
   current(): CorsPolicyConfiguration {
@@ -75,7 +70,7 @@ export class CorsPolicies implements OnApplicationShutdown {
     this.ready().replace(configuration);
   }
 
-  /** What a `watch()` read gave, checked and applied as {@link replace} does. */
+  /** What a `watch()` read gave, checked and applied as {@link CorsPolicies.replace} does. */
   private replaceFromWatch(configuration: CorsPolicyConfiguration): void {
     this.ready().replace(configuration, WATCH_PLACE);
   }
@@ -86,7 +81,7 @@ export class CorsPolicies implements OnApplicationShutdown {
    * object included), or does not settle within `timeout`, is logged and the policies in force
    * stay. One read at a time: the next starts on schedule, and a read that timed out is dropped,
    * so that its late answer never undoes a newer one. Stops on application shutdown, or with
-   * {@link stop}.
+   * {@link CorsPolicies.stop}.
    *
    * @returns a promise of the first read's outcome, rejected if it failed or timed out (the reads
    *   go on).
@@ -151,14 +146,14 @@ export class CorsPolicies implements OnApplicationShutdown {
     });
   }
 
-  /** Stops {@link watch}. */
+  /** Stops {@link CorsPolicies.watch}. */
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.watching++;
   }
 
-  /** @internal */
+  /** Stops {@link CorsPolicies.watch} when the application shuts down (Nest calls it). */
   onApplicationShutdown(): void {
     this.stop();
   }
@@ -170,18 +165,8 @@ export class CorsPolicies implements OnApplicationShutdown {
     );
   }
 
-  /** @internal The compiled policies, for the WebSocket adapters. */
-  registryForAdapters(): CorsPolicyRegistry {
-    return this.ready();
-  }
-
   private ready(): CorsPolicyRegistry {
-    if (this.registry === undefined) {
-      throw new Error(
-        'CorsPolicies is not ready: CorsModule compiles the policies while the application initializes. Use it from onModuleInit() or later.',
-      );
-    }
-    return this.registry;
+    return registryOf(this);
   }
 }
 

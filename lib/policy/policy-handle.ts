@@ -34,7 +34,7 @@ export class PolicyHandle {
     return this.fixed;
   }
 
-  /** @internal Replaces the policy; only the registry calls it, for all handles at once. */
+  /** Replaces the policy; only the registry calls it, for all handles at once. */
   set(value: PolicyValue): void {
     const perRequest = isRequestPolicy(value);
     this.fixed = perRequest ? undefined : value;

@@ -19,6 +19,7 @@ import {
   type CorsPolicyConfiguration,
 } from '../../lib';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
+import { attachRegistry } from '../../lib/nest/attached-registry';
 import type { PolicyHandle } from '../../lib/policy/policy-handle';
 import { QUIET, handleOf, headerOf, now } from '../policy/policy-test-kit';
 import { POLICY_OPTION_NAMES, decideActual } from '../../lib/engine';
@@ -221,7 +222,7 @@ function isPlain(value: unknown): boolean {
 function attached() {
   const registry = new CorsPolicyRegistry(INITIAL, QUIET);
   const policies = new CorsPolicies();
-  policies.attach(registry);
+  attachRegistry(policies, registry);
   return { registry, policies };
 }
 

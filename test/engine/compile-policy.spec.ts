@@ -1,4 +1,5 @@
-import { CorsConfigurationError, compilePolicy, type CorsPolicyOptions } from '../../lib';
+import { CorsConfigurationError, type CorsPolicyOptions } from '../../lib';
+import { compilePolicy } from '../../lib/engine/public-api';
 import { buildPolicy } from '../../lib/engine/build-policy';
 
 /** Compiles `options` and returns the error it must throw. */

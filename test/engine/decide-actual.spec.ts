@@ -1,4 +1,5 @@
-import { compilePolicy, decideActual, type CorsDecision, type CorsPolicyOptions } from '../../lib';
+import type { CorsPolicyOptions } from '../../lib';
+import { compilePolicy, decideActual, type CorsDecision } from '../../lib/engine/public-api';
 import { buildPolicy } from '../../lib/engine/build-policy';
 
 const ACAO = 'Access-Control-Allow-Origin';

@@ -1,11 +1,11 @@
+import type { CorsPolicyOptions } from '../../lib';
 import {
   compilePolicy,
   decidePreflight,
   isPreflight,
   type CorsDecision,
-  type CorsPolicyOptions,
   type PreflightRequest,
-} from '../../lib';
+} from '../../lib/engine/public-api';
 import { buildPolicy } from '../../lib/engine/build-policy';
 import { keptApprovalsWithHeaders } from '../../lib/engine/model/approved-preflights';
 

@@ -5,7 +5,7 @@ import {
   decidePreflight,
   type CompiledCorsPolicy,
   type CorsDecision,
-} from '../../lib';
+} from '../../lib/engine/public-api';
 
 /**
  * Invariants that must hold whatever a client sends. The allowed set is small and known, so for any

@@ -7,6 +7,7 @@ import {
   type CorsPolicyConfiguration,
 } from '../../lib';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
+import { attachRegistry } from '../../lib/nest/attached-registry';
 import { QUIET, allows, codesOf, deferred, handleOf, refusal } from './policy-test-kit';
 
 const A = 'https://a.example';
@@ -28,7 +29,7 @@ const THIRD: CorsPolicyConfiguration = { origin: C, policies: { public: { origin
 function attached(configuration: CorsPolicyConfiguration = FIRST) {
   const registry = new CorsPolicyRegistry(configuration, QUIET);
   const policies = new CorsPolicies();
-  policies.attach(registry);
+  attachRegistry(policies, registry);
   return { policies, registry };
 }
 

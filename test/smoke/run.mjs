@@ -105,6 +105,10 @@ const REQUIRED = [
   'dist/cjs/index.js',
   'dist/cjs/index.d.ts',
   'dist/cjs/package.json',
+  'dist/esm/engine/public-api.js',
+  'dist/esm/engine/public-api.d.ts',
+  'dist/cjs/engine/public-api.js',
+  'dist/cjs/engine/public-api.d.ts',
 ];
 const listing = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
 const entries = (listing.stdout ?? '')
@@ -120,6 +124,25 @@ if (listing.status === 0 && missing.length === 0 && unwanted.length === 0) {
   failed += 1;
   console.log(
     `FAIL package contents: missing ${JSON.stringify(missing)}, unexpected ${JSON.stringify(unwanted)}${listing.status === 0 ? '' : `, tar: ${listing.stderr}`}`,
+  );
+}
+
+// What the shipped declarations say is the public API: none of it may be marked `@internal` (a
+// member only this package may call would be one users can call too).
+const declarations = spawnSync('tar', ['-xzOf', tarball, '--wildcards', 'package/dist/*.d.ts'], {
+  encoding: 'utf8',
+  maxBuffer: 64 * 1024 * 1024,
+});
+const internal = (declarations.stdout ?? '')
+  .split('\n')
+  .filter((line) => line.includes('@internal'));
+if (declarations.status === 0 && declarations.stdout.length > 0 && internal.length === 0) {
+  passed += 1;
+  console.log('PASS declarations: nothing marked @internal');
+} else {
+  failed += 1;
+  console.log(
+    `FAIL declarations: ${internal.length} line(s) with @internal${declarations.status === 0 ? '' : `, tar: ${declarations.stderr}`}\n${internal.slice(0, 10).join('\n')}`,
   );
 }
 

@@ -1,10 +1,9 @@
 /** The options of one CORS policy, as users write them (`origin`, `methods`, `credentials`, ...). */
 import type { PredicateCacheSettings } from '../answers/predicate-answers.js';
-import type { NodeCallback } from '../answers/user-function.js';
 import type { CorsStaticOrigin } from '../origin/static-origin.js';
 
 /** The callback of an origin function written for `app.enableCors()` (Nest's `CustomOrigin`). */
-export type CorsOriginCallback = NodeCallback<CorsStaticOrigin>;
+export type CorsOriginCallback = (error: Error | null, value?: CorsStaticOrigin) => void;
 
 /**
  * Decides at request time whether an origin is allowed, for rules no list can express. It receives

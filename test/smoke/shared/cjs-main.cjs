@@ -5,6 +5,7 @@ require('reflect-metadata');
 const common = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const nestjsCors = require('nestjs-cors');
+const engine = require('nestjs-cors/engine');
 const testing = require('nestjs-cors/testing');
 const {
   APP,
@@ -28,10 +29,21 @@ async function main() {
     nestVersion.split('.')[0] === pinned.split('.')[0],
     `@nestjs/core ${nestVersion}, pinned ${pinned}`,
   );
-  const { compilePolicy, decideActual } = nestjsCors;
+  const engineEntry = require.resolve('nestjs-cors/engine');
+  assert(
+    /[\\/]dist[\\/]cjs[\\/]engine[\\/]public-api\.js$/.test(engineEntry),
+    `nestjs-cors/engine resolved to ${engineEntry}`,
+  );
+  const { compilePolicy, decideActual } = engine;
   assert(
     decideActual(compilePolicy({ origin: APP }), APP).allowed === true,
     'the engine allows APP',
+  );
+  // The engine moved to its own entry: the root no longer exports it.
+  assert(!('compilePolicy' in nestjsCors), 'nestjs-cors exports no engine function');
+  assert(
+    engine.CorsConfigurationError === nestjsCors.CorsConfigurationError,
+    'one CorsConfigurationError for both entries',
   );
 
   const app = await NestFactory.create(buildAppModule(common, nestjsCors), { logger: false });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as common from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import * as nestjsCors from 'nestjs-cors';
+import * as engine from 'nestjs-cors/engine';
 import * as testing from 'nestjs-cors/testing';
 import smoke from './cors-app.cjs';
 
@@ -17,10 +18,21 @@ assert(
   /[\\/]dist[\\/]esm[\\/]testing[\\/]index\.js$/.test(testingEntry),
   `nestjs-cors/testing resolved to ${testingEntry}`,
 );
+const engineEntry = fileURLToPath(import.meta.resolve('nestjs-cors/engine'));
+assert(
+  /[\\/]dist[\\/]esm[\\/]engine[\\/]public-api\.js$/.test(engineEntry),
+  `nestjs-cors/engine resolved to ${engineEntry}`,
+);
 const nestVersion = createRequire(import.meta.url)('@nestjs/core/package.json').version;
 assert(nestVersion.startsWith('12.'), `@nestjs/core ${nestVersion}`);
-const { compilePolicy, decideActual } = nestjsCors;
+const { compilePolicy, decideActual } = engine;
 assert(decideActual(compilePolicy({ origin: APP }), APP).allowed === true, 'the engine allows APP');
+// The engine moved to its own entry: the root no longer exports it.
+assert(!('compilePolicy' in nestjsCors), 'nestjs-cors exports no engine function');
+assert(
+  engine.CorsConfigurationError === nestjsCors.CorsConfigurationError,
+  'one CorsConfigurationError for both entries',
+);
 
 // The WebSocket adapters live in subpaths whose peers this app does not install: nestjs-cors loaded
 // above without them, and each subpath, imported or required, says what to install.
