@@ -92,11 +92,6 @@ export class CorsPolicyRegistry {
     return this.generation;
   }
 
-  /** The names of the named policies, for messages. */
-  get policyNames(): string[] {
-    return [...this.generation.named.keys()];
-  }
-
   /**
    * Where one handler finds its policy, or `null` when CORS is switched off for it. Handlers that
    * resolve the same way share a handle.

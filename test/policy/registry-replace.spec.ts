@@ -207,7 +207,13 @@ describe('CorsPolicyRegistry.replace()', () => {
     expect(policies.configuration).toEqual(INITIAL);
     policies.replace(NEXT);
     expect(policies.configuration).toEqual(NEXT);
-    expect(policies.policyNames).toEqual(['public', 'partner']);
+    // The names in force, in order, as a refusal of an unknown one lists them.
+    class Unknown {
+      @Cors('nope') list() {}
+    }
+    expect(refusal(() => handleOf(policies, Unknown, 'list')).problems[0]!.fix).toBe(
+      'use one of "public", "partner", or add it to policies',
+    );
     const perRequest = { defaultPolicy: tenantPolicy, policies: NEXT.policies! };
     policies.replace(perRequest);
     expect(policies.configuration).toEqual(perRequest);

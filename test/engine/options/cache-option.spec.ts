@@ -53,7 +53,7 @@ describe('cache options: staleIfError', () => {
         [predicateCacheProblems({ ttl: 60_000, max: 10, staleIfError }), 'predicateCache'],
       ] as const) {
         expect(problems).toHaveLength(1);
-        const [problem] = problems;
+        const problem = problems[0]!;
         expect(problem.code).toBe('cache-invalid');
         expect(problem.option).toBe(`${option}.staleIfError`);
         expect(problem.value).toBe(staleIfError);
