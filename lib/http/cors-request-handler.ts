@@ -24,15 +24,9 @@ import type { PathPolicy } from '../routing/path-policies.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
 import { decideRequest } from '../policy/decide-request.js';
 import { keepHookDecision } from './hook-decisions.js';
+import { answerWith, CONTINUE, type HookOutcome } from './hook-outcome.js';
 
-/** What the platform hook must do once the CORS work for a request is done. */
-export type HookOutcome =
-  /** Hand the request on to the application. */
-  | { readonly kind: 'continue' }
-  /** A preflight answered here: end the response with this status and an empty body. */
-  | { readonly kind: 'answer'; readonly status: number };
-
-const CONTINUE: HookOutcome = Object.freeze({ kind: 'continue' });
+export type { HookOutcome } from './hook-outcome.js';
 
 /**
  * Logs a denial; present only with `debug: true`. `route` is what the router resolved the request
@@ -286,17 +280,6 @@ export class CorsRequestHandler<Req extends object, Res> {
     // forwarded host behind a trusted proxy. The Host header alone would pick another handler.
     return route.policyFor(requestAuthorityOf(request).hostname, raw, this.settings);
   }
-}
-
-/** The outcome of answering a preflight, one per status, so that answering allocates nothing. */
-const ANSWERS = new Map<number, HookOutcome>();
-function answerWith(status: number): HookOutcome {
-  let answer = ANSWERS.get(status);
-  if (answer === undefined) {
-    answer = Object.freeze({ kind: 'answer', status });
-    ANSWERS.set(status, answer);
-  }
-  return answer;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -14,11 +14,8 @@ import {
   isSameOrigin,
   requestAuthorityOf,
   preflightMethodOf,
-  preflightStatusOf,
-  type CompiledCorsPolicy,
   type CorsDecision,
 } from '../engine/index.js';
-import { ACCESS_CONTROL_ALLOW_CREDENTIALS } from '../engine/http/header-names.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
 import {
@@ -31,47 +28,22 @@ import { findGateways, type Gateway, type NamespaceKey } from '../routing/gatewa
 import { HandshakeLog } from './handshake-log.js';
 import { CONFLICTING_ORIGINS, handshakeOrigin, header } from './handshake-origin.js';
 import { handshakeRequestOf, type HandshakeRequest } from './handshake-request.js';
-
-/** How the policies of several gateways that share a connection decide together. */
-export type Agreement =
-  /** The engine level of a socket.io server: some gateway on it must allow the origin. */
-  | 'any'
-  /** One namespace, or one ws server: the connection reaches every gateway there, so all must. */
-  | 'all';
-
-/** Whether a handshake may go on, and the decision whose headers approve its response. */
-export interface HandshakeVerdict {
-  readonly allowed: boolean;
-  /** Set for a cross-origin request that a policy allowed: its CORS headers. */
-  readonly decision?: CorsDecision;
-  /**
-   * The `Vary` names of every decision the policies made for it (`''` for none), or `undefined`
-   * when no policy was asked (no `Origin`, the server's own origin, conflicting origins).
-   */
-  readonly vary?: string;
-}
-
-/** The answer to a preflight sent to a socket.io path (a polling request with extra headers). */
-export interface PreflightVerdict {
-  /** What a policy decided; `undefined` when none could (see {@link NOT_JUDGED}). */
-  readonly decision?: CorsDecision;
-  readonly status: number;
-}
+import {
+  grantsCredentials,
+  NOT_JUDGED,
+  PASS,
+  preflightVerdict,
+  REFUSE,
+  type Agreement,
+  type HandshakeVerdict,
+  type PreflightVerdict,
+} from './handshake-verdict.js';
 
 /** A policy to check, and the gateway it is for (none for the module default). */
 interface Checked {
   readonly handle: PolicyHandle;
   readonly gateway: Gateway | undefined;
 }
-
-/**
- * The answer to a preflight no policy could judge: two origins that disagree, `CorsModule` not set
- * up yet, or every policy failed. Nothing approved, and no decision to give a reason for.
- */
-const NOT_JUDGED: PreflightVerdict = Object.freeze({ status: 204 });
-
-const PASS: HandshakeVerdict = Object.freeze({ allowed: true });
-const REFUSE: HandshakeVerdict = Object.freeze({ allowed: false });
 
 /**
  * Judges WebSocket handshakes by the CORS policies of the gateways they are for, as the request
@@ -294,17 +266,4 @@ export class HandshakeJudge {
       return undefined;
     }
   }
-}
-
-/** Whether a decision lets the page send credentials (`Access-Control-Allow-Credentials`). */
-function grantsCredentials(decision: CorsDecision): boolean {
-  return decision.headers.some(([name]) => name === ACCESS_CONTROL_ALLOW_CREDENTIALS);
-}
-
-function preflightVerdict(
-  decision: CorsDecision,
-  policy: CompiledCorsPolicy<unknown>,
-): PreflightVerdict {
-  // A policy that hands preflights to the application has no application here to hand them to.
-  return { decision, status: preflightStatusOf(policy) ?? 204 };
 }
