@@ -7,7 +7,7 @@ import { declaredHandlers } from '../routing/controllers.js';
 import { NEST_METADATA } from '../routing/nest-metadata.js';
 import type { RouteRecord } from '../routing/route-record.js';
 import { ambiguousRecords } from '../routing/route-resolution.js';
-import type { HandlerPolicies } from './handler-policies.js';
+import type { HandlerTable } from './handler-policies.js';
 
 /** Whether some route may be ambiguous, judged from the classes alone, before any policy exists. */
 export function mayHaveAmbiguousRoutes(modules: ModulesContainer): boolean {
@@ -27,7 +27,7 @@ export function mayOverwriteCorsHeaders(modules: ModulesContainer): boolean {
 /** Fills in what the guard and the interceptor read per handler. */
 export function recordHandlerPolicies(
   records: readonly RouteRecord[],
-  handlers: HandlerPolicies,
+  handlers: HandlerTable,
 ): void {
   const ambiguous = ambiguousRecords(records);
   for (const record of records) {

@@ -3,7 +3,7 @@ import { Header, VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { Cors } from '../../lib';
 import { recordHandlerPolicies } from '../../lib/nest/handler-table';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
-import { HandlerPolicies } from '../../lib/nest/handler-policies';
+import { HandlerTable } from '../../lib/nest/handler-policies';
 import type { RouteRecord } from '../../lib/routing/route-record';
 
 class Things {
@@ -41,7 +41,7 @@ describe('recordHandlerPolicies', () => {
   const other = policies.resolve(UsesB, UsesB.prototype.m, 'm');
 
   it('marks handlers told apart only by version as uncertain, and only those', () => {
-    const handlers = new HandlerPolicies();
+    const handlers = new HandlerTable();
     recordHandlerPolicies(
       [
         record(one, policies.defaultHandle, { versions: ['1'] }),
@@ -56,7 +56,7 @@ describe('recordHandlerPolicies', () => {
   });
 
   it("notes a handler whose @Header() replaces Vary, and keeps each handler's policy", () => {
-    const handlers = new HandlerPolicies();
+    const handlers = new HandlerTable();
     recordHandlerPolicies([record(one, null), record(three, other)], handlers);
     expect(handlers.get(Things, three)).toEqual({
       policy: other,
