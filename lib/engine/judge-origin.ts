@@ -63,7 +63,13 @@ function askPredicate<TRequest>(
     const allowed =
       cache === undefined
         ? allowedByPredicate(policy, predicate, origin, request)
-        : cache.get(origin, request, () => allowedByPredicate(policy, predicate, origin, request));
+        : cache.get(
+            origin,
+            request,
+            () => allowedByPredicate(policy, predicate, origin, request),
+            // The last good answer stood in for a failure (staleIfError): still reported.
+            fail,
+          );
     return allowed instanceof Promise ? allowed.then(toVerdict, fail) : toVerdict(allowed);
   } catch (error) {
     return fail(error);
