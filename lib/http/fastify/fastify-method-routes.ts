@@ -1,11 +1,8 @@
-import { loadPeer } from '../../peers/load-peer.cjs';
-
-/** find-my-way, the router Fastify routes with: the parts used here. */
-interface FindMyWay {
-  on(method: string, path: string, handler: () => void, store: unknown): void;
-  find(method: string, path: string): { params: unknown; store: unknown } | null;
-}
-type FindMyWayFactory = (options: Readonly<Record<string, unknown>>) => FindMyWay;
+/**
+ * Which route an actual request of another method reaches on Fastify: a find-my-way router of its
+ * own, holding every (method, path) the application serves.
+ */
+import { createFindMyWay, type FindMyWay } from './fastify-internals.js';
 
 /** The router options that decide which registered path a URL matches. */
 const PATH_MATCHING_OPTIONS = [
@@ -49,7 +46,7 @@ export class MethodRoutes<Store> {
       const value = option(name);
       if (value !== undefined) options[name] = value;
     }
-    this.router = createRouter(options);
+    this.router = createFindMyWay(options);
     this.complete = this.router !== undefined;
   }
 
@@ -71,20 +68,6 @@ export class MethodRoutes<Store> {
     } catch {
       return UNKNOWN_ROUTE;
     }
-  }
-}
-
-function createRouter(options: Readonly<Record<string, unknown>>): FindMyWay | undefined {
-  try {
-    const factory = loadPeer<FindMyWayFactory>({
-      adapter: 'CorsModule on Fastify',
-      packageName: 'find-my-way',
-      install: ['fastify'],
-      from: ['@nestjs/platform-fastify', 'fastify'],
-    });
-    return factory(options);
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,0 +1,71 @@
+/**
+ * What the module keeps on each Fastify route's `config`: one object under one symbol, which the
+ * request hook reads from the route the router picked (`request.routeOptions.config`).
+ */
+import type { RouteResolution } from '../../routing/route-resolution.js';
+import type { RouteConfig } from './fastify-types.js';
+import type { UrlCoveredTargets } from './fastify-url-targets.js';
+
+/** The key of the {@link RouteNote} in a route's `config`. */
+export const CORS_ROUTE = Symbol('nestjs-cors:route');
+
+/** Where a route outside Nest leads (for an early route, filled in once the module knows it). */
+export interface OutsideNote {
+  /** The entry of `paths` that covers its declared path, or `undefined` for the default. */
+  resolution: RouteResolution | undefined;
+  /** For a route whose path varies: the entry that covers each request's URL comes first. */
+  byUrl: UrlCoveredTargets | undefined;
+}
+
+/**
+ * What the module knows of one route. A route's `config` is copied by Fastify when the route is
+ * registered, so a note is never changed once on a route, except the {@link outside} cell of an
+ * early route, which is filled in where it is.
+ */
+export interface RouteNote {
+  /**
+   * The Nest handler the route serves, put there through `@RouteConfig()` metadata before Nest
+   * registers its routes (one note shared by every route of the handler).
+   */
+  readonly nestHandler?: object;
+  /** Set on the preflight routes this module adds. */
+  readonly preflight?: boolean;
+  /** The resolution of requests the router sends to it: on Nest's routes and preflight routes. */
+  readonly resolution?: RouteResolution;
+  /**
+   * Set on Nest routes with parameters when Nest's adapter hands a request whose parameter is
+   * empty (`/users//profile`) to the not-found handler instead of the route's.
+   */
+  readonly declinesEmptyParams?: boolean;
+  /**
+   * Where a route outside Nest leads, or a preflight route whose targets depend on the URL. For a
+   * route registered before the module set up: the cell where it is put once the module knows it
+   * (a route's config cannot be replaced then).
+   */
+  readonly outside?: OutsideNote;
+}
+
+/** The note on a route's `config`, if the module put one there. */
+export function noteOf(config: RouteConfig | undefined): RouteNote | undefined {
+  return config?.[CORS_ROUTE] as RouteNote | undefined;
+}
+
+/** A copy of `config` with `note` as the module's note. */
+export function withNote(config: RouteConfig | undefined, note: RouteNote): RouteConfig {
+  return { ...config, [CORS_ROUTE]: note };
+}
+
+/** Whether Nest's adapter hands this request to the not-found handler instead of the route's. */
+export function declines(note: RouteNote | undefined, params: unknown): boolean {
+  return note?.declinesEmptyParams === true && hasEmptyParam(params);
+}
+
+/** As Nest's adapter tests it: a parameter other than the wildcard (`*`) that is empty. */
+function hasEmptyParam(params: unknown): boolean {
+  if (params === null || typeof params !== 'object') return false;
+  // On every request to a parametric route: no entries array, just the keys.
+  for (const name in params) {
+    if (name !== '*' && (params as Record<string, unknown>)[name] === '') return true;
+  }
+  return false;
+}
