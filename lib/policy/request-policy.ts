@@ -72,12 +72,17 @@ export class PolicyFunction {
   /**
    * The function's answer for this request: kept, in flight, or asked now.
    *
+   * @param onStaleServed told of a failure that the last good answer stood in for.
    * @throws or rejects with the function's error, or a timeout.
    */
-  answerFor(request: unknown): MaybePromise<unknown> {
+  answerFor(request: unknown, onStaleServed?: (error: unknown) => void): MaybePromise<unknown> {
     return this.answers === undefined
       ? this.ask(request)
-      : this.answers.get(this.keyOf(request as RequestWithHeaders), () => this.ask(request));
+      : this.answers.get(
+          this.keyOf(request as RequestWithHeaders),
+          () => this.ask(request),
+          onStaleServed,
+        );
   }
 
   private ask(request: unknown): MaybePromise<unknown> {
@@ -151,7 +156,7 @@ export class RequestPolicy {
   private decide(request: object): MaybePromise<CompiledCorsPolicy<unknown>> {
     let answer: MaybePromise<unknown>;
     try {
-      answer = this.fn.answerFor(request);
+      answer = this.fn.answerFor(request, this.servedStale);
     } catch (error) {
       return this.fail(error);
     }
@@ -217,6 +222,13 @@ export class RequestPolicy {
       return null;
     }
   }
+
+  /** A failure that the function's last good answer stood in for (`cache.staleIfError`). */
+  private readonly servedStale = (error: unknown): void =>
+    this.log.error(
+      `The per-request CORS policy of ${this.where} failed; its last good answer was served (cache.staleIfError).`,
+      error,
+    );
 
   private fail(error: unknown): CompiledCorsPolicy<unknown> {
     this.log.error(

@@ -330,6 +330,31 @@ describe('RequestPolicy', () => {
       expect(source).toHaveBeenCalledTimes(2);
     });
 
+    it('with staleIfError, answers with the last good answer while the function fails, logged, up to the bound', async () => {
+      jest.useFakeTimers();
+      let failing = false;
+      const source = jest.fn(async () => {
+        if (failing) throw new Error('tenant database down');
+        return { origin: A };
+      });
+      const { policy, log } = requestPolicy(source, {
+        vary: ['Host'],
+        cache: { ttl: 1_000, max: 10, staleIfError: 5_000 },
+      });
+      const good = await policy.policyFor(request({ host: 'a' }));
+      expect(allows(good, A)).toBe(true);
+      failing = true;
+      jest.advanceTimersByTime(1_000);
+      expect(await policy.policyFor(request({ host: 'a' }))).toBe(good);
+      expect(log.error).toHaveBeenCalledTimes(1);
+      expect(log.error.mock.calls[0]![0]).toContain('its last good answer was served');
+      // Too old now: the request is denied, as any failure is.
+      jest.advanceTimersByTime(5_000);
+      expect(deniesAll(await policy.policyFor(request({ host: 'a' })))).toBe(true);
+      expect(log.error).toHaveBeenCalledTimes(2);
+      expect(log.error.mock.calls[1]![0]).toContain('the request was denied');
+    });
+
     it('keeps at most max answers', () => {
       const source = jest.fn((req: { headers: { host?: string } }) => ({
         origin: `https://${req.headers.host}.example`,
