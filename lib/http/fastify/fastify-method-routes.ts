@@ -28,9 +28,9 @@ export const UNKNOWN_ROUTE = Symbol('nestjs-cors:unknown-route');
  * routed as something else (a preflight). Fastify's `findRoute()` says whether a route matches,
  * not which one: it returns the one handler function every route shares. So every route is also
  * registered here, once per (method, path) as the preflight routes are, with what is known of it
- * as its store, on a router of find-my-way's own: the package Fastify routes with (loaded as the
- * dependency of the Fastify that `@nestjs/platform-fastify` uses), with the router options of the application that change which path a
- * URL matches. Its `find()` is what Fastify's routing runs on a request's method and URL.
+ * as its store, on a router of find-my-way's own (see `createFindMyWay`), with the router options
+ * of the application that change which path a URL matches. Its `find()` is what Fastify's routing
+ * runs on a request's method and URL.
  *
  * Where find-my-way cannot be loaded, or refuses a route Fastify took, a lookup answers
  * {@link UNKNOWN_ROUTE} rather than a wrong "none".

@@ -1,3 +1,7 @@
+/**
+ * The `paths` entries mounted as Fastify mounts middleware (middie), asked which entry covers a URL
+ * that no route serves.
+ */
 import type { PathPolicy } from '../../routing/path-policies.js';
 import type { RouteTarget } from '../../routing/route-record.js';
 import { RouteResolution } from '../../routing/route-resolution.js';

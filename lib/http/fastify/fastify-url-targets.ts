@@ -1,3 +1,7 @@
+/**
+ * Where a request to a route outside Nest with a variable path leads: the `paths` entry that covers
+ * its URL, else the route's own policy.
+ */
 import type { RouteTarget } from '../../routing/route-record.js';
 import { RouteResolution } from '../../routing/route-resolution.js';
 import type { FastifyMounts } from './fastify-mounts.js';
