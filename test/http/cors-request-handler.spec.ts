@@ -13,6 +13,7 @@ import { CsrfTrust } from '../../lib/http/csrf-trust';
 import type { RouteRecord, RouteTarget } from '../../lib/routing/route-record';
 import { RouteResolution } from '../../lib/routing/route-resolution';
 import { SharedUrl } from '../../lib/routing/shared-url';
+import { hookDecisionFor } from '../../lib/http/hook-decisions';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
@@ -276,6 +277,28 @@ describe('CorsRequestHandler', () => {
     handle(request('GET'));
     handle(request('OPTIONS', { origin: ADMIN, 'access-control-request-method': 'PATCH' }));
     expect(logged).toEqual(['actual: origin-not-allowed', 'preflight: method-not-allowed']);
+  });
+
+  describe('keeping its decision for the guard and the interceptor', () => {
+    it("keeps an actual request's decision with the handle it was made with, when asked to", () => {
+      const { handle } = handlerFor(RouteResolution.of([target(ADMIN_ONLY)]), {
+        keepDecisions: true,
+      });
+      const sent = request('GET', { origin: ADMIN });
+      handle(sent);
+      expect(hookDecisionFor(sent, ADMIN_ONLY)).toMatchObject({ allowed: true });
+      expect(hookDecisionFor(sent, DEFAULT)).toBeUndefined();
+    });
+
+    it('keeps nothing for a preflight, nor when no guard or interceptor reads it', () => {
+      const keeping = handlerFor(RouteResolution.of([target(ADMIN_ONLY)]), { keepDecisions: true });
+      const asked = request('OPTIONS', { origin: ADMIN, 'access-control-request-method': 'PUT' });
+      keeping.handle(asked);
+      expect(hookDecisionFor(asked, ADMIN_ONLY)).toBeUndefined();
+      const sent = request('GET', { origin: ADMIN });
+      handlerFor(RouteResolution.of([target(ADMIN_ONLY)])).handle(sent);
+      expect(hookDecisionFor(sent, ADMIN_ONLY)).toBeUndefined();
+    });
   });
 
   describe('run', () => {
