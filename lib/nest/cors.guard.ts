@@ -13,7 +13,7 @@ import {
   type CorsDecision,
   type MaybePromise,
 } from '../engine/index.js';
-import { applyDecision } from '../http/response-headers.js';
+import { applyDecision, type HeaderAccess } from '../http/response-headers.js';
 import { hookDecisionFor } from '../http/hook-decisions.js';
 import { decideRequest } from '../policy/decide-request.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
@@ -102,10 +102,8 @@ export class CorsGuard implements CanActivate {
   };
 }
 
-function removeApprovals(
-  access: { remove(response: unknown, name: string): void },
-  response: unknown,
-) {
+/** Removes every header that approves a request, whichever policy wrote it. */
+function removeApprovals(access: HeaderAccess<unknown>, response: unknown): void {
   for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
 }
 
