@@ -92,7 +92,10 @@ interface HookPreflight<Req, Res> extends PreflightRequest {
   readonly response: Res;
   readonly route: RouteResolution | undefined;
   readonly handle: PolicyHandle;
-  /** Whether an approval must then be checked against the other routes of its URL (see {@link CorsRequestHandler.cachingOf}). */
+  /**
+   * Whether an approval must then be checked against the other routes of its URL (see
+   * `cachingOf`).
+   */
   readonly checkCaching: boolean;
 }
 
