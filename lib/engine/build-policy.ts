@@ -2,6 +2,7 @@
  * The builder behind `compilePolicy`: runs every option's validator, then computes ahead every
  * answer that does not depend on the request.
  */
+import { predicateFailure } from './judge-origin.js';
 import type { CompiledPolicy } from './model/compiled-policy-internals.js';
 import { ProblemList } from './errors/cors-configuration-error.js';
 import {
@@ -208,11 +209,12 @@ export function buildPolicy<TRequest = unknown>(
   }) as unknown as CompiledPolicy<TRequest>;
 }
 
-function reportToConsole(error: unknown, origin: string): void {
-  console.error(
-    `[nestjs-cors] the origin predicate failed for ${JSON.stringify(origin)}; the request was denied.`,
-    error,
-  );
+function reportToConsole(
+  error: unknown,
+  origin: string,
+  outcome: 'denied' | 'stale-answer-served',
+): void {
+  console.error(`[nestjs-cors] ${predicateFailure(origin, outcome)}`, error);
 }
 
 /** The options that are plain switches. */

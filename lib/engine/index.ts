@@ -17,6 +17,7 @@ export {
   type CorsPolicyOptions,
 } from './model/cors-policy-options.js';
 export { decideActual } from './decide-actual.js';
+export { predicateFailure } from './judge-origin.js';
 export { namesCredentialedOrigins } from './credentialed-origins.js';
 export {
   decidePreflight,

@@ -50,12 +50,15 @@ function askPredicate<TRequest>(
   origin: string,
   request: TRequest,
 ): MaybePromise<OriginVerdict> {
-  const fail = (error: unknown): OriginVerdict => {
+  const report = (error: unknown, outcome: 'denied' | 'stale-answer-served'): void => {
     try {
-      policy.reportError(error, origin);
+      policy.reportError(error, origin, outcome);
     } catch {
       // A broken reporter must not turn a denial into a 500.
     }
+  };
+  const fail = (error: unknown): OriginVerdict => {
+    report(error, 'denied');
     return 'origin-predicate-failed';
   };
   try {
@@ -68,7 +71,7 @@ function askPredicate<TRequest>(
             request,
             () => allowedByPredicate(policy, predicate, origin, request),
             // The last good answer stood in for a failure (staleIfError): still reported.
-            fail,
+            (error) => report(error, 'stale-answer-served'),
           );
     return allowed instanceof Promise ? allowed.then(toVerdict, fail) : toVerdict(allowed);
   } catch (error) {
@@ -109,4 +112,16 @@ function isBoolean(value: unknown): boolean {
 
 function toVerdict(allowed: boolean): OriginVerdict {
   return allowed ? 'allowed' : 'origin-not-allowed';
+}
+
+/** The sentence that reports an origin predicate's failure and what became of the request. */
+export function predicateFailure(
+  origin: string,
+  outcome: 'denied' | 'stale-answer-served',
+): string {
+  return `The origin predicate failed for ${JSON.stringify(origin)}; ${
+    outcome === 'denied'
+      ? 'the request was denied.'
+      : 'its last good answer was served (predicateCache.staleIfError).'
+  }`;
 }

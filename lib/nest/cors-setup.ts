@@ -3,6 +3,7 @@
  * the platform's request hook, from what Nest knows at startup, so that the module itself only wires.
  */
 import type { AbstractHttpAdapter, ApplicationConfig, ModulesContainer } from '@nestjs/core';
+import { predicateFailure } from '../engine/index.js';
 import type { CorsModuleOptions } from '../policy/cors-module-options.js';
 import type { HttpPlatform } from '../http/http-platform.js';
 import { selectPlatform } from './select-platform.js';
@@ -55,11 +56,8 @@ export function setUpCors(context: CorsSetupContext): CorsSetup {
   const platform = selectPlatform(context.adapter);
   const stackOf = (error: unknown) => (error instanceof Error ? error.stack : String(error));
   const registry = new CorsPolicyRegistry(options, {
-    reportError: (error, origin) =>
-      context.logError(
-        `The origin predicate failed for ${JSON.stringify(origin)}; the request was denied.`,
-        stackOf(error),
-      ),
+    reportError: (error, origin, outcome) =>
+      context.logError(predicateFailure(origin, outcome), stackOf(error)),
     error: (message, error) =>
       context.logError(message, error === undefined ? undefined : stackOf(error)),
     warn: context.warn,

@@ -236,7 +236,7 @@ describe("origin functions in Nest's callback form (origin, callback)", () => {
         reason: 'origin-predicate-failed',
       });
       expect(reportError).toHaveBeenCalledTimes(1);
-      expect(reportError).toHaveBeenCalledWith(error, A);
+      expect(reportError).toHaveBeenCalledWith(error, A, 'denied');
     });
 
     it('with a regex answer, matches it in full', async () => {
@@ -265,7 +265,7 @@ describe("origin functions in Nest's callback form (origin, callback)", () => {
         headers: [],
       });
       expect(reportError).toHaveBeenCalledTimes(1);
-      expect(reportError).toHaveBeenCalledWith(error, A);
+      expect(reportError).toHaveBeenCalledWith(error, A, 'denied');
     });
 
     it('callback(error) in a preflight denies and reports', () => {
@@ -280,7 +280,7 @@ describe("origin functions in Nest's callback form (origin, callback)", () => {
         reason: 'origin-predicate-failed',
       });
       expect(reportError).toHaveBeenCalledTimes(1);
-      expect(reportError).toHaveBeenCalledWith(error, A);
+      expect(reportError).toHaveBeenCalledWith(error, A, 'denied');
     });
 
     it('callback(error) later denies and reports the error once', async () => {
@@ -302,7 +302,7 @@ describe("origin functions in Nest's callback form (origin, callback)", () => {
         reason: 'origin-predicate-failed',
       });
       expect(reportError).toHaveBeenCalledTimes(1);
-      expect(reportError).toHaveBeenCalledWith(error, A);
+      expect(reportError).toHaveBeenCalledWith(error, A, 'denied');
     });
 
     it('a callback never called denies after predicateTimeout, and is reported', async () => {

@@ -1,5 +1,14 @@
 /** Receives errors that a policy's origin predicate threw, since they must not fail the request. */
-export type CorsErrorReporter = (error: unknown, origin: string) => void;
+/**
+ * Receives what an origin predicate threw or rejected with, for the origin it was asked about, and
+ * what became of the request: `denied`, or `stale-answer-served` where `predicateCache.staleIfError`
+ * answered with the origin's last good answer instead.
+ */
+export type CorsErrorReporter = (
+  error: unknown,
+  origin: string,
+  outcome: 'denied' | 'stale-answer-served',
+) => void;
 
 declare const compiledCorsPolicy: unique symbol;
 

@@ -34,7 +34,11 @@ describe('predicateCache.staleIfError through the engine', () => {
     jest.advanceTimersByTime(1_000);
     await expect(decided(decideActual(policy, A))).resolves.toMatchObject({ allowed: true });
     expect(reportError).toHaveBeenCalledTimes(1);
-    expect(reportError).toHaveBeenCalledWith(new Error('tenant database down'), A);
+    expect(reportError).toHaveBeenCalledWith(
+      new Error('tenant database down'),
+      A,
+      'stale-answer-served',
+    );
     // Asked again at the next request: the failure is retried, not kept.
     await expect(decided(decideActual(policy, A))).resolves.toMatchObject({ allowed: true });
     expect(state.calls).toBe(3);
@@ -46,6 +50,7 @@ describe('predicateCache.staleIfError through the engine', () => {
       reason: 'origin-predicate-failed',
     });
     expect(reportError).toHaveBeenCalledTimes(3);
+    expect(reportError).toHaveBeenLastCalledWith(new Error('tenant database down'), A, 'denied');
   });
 
   it('denies a failed refresh without staleIfError, as before', async () => {
@@ -64,5 +69,6 @@ describe('predicateCache.staleIfError through the engine', () => {
       reason: 'origin-predicate-failed',
     });
     expect(reportError).toHaveBeenCalledTimes(1);
+    expect(reportError).toHaveBeenCalledWith(new Error('tenant database down'), A, 'denied');
   });
 });
