@@ -1,3 +1,4 @@
+/** The record of which requests the hook approved for CSRF exemption, and which were exempted. */
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { parseSerializedOrigin } from '../engine/origin/serialized-origin.js';

@@ -1,3 +1,4 @@
+/** `CorsModule`: the Nest module users import; it wires the setup, the report and the providers. */
 import {
   Inject,
   Logger,
@@ -21,7 +22,7 @@ import { CORS_PROVIDERS } from './cors.providers.js';
 import { setUpCors } from '../nest/cors-setup.js';
 import { serveReport } from '../report/serve-report.js';
 import type { HttpPlatform } from '../http/http-platform.js';
-import { noteEarlyRoutes } from '../nest/select-platform.js';
+import { firstToConfigure, noteEarlyRoutes } from '../nest/select-platform.js';
 import { HandlerPolicies } from '../nest/handler-policies.js';
 import { CorsPolicies } from '../nest/cors-policies.service.js';
 import { CsrfTrust } from '../http/csrf-trust.js';
@@ -90,10 +91,7 @@ export class CorsModule implements NestModule, OnModuleInit, OnApplicationBootst
 
   /** Runs while Nest registers modules: prefix and versioning are final, no route exists yet. */
   configure(_consumer: MiddlewareConsumer): void {
-    const server = this.adapterHost.httpAdapter.getInstance<object>();
-    // A module imported twice is configured twice; one hook per server is the rule.
-    if (configuredServers.has(server)) return;
-    configuredServers.add(server);
+    if (!firstToConfigure(this.adapterHost.httpAdapter)) return;
     const setup = setUpCors({
       options: this.options,
       adapter: this.adapterHost.httpAdapter,
@@ -127,5 +125,3 @@ export class CorsModule implements NestModule, OnModuleInit, OnApplicationBootst
     });
   }
 }
-
-const configuredServers = new WeakSet<object>();

@@ -1,3 +1,4 @@
+/** The providers of `CorsModule`: the services, the options token, the guard and interceptor where needed. */
 import type { Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { CorsGuard } from '../nest/cors.guard.js';

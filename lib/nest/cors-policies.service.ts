@@ -1,3 +1,4 @@
+/** `CorsPolicies`: read, replace and watch the policies in force at run time. */
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { CORS_LOGGER_CONTEXT } from './logger-context.js';
 import type { CorsPolicyConfiguration } from '../policy/cors-module-options.js';

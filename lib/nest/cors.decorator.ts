@@ -1,3 +1,4 @@
+/** `@Cors()`: a controller's or a handler's own policy. */
 import { SetMetadata } from '@nestjs/common';
 import { CORS_POLICY_METADATA, type CorsPolicyMetadata } from '../policy/policy-metadata.js';
 

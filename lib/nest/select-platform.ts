@@ -8,8 +8,8 @@ import { FastifyPlatform } from '../http/fastify/fastify-platform.js';
 import type { HttpPlatform } from '../http/http-platform.js';
 
 /**
- * The one platform seam of each server, by the server (the adapter's instance). The only state of
- * the module kept outside its instances: Nest creates `CorsModule` (where Fastify's routes start
+ * The one platform seam of each server, by the server (the adapter's instance). With
+ * `configuredServers` below, the only state of the module kept outside its instances: Nest creates `CorsModule` (where Fastify's routes start
  * being noted, see {@link noteEarlyRoutes}) before it configures it (where the seam is installed),
  * and a module imported twice is created twice but configures the server once. The seam belongs
  * to the server, so it is found by the server.
@@ -45,6 +45,20 @@ function createPlatform(
   if (type === 'fastify') return new FastifyPlatform(instance as never, reference);
   throw new Error(`CorsModule supports the express and fastify platforms, not "${type}".`);
 }
+
+/**
+ * Whether this is the first `CorsModule` to configure the adapter's server: a module imported twice
+ * is configured twice, and one request hook per server is the rule. Kept with the seam, for the
+ * same reason.
+ */
+export function firstToConfigure(adapter: AbstractHttpAdapter): boolean {
+  const instance = adapter.getInstance<object>();
+  if (configuredServers.has(instance)) return false;
+  configuredServers.add(instance);
+  return true;
+}
+
+const configuredServers = new WeakSet<object>();
 
 /**
  * Starts noting routes that the platform shows only as they are added (Fastify), before the

@@ -1,3 +1,4 @@
+/** What the WebSocket adapters log about handshakes. */
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { CORS_LOGGER_CONTEXT } from '../nest/logger-context.js';

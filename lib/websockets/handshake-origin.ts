@@ -1,3 +1,4 @@
+/** The origin of a WebSocket handshake: `Origin`, or the legacy `Sec-WebSocket-Origin`. */
 import type { IncomingMessage } from 'node:http';
 
 /** Stands for a request whose `Origin` and `Sec-WebSocket-Origin` name different origins. */

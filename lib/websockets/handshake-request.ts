@@ -1,3 +1,4 @@
+/** A handshake request with the `protocol`, `host` and `hostname` a policy function reads. */
 import type { IncomingMessage } from 'node:http';
 import { requestAuthorityOf } from '../engine/index.js';
 

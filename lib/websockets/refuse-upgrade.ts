@@ -1,3 +1,4 @@
+/** Refusing a WebSocket upgrade: 403, and the connection closed. */
 import type { Duplex } from 'node:stream';
 
 const BODY = 'Forbidden';

@@ -1,3 +1,4 @@
+/** Which engine.io requests are handshakes to judge, and which belong to a session already judged. */
 import type { IncomingMessage } from 'node:http';
 import { handshakeOrigin } from '../handshake-origin.js';
 
