@@ -20,14 +20,17 @@ const levels = [
     folders: ['policy'],
   },
   { summary: 'routes, gateways and `paths` mapped to their policies', folders: ['routing'] },
-  { summary: 'the platform contract, the request hook, header writing', folders: ['http'] },
+  {
+    summary:
+      'the server side of HTTP: the platform contract, the request hook, header writing; the client side: a request sent and judged as a browser would',
+    folders: ['http', 'client'],
+  },
   { summary: 'the Express and Fastify seams', folders: ['http/express', 'http/fastify'] },
   {
     summary: 'the Nest pieces: decorator, guard, interceptor, CorsPolicies, setup',
     folders: ['nest'],
   },
-  { summary: 'the test helper (used by the report too)', folders: ['testing'] },
-  { summary: 'features', folders: ['csrf', 'report', 'websockets'] },
+  { summary: 'features', folders: ['csrf', 'report', 'testing', 'websockets'] },
   { summary: 'the WebSocket adapters', folders: ['websockets/socket.io', 'websockets/ws'] },
   { summary: 'CorsModule: wires the Nest pieces and the features', folders: ['module'] },
   { summary: 'the public entry', folders: ['.'] },

@@ -30,17 +30,5 @@ export {
   type PerRequestCorsPolicy,
   type PerRequestPolicySettings,
 } from './policy/per-request-policy.js';
-export {
-  CorsConfigurationError,
-  type CorsConfigurationProblem,
-  type CorsProblemCode,
-} from './engine/errors/cors-configuration-error.js';
-export type {
-  CorsOrigin,
-  CorsOriginCallback,
-  CorsOriginPredicate,
-  CorsPolicyOptions,
-} from './engine/model/cors-policy-options.js';
-export type { CorsStaticOrigin } from './engine/origin/static-origin.js';
-export type { AnswerCacheSettings } from './engine/answers/answer-cache.js';
-export type { PredicateCacheSettings } from './engine/answers/predicate-answers.js';
+// The options of a policy and the error that refuses them, as `nestjs-cors/engine` exports them.
+export * from './engine/policy-options-api.js';

@@ -28,17 +28,4 @@ export { decidePreflight, isPreflight, type PreflightRequest } from './decide-pr
 export type { MaybePromise } from './answers/maybe-promise.js';
 // What compilePolicy() takes and throws, also exported by `nestjs-cors`: here too, so that the
 // engine can be used without importing Nest.
-export {
-  CorsConfigurationError,
-  type CorsConfigurationProblem,
-  type CorsProblemCode,
-} from './errors/cors-configuration-error.js';
-export type {
-  CorsOrigin,
-  CorsOriginCallback,
-  CorsOriginPredicate,
-  CorsPolicyOptions,
-} from './model/cors-policy-options.js';
-export type { CorsStaticOrigin } from './origin/static-origin.js';
-export type { AnswerCacheSettings } from './answers/answer-cache.js';
-export type { PredicateCacheSettings } from './answers/predicate-answers.js';
+export * from './policy-options-api.js';

@@ -1,8 +1,8 @@
 /** The report's question answered by a real preflight to the application itself. */
 import type { IncomingMessage } from 'node:http';
 import type { ServedPage } from '../http/http-platform.js';
-import { refusalsOfPreflight } from '../testing/browser-verdict.js';
-import { send } from '../testing/send.js';
+import { refusalsOfPreflight } from '../client/browser-verdict.js';
+import { send } from '../client/send.js';
 import { readReportQuestion } from './report-query.js';
 
 /** The answer to "may this origin do this method on this path?". */

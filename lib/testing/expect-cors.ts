@@ -1,12 +1,12 @@
 /** `expectCors()`: assertions on how a running app answers a browser's CORS requests. */
-import { refusalsOfActual, refusalsOfPreflight, type ReceivedResponse } from './browser-verdict.js';
+import { refusalsOfActual, refusalsOfPreflight, type ReceivedResponse } from '../client/browser-verdict.js';
 import {
   DEFAULT_RESPONSE_TIMEOUT,
   NoResponseError,
   send,
   type CorsTestTarget,
   type SentRequest,
-} from './send.js';
+} from '../client/send.js';
 
 /** Thrown when a response is not what a browser would make of it as the test expected. */
 export class CorsExpectationError extends Error {

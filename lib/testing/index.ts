@@ -14,5 +14,5 @@ export {
   type ExpectCorsOptions,
   type PreflightOptions,
 } from './expect-cors.js';
-export type { ReceivedResponse } from './browser-verdict.js';
-export type { CorsTestTarget } from './send.js';
+export type { ReceivedResponse } from '../client/browser-verdict.js';
+export type { CorsTestTarget } from '../client/send.js';

@@ -1,4 +1,4 @@
-/** Receives errors that a policy's origin predicate threw, since they must not fail the request. */
+/** A compiled policy as users hold it (opaque), and the settings of its compilation. */
 /**
  * Receives what an origin predicate threw or rejected with, for the origin it was asked about, and
  * what became of the request: `denied`, or `stale-answer-served` where `predicateCache.staleIfError`

@@ -1,4 +1,4 @@
-import { refusalsOfActual, refusalsOfPreflight } from '../../lib/testing/browser-verdict';
+import { refusalsOfActual, refusalsOfPreflight } from '../../lib/client/browser-verdict';
 
 const PAGE = 'https://page.example';
 const response = (headers: Record<string, string>, status = 204) => ({ status, headers });

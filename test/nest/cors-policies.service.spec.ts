@@ -8,7 +8,7 @@ import {
 } from '../../lib';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import { attachRegistry } from '../../lib/nest/attached-registry';
-import { QUIET, allows, codesOf, deferred, handleOf, refusal } from './policy-test-kit';
+import { QUIET, allows, codesOf, deferred, handleOf, refusal } from '../policy/policy-test-kit';
 
 const A = 'https://a.example';
 const B = 'https://b.example';
