@@ -22,7 +22,7 @@ export type StaleServed = (error: unknown) => void;
 /** An answer in a box, so that `undefined` is kept too (lru-cache reads it as "absent"). */
 interface Kept<V> {
   readonly value: V;
-  /** When it arrived, on the cache's clock: how stale it is once `ttl` has passed. */
+  /** When it arrived, on the cache's clock: it is served while younger than `ttl`. */
   readonly arrived: number;
 }
 
@@ -31,6 +31,9 @@ interface Refresh<V> {
   readonly answer: Promise<V>;
   readonly onStaleServed: StaleServed | undefined;
 }
+
+/** Every answer counts 1 towards `maxSize`, which is `max`. */
+const ONE = (): number => 1;
 
 /**
  * Answers of a slow lookup (a database, a remote service) by key, kept for `ttl` milliseconds, with
@@ -42,17 +45,21 @@ interface Refresh<V> {
  * the lookups in flight are as many as the distinct keys of the requests waiting, each bounded by
  * the caller's timeout.
  *
- * `lru-cache` keeps the answers and shares the lookups in flight (`fetch`). Its `fetch` always
- * answers with a promise, a hit included, so this wrapper reads kept answers with `get` and keeps
- * a synchronous lookup's answer with `set`: a kept answer, or one looked up synchronously, costs no
- * promise.
+ * `lru-cache` keeps the answers in LRU order and shares the lookups in flight (`fetch`); how old
+ * an answer may be is decided here, from when it arrived, so lru-cache is given no `ttl`. An
+ * answer too old to serve stays kept until it is asked for again or evicted (for a failed refresh
+ * to fall back on): the `max` bound holds either way. Its `fetch` always answers with a promise, a
+ * hit included, so kept answers are read with `get` and a synchronous lookup's answer is kept with
+ * `set`: a kept answer, or one looked up synchronously, costs no promise.
  */
 export class AnswerCache<V> {
+  /** Whether a failed lookup may be answered with the last good answer (`staleIfError` > 0). */
+  readonly servesStale: boolean;
   private readonly answers: LRUCache<string, Kept<V>, Refresh<V> | undefined>;
   /** The last lookup's state, read on a miss only (one object, reused). */
   private readonly probe: LRUCache.Status<string, Kept<V>, Refresh<V> | undefined> = {};
-  /** Whether a failed lookup may be answered with the last good answer. */
-  private readonly servesStale: boolean;
+  /** Milliseconds after its arrival that an answer is served. */
+  private readonly ttl: number;
   /** Milliseconds after its arrival that an answer is no longer served, even on a failure. */
   private readonly servedFor: number;
 
@@ -63,46 +70,40 @@ export class AnswerCache<V> {
   ) {
     const staleIfError = settings.staleIfError ?? 0;
     this.servesStale = staleIfError > 0;
+    this.ttl = settings.ttl;
     this.servedFor = settings.ttl + staleIfError;
     this.answers = new LRUCache<string, Kept<V>, Refresh<V> | undefined>({
-      max: settings.max,
-      // lru-cache serves an answer while its age is at most ttl; ours is served while under ttl.
-      // Counting in half milliseconds with a ttl half a millisecond shorter gives exactly that on
-      // a clock of whole milliseconds, and at most ttl on a finer one. The 1 added keeps the
-      // start of an answer off 0, which lru-cache reads as "never expires" (fake clocks start at 0).
-      ttl: settings.ttl * 2 - 1,
-      perf: { now: () => this.now() * 2 + 1 },
-      // Read the clock at every get: lru-cache's default caches it for 1 ms behind a timer per call.
-      ttlResolution: 0,
-      // An expired answer stays (until evicted) for a failed refresh to fall back on.
-      noDeleteOnStaleGet: this.servesStale,
-      allowStaleOnFetchRejection: this.servesStale,
+      // Bounded by maxSize rather than max: lru-cache allocates its index arrays for all `max`
+      // entries up front (about 40 MB at a million), but grows them with the entries under maxSize.
+      maxSize: settings.max,
+      sizeCalculation: ONE,
       // A lookup in flight whose key is evicted still answers the requests that wait for it.
       ignoreFetchAbort: true,
       // Called only by miss() with a lookup: a fetch without one joins the lookup in flight.
-      fetchMethod: (_key, stale, { context, options }) =>
+      fetchMethod: (_key, stale, { context }) =>
         (context as Refresh<V>).answer.then(
           (value) => ({ value, arrived: this.now() }),
           (error: unknown) => {
-            if (this.isServable(stale)) (context as Refresh<V>).onStaleServed?.(error);
             // Too old, or nothing before it: the failure is the answer, and nothing stays kept.
-            else options.allowStaleOnFetchRejection = false;
-            throw error;
+            if (!this.isServable(stale)) throw error;
+            (context as Refresh<V>).onStaleServed?.(error);
+            // Kept again as it was, still too old: the next request asks again.
+            return stale;
           },
         ),
     });
   }
 
   /**
-   * The kept answer for `key`, else the lookup in flight for it, else a new `lookup()`. Synchronous
-   * when the answer is kept or the lookup answers synchronously.
+   * The kept answer for `key` if younger than `ttl`, else the lookup in flight for it, else a new
+   * `lookup()`. Synchronous when the answer is kept or the lookup answers synchronously.
    *
    * @param onStaleServed told of a failure that the last good answer was served for.
    * @throws whatever `lookup` throws; a rejected lookup rejects every request that waited for it.
    */
   get(key: string, lookup: () => MaybePromise<V>, onStaleServed?: StaleServed): MaybePromise<V> {
     const kept = this.answers.get(key);
-    if (kept !== undefined) return kept.value;
+    if (kept !== undefined && this.now() - kept.arrived < this.ttl) return kept.value;
     return this.miss(key, lookup, onStaleServed);
   }
 
@@ -114,8 +115,7 @@ export class AnswerCache<V> {
     const probe = this.probe;
     probe.get = undefined;
     this.answers.get(key, { status: probe });
-    if (probe.get === 'fetching' || probe.get === 'stale-fetching')
-      return this.fetched(this.answers.fetch(key, { context: undefined }));
+    if (probe.get === 'fetching') return this.fetched(this.answers.fetch(key));
     let answer: MaybePromise<V>;
     try {
       answer = lookup();
@@ -123,7 +123,10 @@ export class AnswerCache<V> {
       return this.lastGood(key, error, onStaleServed);
     }
     if (answer instanceof Promise)
-      return this.fetched(this.answers.fetch(key, { context: { answer, onStaleServed } }));
+      return this.fetched(
+        // forceRefresh: lru-cache, which knows no ttl, would answer with the kept answer.
+        this.answers.fetch(key, { forceRefresh: true, context: { answer, onStaleServed } }),
+      );
     this.answers.set(key, { value: answer, arrived: this.now() });
     return answer;
   }
@@ -136,7 +139,7 @@ export class AnswerCache<V> {
 
   /** A synchronous lookup threw: the last good answer if it may still be served, else the error. */
   private lastGood(key: string, error: unknown, onStaleServed: StaleServed | undefined): V {
-    const stale = this.answers.peek(key, { allowStale: true });
+    const stale = this.answers.peek(key);
     if (!this.isServable(stale)) {
       this.answers.delete(key);
       throw error;

@@ -138,6 +138,25 @@ describe('AnswerCache', () => {
       expect(cache.get('k6', lookup)).toBe(-1);
       expect(lookup).toHaveBeenCalledTimes(1);
     });
+
+    it('allocates nothing in proportion to max up front: memory grows with the answers kept', () => {
+      // Every predicateCache and per-request cache is one AnswerCache, up to a million entries
+      // each. Constructing one allocates no garbage to speak of, and a GC in between only lowers
+      // the reading, so the bound cannot fail spuriously; caches that preallocate for max use
+      // about 40 MB each.
+      const used = () => {
+        const memory = process.memoryUsage();
+        return memory.heapUsed + memory.arrayBuffers;
+      };
+      const before = used();
+      const caches = Array.from(
+        { length: 3 },
+        () => new AnswerCache<boolean>({ ttl: 1_000, max: 1_000_000, staleIfError: 1_000 }),
+      );
+      expect(used() - before).toBeLessThan(4 * 1024 * 1024);
+      // Still usable, and bounded as asked.
+      expect(caches.map((cache) => cache.get('k', () => true))).toEqual([true, true, true]);
+    });
   });
 
   describe('one lookup in flight per key', () => {
