@@ -40,6 +40,11 @@ export class PredicateAnswers {
     this.keyHeaders = vary.map((name) => name.toLowerCase());
   }
 
+  /** Whether a failed predicate may be answered with its last good answer (`staleIfError`). */
+  get servesStale(): boolean {
+    return this.cache.servesStale;
+  }
+
   /**
    * The kept answer for this origin and request, else the lookup in flight, else `lookup()`.
    *
