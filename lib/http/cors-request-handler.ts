@@ -4,7 +4,6 @@
  */
 import type { IncomingMessage } from 'node:http';
 import {
-  namesCredentialedOrigins,
   preflightMethodOf,
   preflightStatusOf,
   requestAuthorityOf,
@@ -22,8 +21,8 @@ import { applyDecision, writeCorsHeaders, type HeaderAccess } from './response-h
 import type { CsrfTrust } from './csrf-trust.js';
 import type { PathPolicy } from '../routing/path-policies.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
-import { decideRequest } from '../policy/decide-request.js';
-import { keepHookDecision } from './hook-decisions.js';
+import { decideActualRequest, decidePreflightRequest } from '../policy/decide-request.js';
+import { actualDecisionSteps } from './actual-decision-steps.js';
 import { answerWith, CONTINUE, type HookOutcome } from './hook-outcome.js';
 
 export type { HookOutcome } from './hook-outcome.js';
@@ -75,11 +74,6 @@ export interface RequestHandlerSettings extends ResolutionContext {
   readonly logDenial: DenialLogger | undefined;
   /** Where approvals are recorded for `corsTrusted()`, once it is switched on. */
   readonly csrfTrust: CsrfTrust;
-  /**
-   * Whether a guard or an interceptor reads the hook's decisions (see `hookDecisionFor`): they are
-   * kept on the request only then.
-   */
-  readonly keepDecisions?: boolean;
 }
 
 /**
@@ -112,7 +106,12 @@ export class CorsRequestHandler<Req extends object, Res> {
     private readonly routes: RouteFinder<Req>,
     private readonly access: HeaderAccess<Res>,
     private readonly settings: RequestHandlerSettings,
-  ) {}
+  ) {
+    this.stepFor = actualDecisionSteps(settings.csrfTrust);
+  }
+
+  /** What is done with an actual request's decision before it is written. */
+  private readonly stepFor: ReturnType<typeof actualDecisionSteps>;
 
   /**
    * Handles one request. Synchronous unless a per-request policy or an origin predicate answers
@@ -125,9 +124,12 @@ export class CorsRequestHandler<Req extends object, Res> {
     const headers = raw.headers;
     const origin = headers.origin;
     const settings = this.settings;
-    if (origin === undefined && settings.uniformNoOriginVary !== undefined) {
-      writeCorsHeaders(this.access, response, NO_HEADERS, settings.uniformNoOriginVary);
-      return CONTINUE;
+    if (origin === undefined) {
+      const vary = settings.uniformNoOriginVary;
+      if (vary !== undefined) {
+        writeCorsHeaders(this.access, response, NO_HEADERS, vary);
+        return CONTINUE;
+      }
     }
     const requestMethod = preflightMethodOf(
       raw.method,
@@ -142,8 +144,11 @@ export class CorsRequestHandler<Req extends object, Res> {
     if (handle === null) return CONTINUE;
     if (requestMethod === undefined) {
       // Only a route whose policy is certain before the handler is chosen may vouch for CSRF.
-      const vouching = settings.csrfTrust.enabled && route?.fixed === true ? raw : undefined;
-      const decision = decideRequest(handle, request, raw, origin, this.vouched, vouching);
+      const vouch = settings.csrfTrust.enabled && route?.fixed === true;
+      // Kept on the request only for a handler whose guard or interceptor reads it.
+      const keep = route?.readsHookDecision(handle) === true;
+      const step = this.stepFor(keep, vouch);
+      const decision = decideActualRequest(handle, request, raw, origin, step, raw);
       return decision instanceof Promise
         ? decision.then((settled) => this.concludeActual(settled, raw, response, route, handle))
         : this.concludeActual(decision, raw, response, route, handle);
@@ -162,7 +167,14 @@ export class CorsRequestHandler<Req extends object, Res> {
       route,
       handle,
     };
-    return decideRequest(handle, request, raw, preflight, this.concludePreflight, preflight);
+    return decidePreflightRequest(
+      handle,
+      request,
+      raw,
+      preflight,
+      this.concludePreflight,
+      preflight,
+    );
   }
 
   /**
@@ -198,22 +210,7 @@ export class CorsRequestHandler<Req extends object, Res> {
     return false;
   }
 
-  /**
-   * Once an actual request is decided: with `vouching` (its raw request, where its route may vouch
-   * for CSRF), an approval that names the origin with credentials is recorded for `corsTrusted()`.
-   * Made once, so that deciding allocates nothing.
-   */
-  private readonly vouched = (
-    decision: CorsDecision,
-    policy: CompiledCorsPolicy<unknown>,
-    vouching: IncomingMessage | undefined,
-  ): CorsDecision => {
-    if (vouching !== undefined && decision.allowed && namesCredentialedOrigins(policy))
-      this.settings.csrfTrust.record(vouching);
-    return decision;
-  };
-
-  /** Writes an actual request's decision, and keeps it for the guard and the interceptor. */
+  /** Writes an actual request's decision. */
   private concludeActual(
     decision: CorsDecision,
     raw: IncomingMessage,
@@ -221,7 +218,6 @@ export class CorsRequestHandler<Req extends object, Res> {
     route: RouteResolution | undefined,
     handle: PolicyHandle,
   ): HookOutcome {
-    if (this.settings.keepDecisions === true) keepHookDecision(raw, handle, decision);
     applyDecision(this.access, response, decision);
     if (!decision.allowed && decision.reason !== 'no-origin')
       this.settings.logDenial?.(raw, decision, false, route, handle);

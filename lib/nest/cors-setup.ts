@@ -21,7 +21,7 @@ import { versionReaderFor } from '../routing/version-reader.js';
 import { findGateways } from '../routing/gateways.js';
 import { UniformNoOriginVary } from '../policy/no-origin-vary.js';
 import { denialLogger, routeReport } from './debug-log.js';
-import { recordHandlerPolicies } from './handler-table.js';
+import { markDecisionReaders, recordHandlerPolicies } from './handler-table.js';
 
 /** What the module set up: the platform seam, the policies and the routes with theirs. */
 export interface CorsSetup {
@@ -66,12 +66,14 @@ export function setUpCors(context: CorsSetupContext): CorsSetup {
   // A gateway's policy is resolved at its first handshake; resolving it now makes an invalid one
   // (an unknown policy name, say) stop the start, named, as a controller's does.
   for (const gateway of findGateways(context.modules)) registry.resolveClass(gateway.type);
-  const { records, shared, outside } = withSharedUrls(
+  const collected = withSharedUrls(
     collectRoutes(context.modules, config, registry, (path) => platform.normalizePath(path)),
   );
+  const { shared, outside } = collected;
   const table = new HandlerTable();
-  recordHandlerPolicies(records, table);
+  recordHandlerPolicies(collected.records, table);
   handlers.fill(platform, table);
+  const records = markDecisionReaders(collected.records, table, options.enforce === true);
   const pathPolicies = pathPoliciesOf(options.paths, registry);
   for (const warning of new DeclaredRouteCover(pathPolicies, false).shadowWarnings(records)) {
     context.warn(warning);
@@ -92,7 +94,6 @@ export function setUpCors(context: CorsSetupContext): CorsSetup {
     },
     logDenial: options.debug === true ? denialLogger(log, registry) : undefined,
     csrfTrust: context.csrfTrust,
-    keepDecisions: options.enforce === true || handlers.readsHookDecisions,
   };
   registry.onReplace(() => {
     for (const sharedUrl of shared) sharedUrl.refresh();

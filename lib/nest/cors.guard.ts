@@ -11,12 +11,9 @@ import {
   requestAuthorityOf,
   type CompiledCorsPolicy,
   type CorsDecision,
-  type MaybePromise,
 } from '../engine/index.js';
 import { applyDecision, type HeaderAccess } from '../http/response-headers.js';
-import { hookDecisionFor } from '../http/hook-decisions.js';
-import { decideRequest } from '../policy/decide-request.js';
-import type { PolicyHandle } from '../policy/policy-handle.js';
+import { hookDecisionOrOwn } from '../http/hook-decisions.js';
 import type { HandlerPolicies, HandlerPolicy } from './handler-policies.js';
 
 /** A request the guard is judging, and what judging it needs. */
@@ -26,8 +23,6 @@ interface Guarded {
   readonly request: object;
   readonly raw: IncomingMessage;
   readonly response: unknown;
-  /** Whether the hook may have written another policy's headers, to be replaced. */
-  readonly rewrite: boolean;
 }
 
 /**
@@ -56,42 +51,34 @@ export class CorsGuard implements CanActivate {
       if (entry.uncertain) removeApprovals(platform.responseHeaders, response);
       return true;
     }
-    const kept = hookDecisionFor(raw, entry.policy);
-    if (kept === undefined) {
-      const guarded: Guarded = { entry, request, raw, response, rewrite: entry.uncertain };
-      return decideRequest(entry.policy, request, raw, raw.headers.origin, this.judge, guarded);
-    }
-    // The hook decided with this very policy and wrote its headers: only enforcement is left.
-    if (!this.enforce) return true;
-    return this.enforceKept(kept, entry.policy, { entry, request, raw, response, rewrite: false });
-  }
-
-  /**
-   * Enforces the hook's decision. The policy it was made with is the handle's for this request:
-   * the same object (a per-request policy keeps its answer for the request).
-   */
-  private enforceKept(
-    decision: CorsDecision,
-    handle: PolicyHandle,
-    guarded: Guarded,
-  ): MaybePromise<boolean> {
-    const policy = handle.policyFor(guarded.request);
-    return policy instanceof Promise
-      ? policy.then((settled) => this.judge(decision, settled, guarded))
-      : this.judge(decision, policy, guarded);
+    const guarded: Guarded = { entry, request, raw, response };
+    return hookDecisionOrOwn(entry.policy, request, raw, this.enforced, this.judge, guarded);
   }
 
   /** Writes the decision where the hook may have written another policy's, then enforces it. */
   private readonly judge = (
     decision: CorsDecision,
     policy: CompiledCorsPolicy<unknown>,
-    { entry, request, raw, response, rewrite }: Guarded,
+    guarded: Guarded,
   ): boolean => {
-    if (rewrite) {
+    if (guarded.entry.uncertain) {
       const access = this.handlers.platform.responseHeaders;
-      removeApprovals(access, response);
-      applyDecision(access, response, decision);
+      removeApprovals(access, guarded.response);
+      applyDecision(access, guarded.response, decision);
     }
+    return this.enforced(decision, policy, guarded);
+  };
+
+  /**
+   * Refuses, under `enforce: true`, a cross-origin request that `decision` denies or that carries
+   * what `policy` would have refused. The hook's own decision comes straight here: it was made with
+   * this very policy, whose headers the hook wrote.
+   */
+  private readonly enforced = (
+    decision: CorsDecision,
+    policy: CompiledCorsPolicy<unknown>,
+    { entry, request, raw }: Guarded,
+  ): boolean => {
     if (this.enforce && !isSameOriginRequest(request, raw)) {
       if (!decision.allowed) throw new ForbiddenException('Cross-origin request not allowed');
       if (carriesRefused(policy, raw, entry)) {

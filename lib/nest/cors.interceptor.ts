@@ -5,8 +5,7 @@ import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/com
 import { from, mergeMap, type Observable } from 'rxjs';
 import type { CompiledCorsPolicy, CorsDecision } from '../engine/index.js';
 import { applyDecision } from '../http/response-headers.js';
-import { hookDecisionFor } from '../http/hook-decisions.js';
-import { decideRequest } from '../policy/decide-request.js';
+import { hookDecisionOrOwn } from '../http/hook-decisions.js';
 import type { HandlerPolicies } from './handler-policies.js';
 
 /**
@@ -30,13 +29,8 @@ export class CorsInterceptor implements NestInterceptor {
     const request: object = http.getRequest();
     const raw = this.handlers.platform.rawRequest(request);
     const response: unknown = http.getResponse();
-    const kept = hookDecisionFor(raw, entry.policy);
-    if (kept !== undefined) {
-      this.restore(kept, undefined, response);
-      return next.handle();
-    }
-    const origin = raw.headers.origin;
-    const restored = decideRequest(entry.policy, request, raw, origin, this.restore, response);
+    const { restore } = this;
+    const restored = hookDecisionOrOwn(entry.policy, request, raw, restore, restore, response);
     return restored instanceof Promise
       ? from(restored).pipe(mergeMap(() => next.handle()))
       : next.handle();
@@ -44,7 +38,7 @@ export class CorsInterceptor implements NestInterceptor {
 
   private readonly restore = (
     decision: CorsDecision,
-    _policy: CompiledCorsPolicy<unknown> | undefined,
+    _policy: CompiledCorsPolicy<unknown>,
     response: unknown,
   ): void => applyDecision(this.handlers.platform.responseHeaders, response, decision);
 }

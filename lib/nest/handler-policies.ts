@@ -2,10 +2,9 @@
  * The table the guard and the interceptor read: each handler's policy, and the platform's requests
  * and responses as they reach them. Filled once, at startup.
  */
-import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
-import type { HeaderAccess } from '../http/response-headers.js';
+import type { HttpPlatform } from '../http/http-platform.js';
 import type { RoutePolicy } from '../routing/route-record.js';
 import type { SharedUrl } from '../routing/shared-url.js';
 
@@ -22,12 +21,7 @@ export interface HandlerPolicy {
 }
 
 /** What guards and interceptors need of the platform: the objects `ExecutionContext` hands them. */
-export interface PlatformRequests {
-  /** The raw Node request behind the platform's request object. */
-  rawRequest(request: unknown): IncomingMessage;
-  /** Reads and writes the headers of the platform's response object. */
-  readonly responseHeaders: HeaderAccess<unknown>;
-}
+export type PlatformRequests = Pick<HttpPlatform, 'rawRequest' | 'responseHeaders'>;
 
 /**
  * Handlers' policies by handler, then controller: a method inherited by two controllers is one
@@ -36,10 +30,8 @@ export interface PlatformRequests {
  */
 export class HandlerTable {
   private readonly byHandler = new WeakMap<object, Map<Type, HandlerPolicy>>();
-  private decidesAgain = false;
 
   set(controller: Type, handler: object, policy: HandlerPolicy): void {
-    this.decidesAgain ||= policy.uncertain || policy.overwritesCorsHeaders;
     let byController = this.byHandler.get(handler);
     if (byController === undefined) {
       byController = new Map();
@@ -50,14 +42,6 @@ export class HandlerTable {
 
   get(controller: Type, handler: object): HandlerPolicy | undefined {
     return this.byHandler.get(handler)?.get(controller);
-  }
-
-  /**
-   * Whether, besides `enforce: true`, a guard or an interceptor reads what the request hook
-   * decided: for a handler on an ambiguous route, or one whose `@Header()` replaces CORS headers.
-   */
-  get readsHookDecisions(): boolean {
-    return this.decidesAgain;
   }
 }
 
@@ -90,10 +74,5 @@ export class HandlerPolicies {
 
   get(controller: Type, handler: object): HandlerPolicy | undefined {
     return this.filled?.table.get(controller, handler);
-  }
-
-  /** See {@link HandlerTable.readsHookDecisions}. */
-  get readsHookDecisions(): boolean {
-    return this.filled?.table.readsHookDecisions === true;
   }
 }

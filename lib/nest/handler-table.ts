@@ -7,7 +7,7 @@ import { declaredHandlers } from '../routing/controllers.js';
 import { NEST_METADATA } from '../routing/nest-metadata.js';
 import type { RouteRecord } from '../routing/route-record.js';
 import { ambiguousRecords } from '../routing/route-resolution.js';
-import type { HandlerTable } from './handler-policies.js';
+import type { HandlerPolicy, HandlerTable } from './handler-policies.js';
 
 /** Whether some route may be ambiguous, judged from the classes alone, before any policy exists. */
 export function mayHaveAmbiguousRoutes(modules: ModulesContainer): boolean {
@@ -42,6 +42,35 @@ export function recordHandlerPolicies(
       sharedUrls,
     });
   }
+}
+
+/**
+ * The records, each whose handler's guard or interceptor reads what the request hook decided copied
+ * with `readsHookDecision` (see {@link readsHookDecision}): the hook keeps its decision on the
+ * request for those routes alone.
+ *
+ * @param handlers filled by {@link recordHandlerPolicies} from the same records.
+ */
+export function markDecisionReaders(
+  records: readonly RouteRecord[],
+  handlers: HandlerTable,
+  enforce: boolean,
+): RouteRecord[] {
+  return records.map((record) => {
+    const entry = handlers.get(record.controller, record.handler);
+    return entry !== undefined && readsHookDecision(entry, enforce)
+      ? { ...record, readsHookDecision: true }
+      : record;
+  });
+}
+
+/**
+ * Whether the guard or the interceptor reads the hook's decision for a request to this handler:
+ * the guard under `enforce: true` and for an ambiguous route, the interceptor where `@Header()`
+ * replaces CORS headers; neither where CORS is switched off.
+ */
+function readsHookDecision(entry: HandlerPolicy, enforce: boolean): boolean {
+  return entry.policy !== null && (enforce || entry.uncertain || entry.overwritesCorsHeaders);
 }
 
 function overwritesCorsHeaders(handler: object): boolean {

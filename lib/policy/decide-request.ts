@@ -14,60 +14,87 @@ import {
 import type { PolicyHandle } from './policy-handle.js';
 
 /**
- * What a request asks: for an actual request, its origin (`undefined` for none); for a preflight,
- * what it asks for.
- */
-export type CorsQuestion = string | undefined | PreflightRequest;
-
-/**
  * What a caller makes of the decision and of the compiled policy that made it (enforcement and a
  * preflight's status read the policy). `context` is the caller's, handed through untouched.
  */
-export type Decided<C, T> = (
+export type DecisionThen<C, T> = (
   decision: CorsDecision,
   policy: CompiledCorsPolicy<unknown>,
   context: C,
 ) => T;
 
 /**
- * Resolves `handle`'s policy for `request` and decides `question` with it, then hands the decision
- * and the policy to `then`. Synchronous unless a per-request policy or an origin predicate answers
- * with a promise; on the synchronous path nothing is allocated (pass a function made once, and a
- * context that exists anyway). A per-request policy that fails denies (see `RequestPolicy`), so
- * only `then` or an origin predicate written to throw can make this throw or reject.
+ * Resolves `handle`'s policy for `request` and decides an actual (non-preflight) request from
+ * `origin` with it, then hands the decision and the policy to `then`. Synchronous unless a
+ * per-request policy or an origin predicate answers with a promise; on the synchronous path
+ * nothing is allocated (pass a function made once, and a context that exists anyway).
+ *
+ * Neither a failing per-request policy (it denies, see `RequestPolicy`) nor a failing origin
+ * predicate (the engine reports it and denies) makes this throw or reject; `then` can, and so can
+ * an `origin` that is not a string, which Node never hands over: it joins an `Origin` header sent
+ * twice into one string (`a, b`, on HTTP/1.1 and HTTP/2 alike), which no policy allows.
  *
  * @param request what a per-request policy is computed from: the platform's request object.
  * @param judged what an origin predicate is given: the raw Node request.
+ * @param origin the request's `Origin` header, `undefined` for none.
  */
-export function decideRequest<C, T>(
+export function decideActualRequest<C, T>(
   handle: PolicyHandle,
   request: object,
   judged: object,
-  question: CorsQuestion,
-  then: Decided<C, T>,
+  origin: string | undefined,
+  then: DecisionThen<C, T>,
+  context: C,
+): MaybePromise<T> {
+  return decideRequest(handle, request, judged, origin, undefined, then, context);
+}
+
+/**
+ * {@link decideActualRequest} for a CORS preflight: decides what `preflight` asks for.
+ */
+export function decidePreflightRequest<C, T>(
+  handle: PolicyHandle,
+  request: object,
+  judged: object,
+  preflight: PreflightRequest,
+  then: DecisionThen<C, T>,
+  context: C,
+): MaybePromise<T> {
+  return decideRequest(handle, request, judged, preflight.origin, preflight, then, context);
+}
+
+/** A {@link DecisionThen} for callers that need the decision alone. */
+export function theDecision(decision: CorsDecision): CorsDecision {
+  return decision;
+}
+
+/** `preflight` is `undefined` for an actual request: the entry point says which it is. */
+function decideRequest<C, T>(
+  handle: PolicyHandle,
+  request: object,
+  judged: object,
+  origin: string | undefined,
+  preflight: PreflightRequest | undefined,
+  then: DecisionThen<C, T>,
   context: C,
 ): MaybePromise<T> {
   const policy = handle.policyFor(request);
   return policy instanceof Promise
-    ? policy.then((settled) => decideWith(settled, judged, question, then, context))
-    : decideWith(policy, judged, question, then, context);
-}
-
-/** A {@link Decided} for callers that need the decision alone. */
-export function theDecision(decision: CorsDecision): CorsDecision {
-  return decision;
+    ? policy.then((settled) => decideWith(settled, judged, origin, preflight, then, context))
+    : decideWith(policy, judged, origin, preflight, then, context);
 }
 
 function decideWith<C, T>(
   policy: CompiledCorsPolicy<unknown>,
   judged: object,
-  question: CorsQuestion,
-  then: Decided<C, T>,
+  origin: string | undefined,
+  preflight: PreflightRequest | undefined,
+  then: DecisionThen<C, T>,
   context: C,
 ): MaybePromise<T> {
   const decision =
-    typeof question === 'object'
-      ? decidePreflight(policy, question, judged)
-      : decideActual(policy, question, judged);
+    preflight === undefined
+      ? decideActual(policy, origin, judged)
+      : decidePreflight(policy, preflight, judged);
   return whenSettled(decision, then, policy, context);
 }

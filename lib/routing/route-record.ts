@@ -20,6 +20,12 @@ export interface RouteTarget {
   readonly versions: readonly (string | symbol)[] | undefined;
   /** Set where another route of another policy may serve one of its URLs (see `withSharedUrls`). */
   readonly sharedUrl?: SharedUrl;
+  /**
+   * Set where the handler's guard or interceptor reads what the request hook decided (`enforce:
+   * true`, an ambiguous route, a `@Header()` that replaces CORS headers): only then does the hook
+   * keep its decision on the request.
+   */
+  readonly readsHookDecision?: boolean;
 }
 
 /** One (method, path) that Nest registers for a handler, with the handler's CORS policy. */

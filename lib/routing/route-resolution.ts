@@ -49,6 +49,16 @@ export class RouteResolution {
     return false;
   }
 
+  /**
+   * Whether a handler this request may reach with `policy` reads the request hook's decision
+   * (see `RouteTarget.readsHookDecision`).
+   */
+  readsHookDecision(policy: RoutePolicy): boolean {
+    for (const target of this.targets)
+      if (target.policy === policy && target.readsHookDecision === true) return true;
+    return false;
+  }
+
   /** The first target, in router order, whose policy is `policy`: the route a log names. */
   targetWith(policy: RoutePolicy): RouteTarget | undefined {
     for (const target of this.targets) if (target.policy === policy) return target;

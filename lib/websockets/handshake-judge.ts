@@ -15,14 +15,15 @@ import {
   requestAuthorityOf,
   preflightMethodOf,
   type CorsDecision,
+  type PreflightRequest,
 } from '../engine/index.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
 import {
-  decideRequest,
+  decideActualRequest,
+  decidePreflightRequest,
   theDecision,
-  type CorsQuestion,
-  type Decided,
+  type DecisionThen,
 } from '../policy/decide-request.js';
 import { findGateways, type Gateway, type NamespaceKey } from '../routing/gateways.js';
 import { HandshakeLog } from './handshake-log.js';
@@ -127,7 +128,7 @@ export class HandshakeJudge {
     let allowing: CorsDecision | undefined;
     let vary = '';
     for (const entry of checked) {
-      const decision = await this.attempt(seen, entry, origin, theDecision);
+      const decision = await this.attempt(seen, entry, theDecision, origin);
       if (decision !== undefined) vary = appendVary(vary, decision.vary) ?? vary;
       if (decision?.allowed === true) {
         // The engine answers for every namespace of the server: when one gateway allows the
@@ -163,7 +164,7 @@ export class HandshakeJudge {
     let vary = '';
     const seen = handshakeRequestOf(request);
     for (const entry of this.checkedPolicies(gateways, request) ?? []) {
-      const decision = await this.attempt(seen, entry, undefined, theDecision);
+      const decision = await this.attempt(seen, entry, theDecision, undefined);
       if (decision !== undefined) vary = appendVary(vary, decision.vary) ?? vary;
     }
     return vary;
@@ -200,7 +201,7 @@ export class HandshakeJudge {
     let denied: PreflightVerdict | undefined;
     const seen = handshakeRequestOf(request);
     for (const entry of checked) {
-      const verdict = await this.attempt(seen, entry, preflight, preflightVerdict);
+      const verdict = await this.attempt(seen, entry, preflightVerdict, origin, preflight);
       if (verdict?.decision?.allowed === true) {
         if (grantsCredentials(verdict.decision)) return verdict;
         approved ??= verdict;
@@ -250,17 +251,20 @@ export class HandshakeJudge {
   }
 
   /**
-   * What `then` makes of the decision of the handle's policy on `question` for this request, or
-   * `undefined` when deciding failed.
+   * What `then` makes of the decision of the handle's policy for this request, or `undefined` when
+   * deciding failed: an actual request's from `origin`, or, with `preflight`, the preflight's.
    */
   private async attempt<T>(
     request: HandshakeRequest,
     { handle, gateway }: Checked,
-    question: CorsQuestion,
-    then: Decided<undefined, T>,
+    then: DecisionThen<undefined, T>,
+    origin: string | undefined,
+    preflight?: PreflightRequest,
   ): Promise<T | undefined> {
     try {
-      return await decideRequest(handle, request, request, question, then, undefined);
+      return await (preflight === undefined
+        ? decideActualRequest(handle, request, request, origin, then, undefined)
+        : decidePreflightRequest(handle, request, request, preflight, then, undefined));
     } catch (error) {
       this.log.error(request, error, gateway);
       return undefined;

@@ -280,24 +280,47 @@ describe('CorsRequestHandler', () => {
   });
 
   describe('keeping its decision for the guard and the interceptor', () => {
-    it("keeps an actual request's decision with the handle it was made with, when asked to", () => {
-      const { handle } = handlerFor(RouteResolution.of([target(ADMIN_ONLY)]), {
-        keepDecisions: true,
-      });
-      const sent = request('GET', { origin: ADMIN });
-      handle(sent);
-      expect(hookDecisionFor(sent, ADMIN_ONLY)).toMatchObject({ allowed: true });
-      expect(hookDecisionFor(sent, DEFAULT)).toBeUndefined();
+    const reading = (policy: RouteTarget['policy']): RouteTarget => ({
+      ...target(policy),
+      readsHookDecision: true,
     });
 
-    it('keeps nothing for a preflight, nor when no guard or interceptor reads it', () => {
-      const keeping = handlerFor(RouteResolution.of([target(ADMIN_ONLY)]), { keepDecisions: true });
+    it("keeps an actual request's decision with the policy that made it, for a handler that reads it", () => {
+      const { handle } = handlerFor(RouteResolution.of([reading(ADMIN_ONLY)]));
+      const sent = request('GET', { origin: ADMIN });
+      handle(sent);
+      expect(hookDecisionFor(sent, ADMIN_ONLY.fixedPolicy!)).toMatchObject({ allowed: true });
+      expect(hookDecisionFor(sent, DEFAULT.fixedPolicy!)).toBeUndefined();
+    });
+
+    it('keeps nothing for a preflight, nor where no handler of that policy reads it', () => {
+      const keeping = handlerFor(RouteResolution.of([reading(ADMIN_ONLY)]));
       const asked = request('OPTIONS', { origin: ADMIN, 'access-control-request-method': 'PUT' });
       keeping.handle(asked);
-      expect(hookDecisionFor(asked, ADMIN_ONLY)).toBeUndefined();
+      expect(hookDecisionFor(asked, ADMIN_ONLY.fixedPolicy!)).toBeUndefined();
       const sent = request('GET', { origin: ADMIN });
       handlerFor(RouteResolution.of([target(ADMIN_ONLY)])).handle(sent);
-      expect(hookDecisionFor(sent, ADMIN_ONLY)).toBeUndefined();
+      expect(hookDecisionFor(sent, ADMIN_ONLY.fixedPolicy!)).toBeUndefined();
+      expect(Object.getOwnPropertySymbols(sent)).toEqual([]);
+      // A reading handler of another policy on the same route: the hook decided with the default.
+      const other = request('GET', { origin: APP, host: 'elsewhere.example' });
+      const ambiguous = RouteResolution.of([
+        { ...reading(ADMIN_ONLY), hosts: [/^admin\./] },
+        target(DEFAULT),
+      ]);
+      handlerFor(ambiguous).handle(other);
+      expect(Object.getOwnPropertySymbols(other)).toEqual([]);
+    });
+
+    it('keeps its decision and records a CSRF approval where both apply', () => {
+      const csrfTrust = new CsrfTrust();
+      csrfTrust.enabled = true;
+      const credentialed = handleOf({ origin: ADMIN, credentials: true });
+      const { handle } = handlerFor(RouteResolution.of([reading(credentialed)]), { csrfTrust });
+      const sent = request('POST', { origin: ADMIN });
+      handle(sent);
+      expect(hookDecisionFor(sent, credentialed.fixedPolicy!)).toMatchObject({ allowed: true });
+      expect(csrfTrust.has(sent)).toBe(true);
     });
   });
 

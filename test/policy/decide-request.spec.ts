@@ -1,19 +1,23 @@
 import { buildPolicy } from '../../lib/engine/build-policy';
 import type { CompiledCorsPolicy, CorsDecision } from '../../lib/engine';
-import { decideRequest, theDecision } from '../../lib/policy/decide-request';
+import {
+  decideActualRequest,
+  decidePreflightRequest,
+  theDecision,
+} from '../../lib/policy/decide-request';
 import { PolicyHandle } from '../../lib/policy/policy-handle';
 import type { RequestPolicy } from '../../lib/policy/request-policy';
 
 const APP = 'https://app.example.com';
 const request = (headers: Record<string, string> = {}) => ({ method: 'GET', headers });
 
-describe('decideRequest', () => {
+describe('decideActualRequest and decidePreflightRequest', () => {
   const compiled = buildPolicy({ origin: APP, optionsSuccessStatus: 200 });
   const fixed = new PolicyHandle('fixed', compiled);
 
   it('decides an actual request synchronously with a fixed policy, and hands on the policy', () => {
     const seen: [CorsDecision, CompiledCorsPolicy<unknown>, string][] = [];
-    const result = decideRequest(
+    const result = decideActualRequest(
       fixed,
       request(),
       request(),
@@ -27,8 +31,8 @@ describe('decideRequest', () => {
     expect(seen[0]![2]).toBe('context');
   });
 
-  it('decides a preflight when the question is one', () => {
-    const decision = decideRequest(
+  it('decides a preflight through its own entry point', () => {
+    const decision = decidePreflightRequest(
       fixed,
       request(),
       request(),
@@ -48,7 +52,7 @@ describe('decideRequest', () => {
         return Promise.resolve(compiled);
       },
     } as unknown as RequestPolicy;
-    const result = decideRequest(
+    const result = decideActualRequest(
       new PolicyHandle('per request', perRequest),
       platformRequest,
       request(),
@@ -74,7 +78,7 @@ describe('decideRequest', () => {
         },
       }),
     );
-    await decideRequest(handle, request(), raw, APP, theDecision, undefined);
+    await decideActualRequest(handle, request(), raw, APP, theDecision, undefined);
     expect(judged).toHaveLength(1);
     expect(judged[0]).toBe(raw);
   });

@@ -43,6 +43,17 @@ describe('RouteResolution', () => {
     expect(() => RouteResolution.of([])).toThrow(RangeError);
   });
 
+  it("says a handler reads the hook's decision only for a target of that policy that reads it", () => {
+    const resolution = RouteResolution.of([
+      target(A, { versions: ['1'] }),
+      target(A, { versions: ['2'], readsHookDecision: true }),
+      target(B, { versions: ['3'] }),
+    ]);
+    expect(resolution.readsHookDecision(A)).toBe(true);
+    expect(resolution.readsHookDecision(B)).toBe(false);
+    expect(resolution.readsHookDecision(DEFAULT)).toBe(false);
+  });
+
   describe('host-bound targets', () => {
     const resolution = RouteResolution.of([target(A, { hosts: [/^admin\.example$/] }), target(B)]);
     it('is not fixed', () => expect(resolution.fixed).toBe(false));
