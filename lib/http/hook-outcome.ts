@@ -9,7 +9,11 @@ export type HookOutcome =
 
 export const CONTINUE: HookOutcome = Object.freeze({ kind: 'continue' });
 
-/** The outcome of answering a preflight, one per status, so that answering allocates nothing. */
+/**
+ * The outcome of answering a preflight, one per status, so that answering allocates nothing. A
+ * table of constants filled as each status is first used, not state: an entry depends on its
+ * status alone, whichever server or module asked first.
+ */
 const ANSWERS = new Map<number, HookOutcome>();
 
 export function answerWith(status: number): HookOutcome {

@@ -11,7 +11,7 @@ import type { HeaderAccess } from './response-headers.js';
 /**
  * Everything the module needs from the HTTP platform, behind one interface chosen once per server
  * at startup. Nothing outside `lib/http/express/` and `lib/http/fastify/` knows which platform it
- * runs on.
+ * runs on, but `nest/select-platform.ts`, which makes the one of each server.
  *
  * Which route a request is for is never worked out here from the URL: each platform asks its own
  * router, so that a route's policy reaches exactly the handler that router runs.
@@ -45,7 +45,10 @@ export interface HttpPlatform {
 
 /** Everything {@link HttpPlatform.install} needs. */
 export interface PlatformInstallation {
-  /** What the request hook runs with (the same object: the module updates it on `replace()`). */
+  /**
+   * What the request hook runs with, fixed at startup: only `uniformNoOriginVary`, a getter,
+   * follows `CorsPolicies.replace()`.
+   */
   readonly settings: RequestHandlerSettings;
   /** Nest's routes with their policies. */
   readonly routes: RouteMap;

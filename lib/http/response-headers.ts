@@ -1,5 +1,6 @@
 /**
- * Response headers: how each platform's are reached, and the one place CORS headers are written.
+ * Response headers: how they are reached (Node's response here, Fastify's reply in
+ * `fastify/fastify-reply-headers.ts`), and the one place CORS headers are written.
  */
 import { appendVary, type CorsDecision, type CorsHeader } from '../engine/index.js';
 
@@ -21,39 +22,11 @@ export interface NodeResponseLike {
   removeHeader(name: string): void;
 }
 
-/** The parts of Fastify's reply used here: it keeps headers until it sends them. */
-export interface FastifyReplyLike {
-  raw: unknown;
-  getHeader(name: string): unknown;
-  header(name: string, value: string): unknown;
-  removeHeader(name: string): unknown;
-  code(status: number): FastifyReplyLike;
-  send(payload?: unknown): unknown;
-}
-
 /** Express's `res`, and any Node `ServerResponse`. */
 export const NODE_RESPONSE_HEADERS: HeaderAccess<NodeResponseLike> = {
   get: (response, name) => headerText(response.getHeader(name)),
   set: (response, name, value) => void response.setHeader(name, value),
   remove: (response, name) => response.removeHeader(name),
-};
-
-/** Fastify's `reply`. */
-export const FASTIFY_REPLY_HEADERS: HeaderAccess<FastifyReplyLike> = {
-  get: (reply, name) => headerText(reply.getHeader(name)),
-  set: (reply, name, value) => void reply.header(name, value),
-  remove: (reply, name) => void reply.removeHeader(name),
-};
-
-/**
- * Fastify's `reply`, writing on its raw response: for a request that middleware may answer there,
- * which never sends what the reply holds. Fastify merges them in when it answers itself.
- */
-export const FASTIFY_RAW_REPLY_HEADERS: HeaderAccess<FastifyReplyLike> = {
-  get: (reply, name) => NODE_RESPONSE_HEADERS.get(reply.raw as NodeResponseLike, name),
-  set: (reply, name, value) =>
-    NODE_RESPONSE_HEADERS.set(reply.raw as NodeResponseLike, name, value),
-  remove: (reply, name) => NODE_RESPONSE_HEADERS.remove(reply.raw as NodeResponseLike, name),
 };
 
 /** Writes a decision's headers and appends its `Vary` names to whatever `Vary` is there. */
@@ -82,7 +55,8 @@ export function writeCorsHeaders<R>(
   if (vary !== undefined) access.set(response, 'Vary', vary);
 }
 
-function headerText(value: unknown): string | undefined {
+/** A header's value as the platform holds it (a number, a list), as one string. */
+export function headerText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   return Array.isArray(value) ? value.join(', ') : undefined;

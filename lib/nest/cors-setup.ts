@@ -1,6 +1,6 @@
 /**
  * Wires the module at startup: the registry, the routes with their policies, the handler table and
- * the platform's request hook, from what Nest knows at startup, so that the module itself only wires.
+ * the platform's request hook, from what Nest knows then, so that the module itself only wires.
  */
 import type { AbstractHttpAdapter, ApplicationConfig, ModulesContainer } from '@nestjs/core';
 import { predicateFailure } from '../engine/index.js';

@@ -12,7 +12,10 @@ import type { SharedUrl } from '../routing/shared-url.js';
 export interface HandlerPolicy {
   /** The handler's exact policy, or `null` for CORS switched off. */
   readonly policy: RoutePolicy;
-  /** Whether its route is ambiguous (see `ambiguousRecords`): the request hook may have applied another policy. */
+  /**
+   * Whether its route is ambiguous (see `ambiguousRecords`): the request hook may have applied
+   * another policy.
+   */
   readonly uncertain: boolean;
   /** Whether the handler's `@Header()` metadata writes `Vary` or an `Access-Control-*` header. */
   readonly overwritesCorsHeaders: boolean;

@@ -8,8 +8,9 @@ import { FastifyPlatform } from '../http/fastify/fastify-platform.js';
 import type { HttpPlatform } from '../http/http-platform.js';
 
 /**
- * The one platform seam of each server, by the server (the adapter's instance). With
- * `configuredServers` below, the only state of the module kept outside its instances: Nest creates `CorsModule` (where Fastify's routes start
+ * The one platform seam of each server, by the server (the adapter's instance). Module state
+ * kept outside `CorsModule`'s instances, as are `configuredServers` below and the registry of each
+ * `CorsPolicies` (`attached-registry.ts`): Nest creates `CorsModule` (where Fastify's routes start
  * being noted, see {@link noteEarlyRoutes}) before it configures it (where the seam is installed),
  * and a module imported twice is created twice but configures the server once. The seam belongs
  * to the server, so it is found by the server.
@@ -62,9 +63,9 @@ const configuredServers = new WeakSet<object>();
 
 /**
  * Starts noting routes that the platform shows only as they are added (Fastify), before the
- * module sets up, from the moment Nest hands the adapter over: at once under `NestFactory.create()`,
- * in `createNestApplication()` under the testing module (`init$`, which replays). Nothing to do
- * where the platform's routes can be read later (Express).
+ * module sets up, from the moment Nest hands the adapter over: at once under
+ * `NestFactory.create()`, in `createNestApplication()` under the testing module (`init$`, which
+ * replays). Nothing to do where the platform's routes can be read later (Express).
  */
 export function noteEarlyRoutes(host: HttpAdapterHost): void {
   const note = () => {

@@ -285,7 +285,7 @@ describe('CorsRequestHandler', () => {
       readsHookDecision: true,
     });
 
-    it("keeps an actual request's decision with the policy that made it, for a handler that reads it", () => {
+    it("keeps an actual request's decision and its policy, for a handler that reads it", () => {
       const { handle } = handlerFor(RouteResolution.of([reading(ADMIN_ONLY)]));
       const sent = request('GET', { origin: ADMIN });
       handle(sent);

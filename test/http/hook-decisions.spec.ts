@@ -22,7 +22,7 @@ describe('hook decisions', () => {
   const decided = (d: CorsDecision, p: CompiledCorsPolicy<unknown>) => seen.push(['decided', d, p]);
   beforeEach(() => (seen.length = 0));
 
-  it("hands the hook's decision to the compiled policy it was made with, and to no other", () => {
+  it("hands the hook's decision to the policy it was made with, and to no other", () => {
     const request = {};
     keepHookDecision(request, compiledA, decision);
     expect(hookDecisionFor(request, compiledA)).toBe(decision);
@@ -33,14 +33,14 @@ describe('hook decisions', () => {
     expect(hookDecisionFor({}, compiledA)).toBeUndefined();
   });
 
-  it("reuses the hook's decision where the handle gives the request the same compiled policy", () => {
+  it("reuses the hook's decision where the handle gives the same compiled policy", () => {
     const request = raw();
     keepHookDecision(request, compiledA, decision);
     void hookDecisionOrOwn(new PolicyHandle('a', compiledA), request, request, reused, decided, 0);
     expect(seen).toEqual([['reused', decision, compiledA]]);
   });
 
-  it('decides again with the new policy when the handle was replaced after the hook decided', () => {
+  it('decides again with the new policy when the handle was replaced since the hook', () => {
     const request = raw();
     const handle = new PolicyHandle('a', compiledA);
     keepHookDecision(request, compiledA, decision);
@@ -55,7 +55,7 @@ describe('hook decisions', () => {
     expect(seen).toEqual([['decided', expect.objectContaining({ allowed: true }), compiledA]]);
   });
 
-  it('compares with the answer a per-request policy kept for the request, once settled', async () => {
+  it('compares with the answer a per-request policy kept for the request', async () => {
     const request = raw();
     const asked: object[] = [];
     const answer = Promise.resolve(compiledA);

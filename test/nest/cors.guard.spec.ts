@@ -48,7 +48,7 @@ describe('CorsGuard with the request hook’s decision', () => {
   const allowed = decideActual(allowsApp, APP) as CorsDecision;
   const denied = decideActual(allowsNone, APP) as CorsDecision;
 
-  it('enforces the hook’s decision where it was made with the handler’s policy: not decided again', () => {
+  it('enforces the hook’s decision made with the handler’s policy, not deciding again', () => {
     const request = crossOrigin();
     // A denial kept for the very policy that would allow: only a reused decision refuses.
     keepHookDecision(request, allowsApp, denied);
@@ -56,7 +56,7 @@ describe('CorsGuard with the request hook’s decision', () => {
     expect(() => guard.canActivate(contextOf(request))).toThrow(ForbiddenException);
   });
 
-  it('decides with the new policy when CorsPolicies.replace() ran between the hook and the guard', () => {
+  it('decides with the new policy after CorsPolicies.replace() between hook and guard', () => {
     const request = crossOrigin();
     const handle = new PolicyHandle('app', allowsApp);
     keepHookDecision(request, allowsApp, allowed);

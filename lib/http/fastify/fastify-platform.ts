@@ -7,12 +7,8 @@ import { CorsRequestHandler, type HookOutcome } from '../cors-request-handler.js
 import { DeclaredRouteCover } from '../../routing/path-policies.js';
 import type { RouteMap } from '../../routing/route-map.js';
 import type { HttpPlatform, PlatformInstallation, ServedPage } from '../http-platform.js';
-import {
-  FASTIFY_RAW_REPLY_HEADERS,
-  FASTIFY_REPLY_HEADERS,
-  type FastifyReplyLike,
-  type HeaderAccess,
-} from '../response-headers.js';
+import type { HeaderAccess } from '../response-headers.js';
+import { FASTIFY_RAW_REPLY_HEADERS, FASTIFY_REPLY_HEADERS } from './fastify-reply-headers.js';
 import { EarlyRoutes } from './fastify-early-routes.js';
 import {
   addToNestRouteConfig,
@@ -28,7 +24,13 @@ import { FastifyMounts } from './fastify-mounts.js';
 import { PreflightRoutes } from './fastify-preflight-routes.js';
 import { CORS_ROUTE, type RouteNote } from './fastify-route-note.js';
 import { FastifyRoutes } from './fastify-routes.js';
-import type { Done, FastifyLike, FastifyRequestLike, OnRequestHook } from './fastify-types.js';
+import type {
+  Done,
+  FastifyLike,
+  FastifyReplyLike,
+  FastifyRequestLike,
+  OnRequestHook,
+} from './fastify-types.js';
 
 /**
  * Fastify, one per server. Its router picks the route before any `onRequest` hook runs, and the
@@ -145,7 +147,7 @@ export class FastifyPlatform implements HttpPlatform {
       (request.is404 ? unrouted : routed).run(request, request.raw, reply, finish, done);
     const fastify = this.fastify;
     fastify.addHook('onRequest', hook);
-    // While plugins are still loading, Fastify queues addHook(); after() runs once it has been added.
+    // While plugins are still loading, Fastify queues addHook(); after() runs once it is added.
     if (fastify.after === undefined) moveToFront(fastify, hook);
     else fastify.after(() => moveToFront(fastify, hook));
   }

@@ -3,7 +3,16 @@
  * does not import Fastify, whose release is the application's choice.
  */
 import type { IncomingMessage } from 'node:http';
-import type { FastifyReplyLike } from '../response-headers.js';
+
+/** The parts of Fastify's reply used here: it keeps headers until it sends them. */
+export interface FastifyReplyLike {
+  raw: unknown;
+  getHeader(name: string): unknown;
+  header(name: string, value: string): unknown;
+  removeHeader(name: string): unknown;
+  code(status: number): FastifyReplyLike;
+  send(payload?: unknown): unknown;
+}
 
 /** A route's `config`, as Fastify hands it to `onRoute` hooks and to requests. */
 export type RouteConfig = Record<string | symbol, unknown>;
