@@ -157,6 +157,19 @@ describe('CorsRequestHandler', () => {
     expect(router.asked).toEqual([]);
   });
 
+  it('reads the shared Vary, a getter that follows replace(), once per request without Origin', () => {
+    let reads = 0;
+    const settings = Object.defineProperty({ ...SETTINGS }, 'uniformNoOriginVary', {
+      get: () => (reads++, 'Origin'),
+    });
+    const route = new OneRoute(RouteResolution.of([target(ADMIN_ONLY)]));
+    const handler = new CorsRequestHandler<IncomingMessage, Headers>(route, ACCESS, settings);
+    const headers: Headers = new Map();
+    void handler.handle(request('GET'), request('GET'), headers);
+    expect([...headers]).toEqual([['vary', 'Origin']]);
+    expect(reads).toBe(1);
+  });
+
   it('chooses among host-bound targets with the Host header', () => {
     const route = RouteResolution.of([target(ADMIN_ONLY, [/^admin\.local$/]), target(DEFAULT)]);
     const { handle } = handlerFor(route);
