@@ -1,5 +1,9 @@
 /** `expectCors()`: assertions on how a running app answers a browser's CORS requests. */
-import { refusalsOfActual, refusalsOfPreflight, type ReceivedResponse } from '../client/browser-verdict.js';
+import {
+  refusalsOfActual,
+  refusalsOfPreflight,
+  type ReceivedResponse,
+} from '../client/browser-verdict.js';
 import {
   DEFAULT_RESPONSE_TIMEOUT,
   NoResponseError,
