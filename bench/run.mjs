@@ -7,10 +7,13 @@
 //
 //   node bench/run.mjs            full run (about 16 minutes)
 //   node bench/run.mjs --quick    a minute or so: proves the harness works, numbers are rough
+//                                 (skips the scenarios of large apps, `quick: false`, unless
+//                                 --scenario names them)
 //
 // Options: --rounds N, --seconds S (per round) or --amount N (requests per round),
 //          --warmup S, --connections N, --scenario a,b, --adapter express, --json FILE (raw
-//          results), --skipBuild, --variants a,b (these variants in every scenario that can run
+//          results), --chart DIR (SVG charts of the route-count scenarios that ran, against route
+//          count: bench/support/charts.mjs), --skipBuild, --variants a,b (these variants in every scenario that can run
 //          them, instead of each scenario's own list), --library DIR (nestjs-cors from the built
 //          dist/ of the checkout DIR instead of this one; not built by the run), --baseline DIR (adds
 //          moduleBase and decoratorBase, `module` and `decorator` with the build in DIR's dist/,
@@ -33,6 +36,7 @@ import {
   startApp,
 } from './support/harness.mjs';
 import { resolve } from 'node:path';
+import { writeRunCharts } from './support/charts.mjs';
 import {
   ADAPTERS,
   SCENARIOS,
@@ -56,6 +60,7 @@ const args = parseArgs(process.argv.slice(2), {
   scenario: '',
   adapter: '',
   json: '',
+  chart: '',
   skipBuild: false,
   variants: '',
   library: '',
@@ -68,13 +73,17 @@ const warmup = args.warmup >= 0 ? args.warmup : mode.warmup;
 const amount = args.amount || (args.seconds ? 0 : mode.amount);
 /** autocannon's stopping rule for one measured round. */
 const roundLength = amount > 0 ? { amount } : { seconds };
+// Quick mode runs the scenarios of large apps (`quick: false`) only when --scenario names them.
 const scenarios = args.scenario
   ? args.scenario.split(',').map((id) => {
       const found = SCENARIOS.find((s) => s.id === id);
       if (found === undefined) throw new Error(`unknown scenario ${id}`);
       return found;
     })
-  : SCENARIOS;
+  : SCENARIOS.filter((scenario) => !args.quick || scenario.quick !== false);
+const skippedInQuickMode = args.scenario
+  ? []
+  : SCENARIOS.filter((scenario) => !scenarios.includes(scenario)).map((s) => s.id);
 const adapters = args.adapter ? args.adapter.split(',') : ADAPTERS;
 const onlyVariants = args.variants ? args.variants.split(',') : undefined;
 for (const id of onlyVariants ?? []) {
@@ -483,6 +492,11 @@ async function main() {
     const estimate = adapters.length * scenarios.reduce((sum, s) => sum + perScenario(s), 0);
     console.log(`bench: about ${Math.ceil(estimate / 60)} min`);
   }
+  if (skippedInQuickMode.length > 0) {
+    console.log(
+      `bench: quick mode skips ${skippedInQuickMode.join(', ')} (name them with --scenario to run them)`,
+    );
+  }
   // --library and --baseline name builds made beforehand: only this checkout's is built here.
   if (!args.skipBuild && library === undefined) buildLibrary();
 
@@ -531,6 +545,9 @@ async function main() {
         2,
       ),
     );
+  }
+  if (args.chart) {
+    for (const file of writeRunCharts(args.chart, results)) console.log(`bench: wrote ${file}`);
   }
   if (failures.length > 0) {
     console.error(`\nbench: ${failures.length} failure(s):\n${failures.join('\n')}`);

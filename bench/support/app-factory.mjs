@@ -13,6 +13,7 @@ import {
   bareHeaders,
   perRequestPolicyOf,
 } from './scenarios.mjs';
+import { generatedControllers } from './route-count-scenarios.mjs';
 
 const ROUTE_DECORATORS = { GET: Get, POST: Post, PUT: Put, DELETE: Delete };
 
@@ -42,10 +43,12 @@ function defineController(Cors, className, path, routes, corsPolicy, controllerP
 }
 
 /**
- * @param corsPolicy `@Cors()` for every handler (`items` and `many`);
+ * @param scenario its `app` (the shape) and, for `routes`, its `routeCount`;
+ * @param corsPolicy `@Cors()` for every handler (`items`, `many` and `routes`);
  * @param withControllerPolicies whether the `api` controllers carry their own `@Cors()`.
  */
-function controllersOf(Cors, shape, adapter, corsPolicy, withControllerPolicies) {
+function controllersOf(Cors, scenario, adapter, corsPolicy, withControllerPolicies) {
+  const shape = scenario.app;
   if (shape === 'items') {
     return [
       defineController(
@@ -86,6 +89,21 @@ function controllersOf(Cors, shape, adapter, corsPolicy, withControllerPolicies)
         })),
         undefined,
         withControllerPolicies ? cors : undefined,
+      ),
+    );
+  }
+  if (shape === 'routes') {
+    return generatedControllers(scenario.routeCount).map(({ className, path, routes }) =>
+      defineController(
+        Cors,
+        className,
+        path,
+        routes.map(({ name, method, path: routePath }) => ({
+          name,
+          decorator: ROUTE_DECORATORS[method],
+          path: routePath,
+        })),
+        corsPolicy,
       ),
     );
   }
@@ -196,11 +214,13 @@ export async function createBenchApp({ adapter, variant, scenario, library }) {
   if (variant === 'decorator' || variant === 'decoratorBase') handlerPolicy = scenario.policy;
   if (variant === 'perRequestDecorator')
     handlerPolicy = perRequestPolicyOf(perRequestPolicy, scenario.policy, true);
-  const controllers = controllersOf(Cors, scenario.app, adapter, handlerPolicy, asModule);
+  const controllers = controllersOf(Cors, scenario, adapter, handlerPolicy, asModule);
   class BenchModule {}
   Reflect.decorate([Module({ imports, controllers })], BenchModule);
 
   let app;
+  // bench/app.mjs reports the time from here to listening (bench/startup.mjs).
+  performance.mark('nest-create');
   if (adapter === 'express') {
     app = await NestFactory.create(BenchModule, { logger: false });
   } else if (adapter === 'fastify') {

@@ -47,7 +47,7 @@ export function buildLibrary() {
  * Starts one app in its own process and waits until it listens, with nestjs-cors from the
  * checkout `library` (a directory with a built `dist/`), or from this one when it is `undefined`.
  *
- * @returns `{ port, url, memory(), close() }`; rejects if it fails or takes longer than 30 s.
+ * @returns `{ port, url, timing, memory(), close() }` (`timing`: see bench/app.mjs); rejects if it fails or takes longer than 30 s.
  */
 export function startApp({ adapter, variant, scenario, library, execArgv = [] }) {
   const child = fork(APP_ENTRY, [JSON.stringify({ adapter, variant, scenario, library })], {
@@ -81,6 +81,7 @@ export function startApp({ adapter, variant, scenario, library, execArgv = [] })
         name,
         pid: child.pid,
         port,
+        timing: message.timing,
         url: `http://127.0.0.1:${port}`,
         memory: () =>
           new Promise((resolveMemory, rejectMemory) => {
@@ -143,11 +144,22 @@ export function probe(url, { method, path, headers }) {
   });
 }
 
+let sentIds = 0;
+
+/**
+ * An id this process has never produced: a request with `idPrefix` goes to `idPrefix` + one of these
+ * instead of its `path`, so that every request of a run has a path no server has seen.
+ */
+function freshId() {
+  return `u${(sentIds++).toString(36)}`;
+}
+
 /**
  * Drives `url` with autocannon, each connection cycling through `requests`, for `seconds` or for
  * `amount` requests in all. autocannon only stops on a sampling tick (every second by default), so
  * the tick is 10 ms here: short rounds end on time, and a round of `amount` requests does not sit
- * idle for most of a second after its last response.
+ * idle for most of a second after its last response. A request with `idPrefix` is sent to
+ * `idPrefix` + a fresh id each time (see {@link freshId}).
  *
  * @returns `{ rps, total, statusCounts, errors, timeouts }`, requests per second counted over the
  *   round's own wall-clock time.
@@ -160,7 +172,20 @@ export async function load(url, requests, { seconds, amount, connections = 10 })
     sampleInt: 10,
     ...(amount === undefined ? { duration: seconds } : { amount }),
     // Fresh objects: autocannon stores the built request buffers on them.
-    requests: requests.map((r) => ({ method: r.method, path: r.path, headers: { ...r.headers } })),
+    requests: requests.map((r) => ({
+      method: r.method,
+      path: r.path,
+      headers: { ...r.headers },
+      // autocannon rebuilds a request with setupRequest each time it sends it.
+      ...(r.idPrefix === undefined
+        ? {}
+        : {
+            setupRequest(request) {
+              request.path = `${r.idPrefix}${freshId()}`;
+              return request;
+            },
+          }),
+    })),
   });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const statusCounts = {};

@@ -1,6 +1,7 @@
 // What the HTTP benchmark measures: the policy each scenario configures, the shape of its app and the
 // requests autocannon sends. Shared by the driver (bench/run.mjs), the app processes (bench/app.mjs),
 // the memory check and the profiler, so that all of them agree on every detail.
+import { routeCountScenarios, startupScenarios } from './route-count-scenarios.mjs';
 
 export const APP_ORIGIN = 'https://app.example.com';
 export const ADMIN_ORIGIN = 'https://admin.example.com';
@@ -255,7 +256,8 @@ function apiPreflights() {
 
 /**
  * Each scenario: `policy` for CorsModule and `@Cors()`, `enableCorsPolicy` when `app.enableCors()`
- * needs another spelling of it, `app` (`items`, `many` or `api`), the `requests` each autocannon
+ * needs another spelling of it, `app` (`items`, `many`, `api`, or `routes` of `routeCount` generated
+ * routes), the `requests` each autocannon
  * connection cycles through, what they must get back (`preflight`, `allowed`), the `variants` it
  * runs when not {@link DEFAULT_VARIANTS}, and `checkAll` to check every request's answer before load
  * rather than the first, middle and last.
@@ -355,7 +357,12 @@ export const SCENARIOS = [
     variants: ['none', 'enableCors', 'module'],
     checkAll: true,
   },
+  // Issue 19: N generated routes, unique ids (route-count-scenarios.mjs).
+  ...routeCountScenarios({ policy: BASE_POLICY, origin: APP_ORIGIN }),
 ];
+
+/** The apps of the startup benchmark (bench/startup.mjs), `startup-100` and so on. */
+export const STARTUP_SCENARIOS = startupScenarios({ policy: BASE_POLICY, origin: APP_ORIGIN });
 
 /**
  * The app of the memory check (bench/memory.mjs): the items app with an exact origin and a wildcard,
@@ -372,7 +379,7 @@ export const MEMORY_SCENARIO = {
 };
 
 export function scenarioById(id) {
-  const scenario = [...SCENARIOS, MEMORY_SCENARIO].find((s) => s.id === id);
+  const scenario = [...SCENARIOS, ...STARTUP_SCENARIOS, MEMORY_SCENARIO].find((s) => s.id === id);
   if (scenario === undefined) throw new Error(`unknown scenario ${JSON.stringify(id)}`);
   return scenario;
 }
@@ -416,7 +423,11 @@ export function expectationFor(scenario, variant, request) {
     status,
     allowOrigin,
     allowMethod: request.headers['access-control-request-method'],
-    allowHeaders: requested.split(',').map((name) => name.trim().toLowerCase()),
+    // A preflight without Access-Control-Request-Headers asks for none.
+    allowHeaders: requested
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== ''),
   };
 }
 
