@@ -24,6 +24,10 @@ export interface ExpressLayer {
   readonly handle: unknown;
   readonly name?: string;
   readonly route?: ExpressRoute;
+  /** The path the layer was added with (`router` 2.3; older releases do not keep it). */
+  readonly rawPath?: unknown;
+  /** Set on a layer added with `use()` and no path, which matches every pathname. */
+  readonly slash?: boolean;
   match(path: string): unknown;
 }
 

@@ -20,6 +20,7 @@ import {
   type ExpressRouter,
   type Middleware,
 } from './express-app.js';
+import { ExpressLayerIndex } from './express-layer-index.js';
 
 /** Bound on remembered (method, path) answers: memory stays flat whatever URLs clients send. */
 export const EXPRESS_ROUTE_CACHE_SIZE = 1024;
@@ -43,13 +44,25 @@ const NODE_METHODS: ReadonlySet<string> = new Set(METHODS);
  * pathname, and the mounts are Express's own: each entry is mounted by the app router's own
  * `use()`, on a router that inherits its settings, and asked with that layer's `match()`.
  *
- * The answer for a (method, pathname) pair depends on nothing else, so it is remembered, in a
- * bounded map that is emptied whenever a layer is added.
+ * Only the layers that can match the pathname are asked ({@link ExpressLayerIndex}, rebuilt when
+ * the stack changes), so a lookup costs the same in an app of ten routes or ten thousand. The
+ * answer for a (method, pathname) pair depends on nothing else; those of routes without
+ * parameters are remembered, in a bounded map emptied whenever the stack changes.
  */
 export class ExpressRoutes implements RouteFinder<ExpressRequest> {
   private readonly targets = new WeakMap<ExpressLayer, RouteTarget>();
-  private readonly answers = new Map<string, RouteResolution | null>();
-  private answeredForLayers = -1;
+  /**
+   * Answers given by a route whose path has no parameter or wildcard, by (method, pathname): a
+   * static page asked again and again is answered without asking the router. Other answers are
+   * not kept: a pathname with an id is seldom asked twice, and keeping it costs more than asking.
+   */
+  private readonly answers = new Map<string, RouteResolution>();
+  /** Set by {@link askRouter}: whether its answer came from such a route. */
+  private byLiteralRoute = false;
+  /** The resolution to each single target, so that most lookups allocate none. */
+  private readonly single = new WeakMap<RouteTarget, RouteResolution>();
+  /** Built on the first lookup, and again whenever the stack changed. */
+  private index: ExpressLayerIndex | undefined;
   /** The `paths` entries, each mounted on a router of its own that is never run, only asked. */
   private readonly pathMounts: readonly { layer: ExpressLayer; target: RouteTarget }[];
 
@@ -115,39 +128,46 @@ export class ExpressRoutes implements RouteFinder<ExpressRequest> {
 
   private routeFor(method: string, pathname: string): RouteResolution | undefined {
     const stack = stackOf(this.app);
-    if (stack.length !== this.answeredForLayers) {
+    let index = this.index;
+    if (index === undefined || !index.describes(stack)) {
+      index = this.index = new ExpressLayerIndex(stack);
       this.answers.clear();
-      this.answeredForLayers = stack.length;
     }
     if (pathname.length > CACHED_PATH_LENGTH) {
-      return this.askRouter(stack, method, pathname) ?? undefined;
+      return this.askRouter(stack, index, method, pathname) ?? undefined;
     }
     const key = `${method} ${pathname}`;
-    let answer = this.answers.get(key);
-    if (answer === undefined) {
-      answer = this.askRouter(stack, method, pathname);
+    const known = this.answers.get(key);
+    if (known !== undefined) return known;
+    this.byLiteralRoute = false;
+    const answer = this.askRouter(stack, index, method, pathname);
+    if (this.byLiteralRoute) {
       if (this.answers.size >= EXPRESS_ROUTE_CACHE_SIZE) {
         this.answers.delete(this.answers.keys().next().value!);
       }
-      this.answers.set(key, answer);
+      this.answers.set(key, answer!);
     }
     return answer ?? undefined;
   }
 
   /**
-   * Walks the stack as the router's `next()` does: each layer's own `match()`, route layers only,
+   * Walks the layers that may match the pathname (see {@link ExpressLayerIndex}) in stack order,
+   * as the router's `next()` walks them all: each layer's own `match()`, route layers only,
    * `_handlesMethod()` (which lets a GET route serve HEAD). Routing stops at the first route whose
    * handler always runs; a Nest handler filtered by host or version may hand the request on, so
    * the routes after it are candidates too.
    */
   private askRouter(
     stack: readonly ExpressLayer[],
+    index: ExpressLayerIndex,
     method: string,
     pathname: string,
   ): RouteResolution | null {
-    const targets: RouteTarget[] = [];
+    let targets: RouteTarget[] | undefined;
     let pathTarget: RouteTarget | null | undefined;
-    for (const layer of stack) {
+    index.start(pathname);
+    for (let at = index.next(); at !== -1; at = index.next()) {
+      const layer = stack[at]!;
       let matched: unknown;
       try {
         matched = layer.match(pathname);
@@ -162,12 +182,26 @@ export class ExpressRoutes implements RouteFinder<ExpressRequest> {
         if (pathTarget === undefined) pathTarget = this.pathTargetOf(pathname);
         target = pathTarget ?? this.otherRoute;
       }
-      targets.push(target);
+      if (targets === undefined && !isConditional(target)) {
+        this.byLiteralRoute = index.isLiteralRoute(at);
+        return this.alone(target);
+      }
+      (targets ??= []).push(target);
       if (!isConditional(target)) break;
     }
-    if (targets.length > 0) return RouteResolution.of(targets);
+    if (targets !== undefined) return RouteResolution.of(targets);
     if (pathTarget === undefined) pathTarget = this.pathTargetOf(pathname);
-    return pathTarget === null ? null : RouteResolution.of([pathTarget]);
+    return pathTarget === null ? null : this.alone(pathTarget);
+  }
+
+  /** The resolution to one target, made once per target: most lookups end with one. */
+  private alone(target: RouteTarget): RouteResolution {
+    let resolution = this.single.get(target);
+    if (resolution === undefined) {
+      resolution = RouteResolution.of([target]);
+      this.single.set(target, resolution);
+    }
+    return resolution;
   }
 
   /** The target of the first `paths` entry whose mount matches the pathname, or `null`. */
