@@ -4,15 +4,11 @@
  */
 import { ExpressAdapter } from '@nestjs/platform-express';
 import fc from 'fast-check';
-import type {
-  ExpressApp,
-  ExpressLayer,
-  ExpressRouter,
-} from '../../../lib/http/express/express-app';
+import type { ExpressLayer, ExpressRouter } from '../../../lib/http/express/express-app';
 import { ExpressLayerIndex } from '../../../lib/http/express/express-layer-index';
 
 type Handler = (request: unknown, response: { end(): void }) => void;
-interface App extends ExpressApp {
+interface App {
   router: ExpressRouter & { caseSensitive: boolean; strict: boolean };
   use(...args: unknown[]): unknown;
   get(path: unknown, handler: Handler): unknown;
@@ -24,7 +20,7 @@ const handler: Handler = (_request, response) => response.end();
 
 /** An Express app as Nest's adapter makes it, with the router settings given. */
 function newApp(settings: { caseSensitive?: boolean; strict?: boolean } = {}): App {
-  const app = new ExpressAdapter().getInstance() as App;
+  const app = new ExpressAdapter().getInstance<App>();
   app.router.caseSensitive = settings.caseSensitive === true;
   app.router.strict = settings.strict === true;
   return app;
@@ -82,7 +78,7 @@ function build(app: App, steps: readonly Step[]): void {
     if (kind === 'use-all') app.use(handler);
     else if (kind === 'use') app.use(path, handler);
     else if (kind === 'use-router') {
-      const router = new ExpressAdapter().getInstance() as App;
+      const router = new ExpressAdapter().getInstance<App>();
       router.get('/inner', handler);
       app.use(path, router);
     } else app[kind](path, handler);
