@@ -5,7 +5,7 @@
 // ratios of both with their min-max spread. CPU time is the app process's user + system time from
 // /proc/<pid>/stat, read before and after each of its rounds (Linux only; "n/a" elsewhere).
 //
-//   node bench/run.mjs            full run (about 16 minutes)
+//   node bench/run.mjs            full run (about 23 minutes)
 //   node bench/run.mjs --quick    a minute or so: proves the harness works, numbers are rough
 //                                 (skips the scenarios of large apps, `quick: false`, unless
 //                                 --scenario names them)

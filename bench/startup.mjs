@@ -158,15 +158,21 @@ function printTables(rows) {
       ['right', 'left', 'left', ...MEASURES.map(() => 'right')],
     ),
   );
-  const ratioRows = rows.flatMap((row) =>
-    RATIOS.filter(([a, b]) => a === row.variant && `heapUsed ${a}/${b}` in row.ratios).map(
-      ([a, b]) => [
-        row.routeCount.toLocaleString('en-US'),
-        row.adapter,
-        `${a} ÷ ${b}`,
-        ...MEASURES.map((m) => fmtRatio(row.ratios[`${m.key} ${a}/${b}`])),
-      ],
-    ),
+  // Per route count and adapter, in the order of RATIOS (module ÷ enableCors first).
+  const groups = [...new Set(rows.map((row) => `${row.routeCount} ${row.adapter}`))];
+  const ratioRows = groups.flatMap((group) =>
+    RATIOS.flatMap(([a, b]) => {
+      const row = rows.find((r) => `${r.routeCount} ${r.adapter}` === group && r.variant === a);
+      if (row === undefined || !(`heapUsed ${a}/${b}` in row.ratios)) return [];
+      return [
+        [
+          row.routeCount.toLocaleString('en-US'),
+          row.adapter,
+          `${a} ÷ ${b}`,
+          ...MEASURES.map((m) => fmtRatio(row.ratios[`${m.key} ${a}/${b}`])),
+        ],
+      ];
+    }),
   );
   if (ratioRows.length === 0) return;
   console.log('\n### Startup: median of per-round ratios (min–max)\n');
