@@ -28,8 +28,13 @@ export interface RouteNote {
    * registers its routes (one note shared by every route of the handler).
    */
   readonly nestHandler?: object;
-  /** Set on the preflight routes this module adds. */
+  /** Set on the preflight routes this module adds, and on the notes of their methods. */
   readonly preflight?: boolean;
+  /**
+   * On a preflight route, which serves the preflights for every method in it at its path: the
+   * note of each method (methods that share their routes share one note).
+   */
+  readonly methods?: PreflightMethods;
   /** The resolution of requests the router sends to it: on Nest's routes and preflight routes. */
   readonly resolution?: RouteResolution;
   /**
@@ -44,6 +49,9 @@ export interface RouteNote {
    */
   readonly outside?: OutsideNote;
 }
+
+/** The note of each method a preflight route serves, by method, without a prototype. */
+export type PreflightMethods = Readonly<Record<string, RouteNote | undefined>>;
 
 /** The note on a route's `config`, if the module put one there. */
 export function noteOf(config: RouteConfig | undefined): RouteNote | undefined {

@@ -5,7 +5,7 @@
 import type { RouteFinder } from '../cors-request-handler.js';
 import type { DeclaredRouteCover } from '../../routing/path-policies.js';
 import type { RouteMap } from '../../routing/route-map.js';
-import type { RouteTarget } from '../../routing/route-record.js';
+import type { RouteRecord, RouteTarget } from '../../routing/route-record.js';
 import { RouteResolution } from '../../routing/route-resolution.js';
 import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url.js';
 import type { FastifyMounts } from './fastify-mounts.js';
@@ -69,6 +69,9 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
    */
   private readonly lateRoutes = new WeakMap<RouteConfig, OutsideNote>();
 
+  /** The note of each Nest route's record (see {@link nestNote}). */
+  private readonly nestNotes = new WeakMap<RouteRecord, RouteNote>();
+
   constructor(private readonly context: FastifyRoutesContext) {}
 
   /**
@@ -101,16 +104,30 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
       } else Object.assign(note.outside, outside.noted);
     } else {
       target = { target: record, byUrl: false };
-      // The router has already chosen among versions (a route constraint) when the hook runs.
-      // The record itself otherwise: logs name its handler.
-      const routed: RouteTarget = { ...record, versions: undefined };
-      options.config = withNote(config, {
-        ...note,
-        resolution: RouteResolution.of([routed]),
-        declinesEmptyParams: this.context.declinesEmptyParams(options.url),
-      });
+      options.config = withNote(config, this.nestNote(record, note, options.url));
     }
     this.context.preflights.note(options, target, record !== undefined);
+  }
+
+  /**
+   * The note of a Nest route: one per record, shared by its routes (the `HEAD` route Fastify adds
+   * to a `GET` one), where the route's own note holds nothing but the handler.
+   */
+  private nestNote(record: RouteRecord, note: RouteNote | undefined, url: string): RouteNote {
+    const shared = note?.outside === undefined;
+    let routed = shared ? this.nestNotes.get(record) : undefined;
+    if (routed === undefined) {
+      // The router has already chosen among versions (a route constraint) when the hook runs.
+      // The record itself otherwise: logs name its handler.
+      const target: RouteTarget = { ...record, versions: undefined };
+      routed = {
+        ...note,
+        resolution: RouteResolution.of([target]),
+        declinesEmptyParams: this.context.declinesEmptyParams(url),
+      };
+      if (shared) this.nestNotes.set(record, routed);
+    }
+    return routed;
   }
 
   actualRoute(request: FastifyRequestLike): RouteResolution | undefined {
@@ -121,8 +138,8 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
   }
 
   /**
-   * For its requested method, the preflight has been routed to the preflight route of that
-   * method, if the application serves it there; or else to an `OPTIONS` route of the
+   * For its requested method, the preflight has been routed to the preflight route of its path
+   * that serves that method, if the application serves it there (its note for that method); or else to an `OPTIONS` route of the
    * application's own (`@Options()`, `@All()`), whose handler is then the one it is for. For
    * another method, the route that method's requests reach at its URL (see `MethodRoutes`).
    */
@@ -131,7 +148,12 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
     if (method !== raw.headers['access-control-request-method']) {
       return this.routeOfMethod(method, raw.url ?? '/');
     }
-    const note = noteOf(request.routeOptions.config);
+    let note = noteOf(request.routeOptions.config);
+    if (note?.methods !== undefined) {
+      // A preflight route, which serves the requested method (its route constraint says so).
+      note = note.methods[method];
+      if (note === undefined) return UNKNOWN_RESOLUTION;
+    }
     if (declines(note, request.params)) return undefined;
     return this.resolutionOf(request, note);
   }

@@ -52,7 +52,8 @@ export type OnRequestHook = (
 export interface ConstraintStrategy {
   name: string;
   mustMatchWhenDerived: boolean;
-  storage(): { get(value: string): unknown; set(value: string, store: unknown): void };
+  /** One per node of the router's tree: which of the node's routes (a bit mask) a value matches. */
+  storage(): { get(value: unknown): number | null; set(value: unknown, routes: number): void };
   deriveConstraint(request: IncomingMessage): string | undefined;
 }
 
