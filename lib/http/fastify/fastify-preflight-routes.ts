@@ -6,7 +6,7 @@ import { preflightMethodOf } from '../../engine/index.js';
 import { RouteResolution } from '../../routing/route-resolution.js';
 import type { FastifyMounts } from './fastify-mounts.js';
 import type { FoundRoute, MethodRoutes, UNKNOWN_ROUTE } from './fastify-method-routes.js';
-import { withNote, type OutsideNote, type RouteNote } from './fastify-route-note.js';
+import { noteOf, withNote, type OutsideNote, type RouteNote } from './fastify-route-note.js';
 import type {
   ConstraintStrategy,
   FastifyLike,
@@ -24,6 +24,8 @@ interface MethodGroup {
   readonly targets: CoverableTarget[];
   /** Whether Nest registered one of its routes: only those decline empty parameters. */
   nest: boolean;
+  /** The note of the first route, which a preflight of a single Nest route can share. */
+  readonly first: RouteNote | undefined;
 }
 
 /**
@@ -92,7 +94,7 @@ export class PreflightRoutes {
     for (const method of methods) {
       let group = groups.get(method);
       if (group === undefined) {
-        group = { targets: [], nest: false };
+        group = { targets: [], nest: false, first: noteOf(options.config) };
         groups.set(method, group);
       }
       group.targets.push(target);
@@ -123,10 +125,7 @@ export class PreflightRoutes {
   private addRoute(url: string, groups: ReadonlyMap<string, MethodGroup>): void {
     const routed = this.routed.get(url) ?? [];
     const served: string[] = [];
-    const notes: Record<string, RouteNote | undefined> = Object.create(null) as Record<
-      string,
-      RouteNote | undefined
-    >;
+    const notes: RouteNote[] = [];
     let last: { group: MethodGroup; note: RouteNote } | undefined;
     for (const [method, group] of groups) {
       // A route added late on a (method, path) that already has its preflight route (another host
@@ -136,7 +135,7 @@ export class PreflightRoutes {
       const note =
         last !== undefined && sameTargets(last.group, group) ? last.note : this.noteOf(url, group);
       last = { group, note };
-      notes[method] = note;
+      notes.push(note);
       served.push(method);
       this.methodRoutes.add(method, url, note);
     }
@@ -146,19 +145,32 @@ export class PreflightRoutes {
       method: 'OPTIONS',
       url,
       constraints: { [PREFLIGHT_METHOD_CONSTRAINT]: served },
-      config: withNote(undefined, { preflight: true, methods: notes }),
+      config: withNote(undefined, { preflight: true, methods: served, methodNotes: notes }),
       handler: this.handler,
     });
   }
 
-  /** What a preflight for a method of `group` at `url` leads to. */
+  /**
+   * What a preflight for a method of `group` at `url` leads to: for one Nest route of one version,
+   * that route's own note, which says the same.
+   */
   private noteOf(url: string, group: MethodGroup): RouteNote {
+    const [only, ...others] = group.targets;
+    if (
+      others.length === 0 &&
+      group.nest &&
+      !only!.byUrl &&
+      only!.target.versions === undefined &&
+      group.first?.resolution !== undefined &&
+      group.first.outside === undefined
+    ) {
+      return group.first;
+    }
     const resolution = RouteResolution.of(group.targets.map(({ target }) => target));
     const outside: OutsideNote | undefined = group.targets.some(({ byUrl }) => byUrl)
       ? { resolution, byUrl: new UrlCoveredTargets(group.targets, resolution, this.mounts!) }
       : undefined;
     return {
-      preflight: true,
       resolution,
       outside,
       declinesEmptyParams: group.nest && this.declinesEmptyParams(url),

@@ -28,13 +28,14 @@ export interface RouteNote {
    * registers its routes (one note shared by every route of the handler).
    */
   readonly nestHandler?: object;
-  /** Set on the preflight routes this module adds, and on the notes of their methods. */
+  /** Set on the preflight routes this module adds. */
   readonly preflight?: boolean;
   /**
-   * On a preflight route, which serves the preflights for every method in it at its path: the
-   * note of each method (methods that share their routes share one note).
+   * On a preflight route: the methods whose preflights it serves at its path (the value of its
+   * route constraint), and {@link methodNotes}, the note of each, in the same order.
    */
-  readonly methods?: PreflightMethods;
+  readonly methods?: readonly string[];
+  readonly methodNotes?: readonly RouteNote[];
   /** The resolution of requests the router sends to it: on Nest's routes and preflight routes. */
   readonly resolution?: RouteResolution;
   /**
@@ -49,9 +50,6 @@ export interface RouteNote {
    */
   readonly outside?: OutsideNote;
 }
-
-/** The note of each method a preflight route serves, by method, without a prototype. */
-export type PreflightMethods = Readonly<Record<string, RouteNote | undefined>>;
 
 /** The note on a route's `config`, if the module put one there. */
 export function noteOf(config: RouteConfig | undefined): RouteNote | undefined {

@@ -151,7 +151,7 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
     let note = noteOf(request.routeOptions.config);
     if (note?.methods !== undefined) {
       // A preflight route, which serves the requested method (its route constraint says so).
-      note = note.methods[method];
+      note = note.methodNotes?.[note.methods.indexOf(method)];
       if (note === undefined) return UNKNOWN_RESOLUTION;
     }
     if (declines(note, request.params)) return undefined;
