@@ -27,10 +27,10 @@ export const UNKNOWN_ROUTE = Symbol('nestjs-cors:unknown-route');
  * Which route an actual request of some method to a URL reaches on Fastify, for a request that was
  * routed as something else (a preflight). Fastify's `findRoute()` says whether a route matches,
  * not which one: it returns the one handler function every route shares. So every route is also
- * registered here, once per (method, path) as the preflight routes are, with what is known of it
- * as its store, on a router of find-my-way's own (see `createFindMyWay`), with the router options
- * of the application that change which path a URL matches. Its `find()` is what Fastify's routing
- * runs on a request's method and URL.
+ * registered here, once per (method, path), with the note its preflights get as its store, on a
+ * router of find-my-way's own (see `createFindMyWay`), with the router options of the application
+ * that change which path a URL matches. Its `find()` is what Fastify's routing runs on a request's
+ * method and URL.
  *
  * The router is built at the first question, which only a preflight that no Nest route answers
  * asks (see `siblingDisagrees`): until then, the routes are kept in a list, three slots a route,

@@ -36,7 +36,10 @@ export interface RouteNote {
    */
   readonly methods?: readonly string[];
   readonly methodNotes?: readonly RouteNote[];
-  /** The resolution of requests the router sends to it: on Nest's routes and preflight routes. */
+  /**
+   * The resolution of requests the router sends to it: on Nest's routes, and for each method of a
+   * preflight route.
+   */
   readonly resolution?: RouteResolution;
   /**
    * Set on Nest routes with parameters when Nest's adapter hands a request whose parameter is
@@ -44,7 +47,7 @@ export interface RouteNote {
    */
   readonly declinesEmptyParams?: boolean;
   /**
-   * Where a route outside Nest leads, or a preflight route whose targets depend on the URL. For a
+   * Where a route outside Nest leads, or a preflight's method whose targets depend on the URL. For a
    * route registered before the module set up: the cell where it is put once the module knows it
    * (a route's config cannot be replaced then).
    */

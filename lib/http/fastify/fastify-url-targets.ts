@@ -20,7 +20,7 @@ export interface CoverableTarget {
  * entry that covers its URL, as middie (which serves `app.use()` on Fastify) mounts it, the same
  * entry Express's mounts pick; a URL no entry covers keeps the route's own resolution.
  *
- * One per route (and per preflight route of a (method, path)), with one resolution per entry,
+ * One per route (and per (method, path) that preflights ask about), with one resolution per entry,
  * made at its first use: bounded by the number of entries.
  */
 export class UrlCoveredTargets {
