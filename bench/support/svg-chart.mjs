@@ -2,9 +2,9 @@
 // dependency: one x value per point (a linear or logarithmic axis), y from 0, one line per series,
 // labelled axes and a legend. Used by bench/support/charts.mjs.
 
-const WIDTH = 720;
+const WIDTH = 880;
 const HEIGHT = 420;
-const MARGIN = { top: 48, right: 230, bottom: 56, left: 76 };
+const MARGIN = { top: 48, right: 340, bottom: 56, left: 76 };
 const FONT = 'font-family="system-ui, sans-serif"';
 
 /** Text for an SVG text node or attribute. */
