@@ -134,12 +134,20 @@ function check(
   const entry = variant.expectedEntry(ran);
   const shown = actual.headers[ACEH];
   const preflightShown = preflight.headers[ACMA];
-  if (
-    (answeredBeforeHooks(variant, actual) || shown === markerOf(entry)) &&
+  if (answeredBeforeHooks(variant, actual)) {
+    // The router refused the URL for the actual request: its preflight approves nothing either.
+    if (answeredBeforeHooks(variant, preflight) || carriesNoCors(preflight)) return undefined;
+  } else if (
+    shown === markerOf(entry) &&
     (answeredBeforeHooks(variant, preflight) || preflightShown === maxAgeOf(entry))
   )
     return undefined;
   return { target, ran, expected: markerOf(entry), actual: shown, preflight: preflightShown };
+}
+
+/** Whether a preflight's answer has no CORS header at all. */
+function carriesNoCors(response: RawResponse): boolean {
+  return Object.keys(response.headers).every((name) => !name.startsWith('access-control-'));
 }
 
 /**

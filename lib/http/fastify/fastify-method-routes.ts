@@ -24,6 +24,12 @@ export interface FoundRoute<Store> {
 export const UNKNOWN_ROUTE = Symbol('nestjs-cors:unknown-route');
 
 /**
+ * What {@link MethodRoutes.find} answers for a URL that Fastify's router answers itself, before any
+ * hook runs: a parameter longer than `maxParamLength` (414), a path it cannot decode (400).
+ */
+export const REFUSED_URL = Symbol('nestjs-cors:refused-url');
+
+/**
  * Which route an actual request of some method to a URL reaches on Fastify, for a request that was
  * routed as something else (a preflight). Fastify's `findRoute()` says whether a route matches,
  * not which one: it returns the one handler function every route shares. So every route is also
@@ -55,11 +61,17 @@ export class MethodRoutes<Store> {
   }
 
   /** The route a request with `method` to `url` (the raw request target) reaches, or `null`. */
-  find(method: string, url: string): FoundRoute<Store> | null | typeof UNKNOWN_ROUTE {
+  find(
+    method: string,
+    url: string,
+  ): FoundRoute<Store> | null | typeof UNKNOWN_ROUTE | typeof REFUSED_URL {
     if (this.pending !== undefined) this.build(this.pending);
     if (!this.complete) return UNKNOWN_ROUTE;
     try {
-      return this.router!.find(method, url) as FoundRoute<Store> | null;
+      const found = this.router!.find(method, url) as FoundRoute<Store | null> | null;
+      // Only the refusals below have no store: every route registered here has one.
+      if (found !== null && found.store === null) return REFUSED_URL;
+      return found as FoundRoute<Store> | null;
     } catch {
       return UNKNOWN_ROUTE;
     }
@@ -73,6 +85,10 @@ export class MethodRoutes<Store> {
       const value = this.option(name);
       if (value !== undefined) options[name] = value;
     }
+    // As Fastify's router does, find-my-way answers such URLs with a handler of these (and no
+    // store); releases without the option find no route, as Fastify's router then does too.
+    options.onMaxParamLength = refuse;
+    options.onBadUrl = refuse;
     this.router = createFindMyWay(options);
     if (this.router === undefined) this.complete = false;
     for (let i = 0; i < pending.length; i += 3) {
@@ -91,3 +107,5 @@ export class MethodRoutes<Store> {
 }
 
 function noop(): void {}
+
+function refuse(): void {}

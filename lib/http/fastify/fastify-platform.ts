@@ -1,6 +1,6 @@
 /**
  * The Fastify platform seam: installs the request hook first among Fastify's hooks, notes routes
- * as Fastify registers them, and adds the preflight routes once Nest's are in.
+ * as Fastify registers them, and groups them for preflights once Nest's are in.
  */
 import type { IncomingMessage } from 'node:http';
 import { CorsRequestHandler, type HookOutcome } from '../cors-request-handler.js';
@@ -21,7 +21,7 @@ import {
 } from './fastify-internals.js';
 import { MethodRoutes } from './fastify-method-routes.js';
 import { FastifyMounts } from './fastify-mounts.js';
-import { PreflightRoutes } from './fastify-preflight-routes.js';
+import { PreflightTargets } from './fastify-preflight-targets.js';
 import { CORS_ROUTE, type RouteNote } from './fastify-route-note.js';
 import { FastifyRoutes } from './fastify-routes.js';
 import type {
@@ -35,13 +35,13 @@ import type {
 /**
  * Fastify, one per server. Its router picks the route before any `onRequest` hook runs, and the
  * hook reads that route's policy from its `config` (see {@link FastifyRoutes}); a preflight is
- * routed by the same router, to the route of its requested method (see {@link PreflightRoutes}).
+ * led to the route an actual request of its requested method reaches (see {@link PreflightTargets}).
  */
 export class FastifyPlatform implements HttpPlatform {
   readonly name = 'Fastify';
   readonly responseHeaders: HeaderAccess<unknown> = FASTIFY_REPLY_HEADERS;
   private readonly early = new EarlyRoutes();
-  private preflights: PreflightRoutes | undefined;
+  private preflights: PreflightTargets | undefined;
   private routeMap: RouteMap | undefined;
 
   constructor(
@@ -86,7 +86,7 @@ export class FastifyPlatform implements HttpPlatform {
     }
     const declinesEmptyParams = (url: string) =>
       adapterDeclinesEmptyParams(this.adapter) && url.includes(':');
-    const preflights = new PreflightRoutes(fastify, methodRoutes, mounts, declinesEmptyParams);
+    const preflights = new PreflightTargets(methodRoutes, mounts, declinesEmptyParams);
     const finder = new FastifyRoutes({
       routes,
       otherRoute: settings.defaultRoute,
@@ -108,7 +108,6 @@ export class FastifyPlatform implements HttpPlatform {
     for (const handler of routes.handlers()) {
       addToNestRouteConfig(handler, CORS_ROUTE, { nestHandler: handler } satisfies RouteNote);
     }
-    preflights.addConstraint();
     fastify.addHook('onRoute', (options) => finder.note(options));
     for (const options of this.early.handOver()) finder.note(options);
   }

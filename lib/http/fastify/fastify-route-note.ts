@@ -28,17 +28,9 @@ export interface RouteNote {
    * registers its routes (one note shared by every route of the handler).
    */
   readonly nestHandler?: object;
-  /** Set on the preflight routes this module adds. */
-  readonly preflight?: boolean;
   /**
-   * On a preflight route: the methods whose preflights it serves at its path (the value of its
-   * route constraint), and {@link methodNotes}, the note of each, in the same order.
-   */
-  readonly methods?: readonly string[];
-  readonly methodNotes?: readonly RouteNote[];
-  /**
-   * The resolution of requests the router sends to it: on Nest's routes, and for each method of a
-   * preflight route.
+   * The resolution of requests the router sends to it: on Nest's routes, and for the preflights
+   * of each (method, path) (see `PreflightTargets`).
    */
   readonly resolution?: RouteResolution;
   /**

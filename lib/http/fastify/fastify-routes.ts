@@ -9,8 +9,8 @@ import type { RouteRecord, RouteTarget } from '../../routing/route-record.js';
 import { RouteResolution } from '../../routing/route-resolution.js';
 import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url.js';
 import type { FastifyMounts } from './fastify-mounts.js';
-import { UNKNOWN_ROUTE } from './fastify-method-routes.js';
-import type { PreflightRoutes } from './fastify-preflight-routes.js';
+import { REFUSED_URL, UNKNOWN_ROUTE, type FoundRoute } from './fastify-method-routes.js';
+import type { PreflightTargets } from './fastify-preflight-targets.js';
 import {
   declines,
   noteOf,
@@ -25,7 +25,10 @@ import {
   type CoverableTarget,
 } from './fastify-url-targets.js';
 
-/** What a route whose policy cannot be known leads to: a policy no answering one is. */
+/**
+ * What a route whose policy cannot be known leads to, and a URL the router refuses before any hook
+ * runs for the actual request: a policy no answering one is (no CORS header).
+ */
 const UNKNOWN_RESOLUTION = RouteResolution.of([
   { policy: null, hosts: undefined, versions: undefined },
 ]);
@@ -40,7 +43,8 @@ export interface FastifyRoutesContext {
   readonly pathCover: DeclaredRouteCover;
   /** The `paths` entries as middleware mounts, for requests that reach no route. */
   readonly mounts: FastifyMounts | undefined;
-  readonly preflights: PreflightRoutes;
+  /** What each (method, path) leads a preflight to. */
+  readonly preflights: PreflightTargets;
   /** Whether Nest's adapter hands a request with an empty parameter on this Nest path elsewhere. */
   readonly declinesEmptyParams: (url: string) => boolean;
   /** Told of each route outside Nest, with the policy it gets. */
@@ -82,7 +86,6 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
   note(options: RouteOptions): void {
     const config = options.config;
     const note = noteOf(config);
-    if (note?.preflight === true) return;
     const handler = note?.nestHandler;
     let target: CoverableTarget;
     const method = Array.isArray(options.method) ? 'ALL' : options.method;
@@ -132,41 +135,37 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
 
   actualRoute(request: FastifyRequestLike): RouteResolution | undefined {
     const note = noteOf(request.routeOptions.config);
-    if (note?.preflight === true) return undefined;
     if (declines(note, request.params)) return undefined;
     return this.resolutionOf(request, note);
   }
 
   /**
-   * For its requested method, the preflight has been routed to the preflight route of its path
-   * that serves that method, if the application serves it there (its note for that method); or else to an `OPTIONS` route of the
-   * application's own (`@Options()`, `@All()`), whose handler is then the one it is for. For
-   * another method, the route that method's requests reach at its URL (see `MethodRoutes`).
+   * Where the actual request of `method` at the preflight's URL leads: the route that request
+   * reaches, which {@link PreflightTargets} finds as the router would. For the requested method, where no route serves it there,
+   * the route the preflight itself was routed to: the application's own `OPTIONS` route
+   * (`@Options()`), or none, and then the `paths` entry whose mount matches.
    */
   preflightRoute(request: FastifyRequestLike, method: string): RouteResolution | undefined {
-    const raw = request.raw;
-    if (method !== raw.headers['access-control-request-method']) {
-      return this.routeOfMethod(method, raw.url ?? '/');
+    const url = request.raw.url ?? '/';
+    const found = this.context.preflights.find(method, url);
+    if (found !== null) return this.resolutionFound(found, url);
+    if (method !== request.raw.headers['access-control-request-method']) {
+      return this.context.mounts?.resolutionOf(url);
     }
-    let note = noteOf(request.routeOptions.config);
-    if (note?.methods !== undefined) {
-      // A preflight route, which serves the requested method (its route constraint says so).
-      note = note.methodNotes?.[note.methods.indexOf(method)];
-      if (note === undefined) return UNKNOWN_RESOLUTION;
-    }
+    const note = noteOf(request.routeOptions.config);
     if (declines(note, request.params)) return undefined;
     return this.resolutionOf(request, note);
   }
 
   /**
-   * Where a request with `method` to `url` would lead: as {@link resolutionOf} says for the route
-   * that request reaches, found by the router's own matching; the unknown route where that cannot
-   * be told.
+   * Where a request that the router would send to `found` leads: as {@link resolutionOf} says for
+   * that route; no policy where the router's answer cannot be had or it refuses the URL itself.
    */
-  private routeOfMethod(method: string, url: string): RouteResolution | undefined {
-    const found = this.context.preflights.find(method, url);
-    if (found === UNKNOWN_ROUTE) return UNKNOWN_RESOLUTION;
-    if (found === null) return this.context.mounts?.resolutionOf(url);
+  private resolutionFound(
+    found: FoundRoute<RouteNote> | typeof UNKNOWN_ROUTE | typeof REFUSED_URL,
+    url: string,
+  ): RouteResolution | undefined {
+    if (found === UNKNOWN_ROUTE || found === REFUSED_URL) return UNKNOWN_RESOLUTION;
     const note = found.store;
     if (declines(note, found.params)) return undefined;
     if (note.outside?.byUrl !== undefined) return note.outside.byUrl.resolutionFor(url);

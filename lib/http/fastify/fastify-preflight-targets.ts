@@ -1,0 +1,163 @@
+/**
+ * What a preflight leads to on Fastify: the routes of the application grouped by (method, path),
+ * one note each, held in a router of find-my-way's own that answers which route an actual request
+ * of the requested method reaches.
+ */
+import { RouteResolution } from '../../routing/route-resolution.js';
+import type { FastifyMounts } from './fastify-mounts.js';
+import type {
+  FoundRoute,
+  MethodRoutes,
+  REFUSED_URL,
+  UNKNOWN_ROUTE,
+} from './fastify-method-routes.js';
+import { noteOf, type OutsideNote, type RouteNote } from './fastify-route-note.js';
+import type { RouteOptions } from './fastify-types.js';
+import { UrlCoveredTargets, type CoverableTarget } from './fastify-url-targets.js';
+
+/** The routes registered for one (method, path), in order, noted since the last routes added. */
+interface MethodGroup {
+  readonly targets: CoverableTarget[];
+  /** Whether Nest registered one of its routes: only those decline empty parameters. */
+  nest: boolean;
+  /** The note of the first route, which a preflight of a single Nest route can share. */
+  readonly first: RouteNote | undefined;
+}
+
+/**
+ * A preflight is an `OPTIONS` request: Fastify's router sends it to the application's `OPTIONS`
+ * route of its path, if there is one, else to the not-found handler. What it asks about is the
+ * route that the actual request, of its `Access-Control-Request-Method`, will reach: that is the
+ * route found here, in {@link MethodRoutes}, where every (method, path) of the application is
+ * registered with the options of the application's router that decide which path a URL matches.
+ *
+ * Earlier versions added an `OPTIONS` route per path to Fastify's own router instead, constrained
+ * to the preflights of the methods served there. Each Fastify route carries a context of its own
+ * (about 4.4 KB at 5,000 routes) and an entry in Fastify's plugin loader: they made startup 1.5x
+ * slower and the heap 1.5x larger than `app.enableCors()`'s at 5,000 routes. A route in
+ * find-my-way alone costs a third of it, and is only built at the first preflight.
+ *
+ * Routes come one by one (an `onRoute` hook); their notes are made once Nest's are all in (a
+ * controller can have several routes on one (method, path): host-bound, versioned), and from then
+ * on as each comes. A route registered late on a (method, path) that already has its note (another
+ * host of the same path, say) leaves the first note in place, as Fastify's router keeps the first
+ * unconstrained route.
+ */
+export class PreflightTargets {
+  /** The methods noted since the last notes made, by path. */
+  private readonly pending = new Map<string, Map<string, MethodGroup>>();
+  /** Set once Nest's routes are in: notes are then made as routes come. */
+  private registered = false;
+  /** The methods that have their note, by path. */
+  private readonly noted = new Map<string, readonly string[]>();
+
+  /**
+   * @param methodRoutes where each (method, path)'s note is registered.
+   * @param declinesEmptyParams whether Nest's adapter declines empty parameters on a Nest path.
+   */
+  constructor(
+    private readonly methodRoutes: MethodRoutes<RouteNote>,
+    private readonly mounts: FastifyMounts | undefined,
+    private readonly declinesEmptyParams: (url: string) => boolean,
+  ) {}
+
+  /**
+   * Counts a route of the application in the notes of its (method, path) pairs, made at once if
+   * Nest's routes are in.
+   *
+   * @param nest whether it is one of Nest's routes.
+   */
+  note(options: RouteOptions, target: CoverableTarget, nest: boolean): void {
+    const methods = Array.isArray(options.method) ? options.method : [options.method];
+    const url = options.url;
+    let groups = this.pending.get(url);
+    if (groups === undefined) {
+      groups = new Map();
+      this.pending.set(url, groups);
+    }
+    for (const method of methods) {
+      let group = groups.get(method);
+      if (group === undefined) {
+        group = { targets: [], nest: false, first: noteOf(options.config) };
+        groups.set(method, group);
+      }
+      group.targets.push(target);
+      if (nest) group.nest = true;
+    }
+    if (this.registered) this.addNotes();
+  }
+
+  /** Nest's routes are in: makes their notes, and from now on each route's as it comes. */
+  routesRegistered(): void {
+    this.registered = true;
+    this.addNotes();
+  }
+
+  /** The note that a request with `method` to `url` (the raw request target) would reach. */
+  find(
+    method: string,
+    url: string,
+  ): FoundRoute<RouteNote> | null | typeof UNKNOWN_ROUTE | typeof REFUSED_URL {
+    return this.methodRoutes.find(method, url);
+  }
+
+  /** Makes the note of every (method, path) noted since the last call. */
+  private addNotes(): void {
+    const pending = [...this.pending];
+    this.pending.clear();
+    for (const [url, groups] of pending) this.addPath(url, groups);
+  }
+
+  /** Registers the note of each method of `groups` at `url` that has none there yet. */
+  private addPath(url: string, groups: ReadonlyMap<string, MethodGroup>): void {
+    const noted = this.noted.get(url) ?? [];
+    const added: string[] = [];
+    let last: { group: MethodGroup; note: RouteNote } | undefined;
+    for (const [method, group] of groups) {
+      if (noted.includes(method)) continue;
+      // `GET` and the `HEAD` route Fastify adds for it lead to the same targets: one note.
+      const note =
+        last !== undefined && sameTargets(last.group, group) ? last.note : this.noteOf(url, group);
+      last = { group, note };
+      added.push(method);
+      this.methodRoutes.add(method, url, note);
+    }
+    if (added.length > 0) this.noted.set(url, noted.length === 0 ? added : [...noted, ...added]);
+  }
+
+  /**
+   * What a preflight for a method of `group` at `url` leads to: for one Nest route of one version,
+   * that route's own note, which says the same.
+   */
+  private noteOf(url: string, group: MethodGroup): RouteNote {
+    const [only, ...others] = group.targets;
+    if (
+      others.length === 0 &&
+      group.nest &&
+      !only!.byUrl &&
+      only!.target.versions === undefined &&
+      group.first?.resolution !== undefined &&
+      group.first.outside === undefined
+    ) {
+      return group.first;
+    }
+    const resolution = RouteResolution.of(group.targets.map(({ target }) => target));
+    const outside: OutsideNote | undefined = group.targets.some(({ byUrl }) => byUrl)
+      ? { resolution, byUrl: new UrlCoveredTargets(group.targets, resolution, this.mounts!) }
+      : undefined;
+    return {
+      resolution,
+      outside,
+      declinesEmptyParams: group.nest && this.declinesEmptyParams(url),
+    };
+  }
+}
+
+/** Whether two methods' routes are the same targets, in the same order. */
+function sameTargets(a: MethodGroup, b: MethodGroup): boolean {
+  return (
+    a.nest === b.nest &&
+    a.targets.length === b.targets.length &&
+    a.targets.every((t, i) => t.target === b.targets[i]!.target && t.byUrl === b.targets[i]!.byUrl)
+  );
+}
