@@ -1,0 +1,93 @@
+// The second router that says which route an actual request of a method reaches: checked against
+// a real Fastify instance with the same routes, and its answers for URLs Fastify refuses itself.
+import fastify from 'fastify';
+import { MethodRoutes, REFUSED_URL } from '../../../lib/http/fastify/fastify-method-routes';
+
+const ROUTES: ReadonlyArray<readonly [string, string]> = [
+  ['GET', '/items'],
+  ['GET', '/items/:id'],
+  ['PUT', '/items/:id'],
+  ['PUT', '/items/special'],
+  ['DELETE', '/items/*'],
+  ['GET', '/Mixed'],
+];
+
+const URLS = [
+  '/items',
+  '/items/',
+  '/items/7',
+  '/items/special',
+  '/items/sp%65cial',
+  '/items/7/more',
+  '/mixed',
+  '/Mixed',
+  '/items/7?x=1',
+  '/other',
+];
+
+describe('MethodRoutes', () => {
+  it.each([{}, { caseSensitive: false, ignoreTrailingSlash: true }])(
+    'finds the route Fastify finds for each method and URL (%o)',
+    async (routerOptions) => {
+      const app = fastify({ routerOptions });
+      const routes = new MethodRoutes<string>(
+        (name) => (routerOptions as Record<string, unknown>)[name],
+      );
+      for (const [method, path] of ROUTES) {
+        app.route({ method, url: path, handler: () => `${method} ${path}` });
+        routes.add(method, path, `${method} ${path}`);
+      }
+      await app.ready();
+      for (const method of ['GET', 'PUT', 'DELETE', 'POST']) {
+        for (const url of URLS) {
+          const response = await app.inject({ method, url });
+          const found = routes.find(method, url);
+          const ours = found === null || typeof found === 'symbol' ? null : found.store;
+          expect({ method, url, route: ours }).toEqual({
+            method,
+            url,
+            route: response.statusCode === 200 ? response.body : null,
+          });
+        }
+      }
+      // The options took effect on both.
+      const mixed = routes.find('GET', '/mixed');
+      if (routerOptions.caseSensitive === false)
+        expect(mixed).toMatchObject({ store: 'GET /Mixed' });
+      else expect(mixed).toBeNull();
+      await app.close();
+    },
+  );
+
+  it('answers REFUSED_URL where Fastify answers a too long parameter itself (414)', async () => {
+    const app = fastify();
+    app.get('/items/:id', () => 'item');
+    const routes = new MethodRoutes<string>(() => undefined);
+    routes.add('GET', '/items/:id', 'item');
+    const url = `/items/${'x'.repeat(101)}`;
+    expect((await app.inject({ method: 'GET', url })).statusCode).toBe(414);
+    expect(routes.find('GET', url)).toBe(REFUSED_URL);
+    await app.close();
+  });
+
+  it('builds the router of a method only when that method is asked about', () => {
+    const asked: string[] = [];
+    const routes = new MethodRoutes<string>((name) => {
+      asked.push(name);
+      return undefined;
+    });
+    routes.add('GET', '/items', 'get');
+    routes.add('PUT', '/items', 'put');
+    expect(routes.find('POST', '/items')).toBeNull();
+    expect(asked).toEqual([]);
+    expect(routes.find('PUT', '/items')).toMatchObject({ store: 'put' });
+    const once = asked.length;
+    expect(once).toBeGreaterThan(0);
+    expect(routes.find('PUT', '/items')).toMatchObject({ store: 'put' });
+    expect(asked.length).toBe(once);
+    routes.add('PUT', '/later', 'later');
+    expect(routes.find('PUT', '/later')).toMatchObject({ store: 'later' });
+    expect(routes.find('GET', '/items')).toMatchObject({ store: 'get' });
+    expect(asked.length).toBe(2 * once);
+  });
+});
