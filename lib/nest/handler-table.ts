@@ -6,6 +6,7 @@ import type { ModulesContainer } from '@nestjs/core';
 import { declaredHandlers } from '../routing/controllers.js';
 import { NEST_METADATA } from '../routing/nest-metadata.js';
 import type { RouteRecord } from '../routing/route-record.js';
+import type { SharedUrl } from '../routing/shared-url.js';
 import { ambiguousRecords } from '../routing/route-resolution.js';
 import type { HandlerPolicy, HandlerTable } from './handler-policies.js';
 
@@ -24,6 +25,8 @@ export function mayOverwriteCorsHeaders(modules: ModulesContainer): boolean {
   return declaredHandlers(modules).some(({ handler }) => overwritesCorsHeaders(handler));
 }
 
+const NO_SHARED_URLS: readonly SharedUrl[] = Object.freeze([]);
+
 /** Fills in what the guard and the interceptor read per handler. */
 export function recordHandlerPolicies(
   records: readonly RouteRecord[],
@@ -33,8 +36,14 @@ export function recordHandlerPolicies(
   for (const record of records) {
     const earlier = handlers.get(record.controller, record.handler);
     const uncertain = ambiguous.has(record) || earlier?.uncertain === true;
-    const sharedUrls = [...(earlier?.sharedUrls ?? [])];
-    if (record.sharedUrl !== undefined) sharedUrls.push(record.sharedUrl);
+    // Exactly as long as needed: one table entry per handler, thousands in a large app.
+    const before = earlier?.sharedUrls ?? NO_SHARED_URLS;
+    const sharedUrls =
+      record.sharedUrl === undefined
+        ? before
+        : before.length === 0
+          ? [record.sharedUrl]
+          : [...before, record.sharedUrl];
     handlers.set(record.controller, record.handler, {
       policy: record.policy,
       uncertain,

@@ -15,17 +15,17 @@ import { SharedUrl, type OutsideRoute } from './shared-url.js';
  * the Nest routes, at registration, never per request.
  */
 export class OutsideRoutes {
-  private readonly shapes: readonly { record: RouteRecord; shape: PathShape }[];
+  /** The Nest routes' shapes, made at the first route outside Nest: many apps have none. */
+  private shapes: readonly { record: RouteRecord; shape: PathShape }[] | undefined;
 
-  constructor(records: readonly RouteRecord[]) {
-    this.shapes = records.map((record) => ({ record, shape: shapeOf(record.path) }));
-  }
+  constructor(private readonly records: readonly RouteRecord[]) {}
 
   note(route: OutsideRoute): void {
     const shape = shapeOf(route.path);
     const outside: PathShape = route.prefix
       ? { ...shape, openFrom: Math.min(shape.openFrom, shape.segments.length) }
       : shape;
+    this.shapes ??= this.records.map((record) => ({ record, shape: shapeOf(record.path) }));
     for (const { record, shape: own } of this.shapes) {
       if (!canCoincide(own, outside)) continue;
       // One method on both: for any one URL the router picks one of them. Middleware may run first.

@@ -57,11 +57,23 @@ export class MethodRoutes<Store> {
   add(method: string, path: string, store: Store): void {
     let tree = this.trees.get(method);
     if (tree === undefined) {
-      tree = { pending: [], router: undefined, complete: true };
+      tree = { pending: [], router: undefined, paths: undefined, complete: true };
       this.trees.set(method, tree);
     }
     if (tree.pending !== undefined) tree.pending.push(path, store);
     else on(tree, method, path, store);
+  }
+
+  /**
+   * Whether a route of `method` at exactly `path` is registered. Asked only of routes that come
+   * after Nest's (a plugin's): it reads the list of a method whose router is not built yet.
+   */
+  has(method: string, path: string): boolean {
+    const tree = this.trees.get(method);
+    if (tree === undefined) return false;
+    if (tree.pending === undefined) return tree.paths!.has(path);
+    for (let i = 0; i < tree.pending.length; i += 2) if (tree.pending[i] === path) return true;
+    return false;
   }
 
   /** The route a request with `method` to `url` (the raw request target) reaches, or `null`. */
@@ -97,6 +109,7 @@ export class MethodRoutes<Store> {
     options.onBadUrl = refuse;
     tree.router = createFindMyWay(options);
     if (tree.router === undefined) tree.complete = false;
+    tree.paths = new Set();
     for (let i = 0; i < pending.length; i += 2)
       on(tree, method, pending[i] as string, pending[i + 1]);
   }
@@ -107,11 +120,14 @@ interface MethodTree {
   /** Until the router is built: path and store of each route, one after the other. */
   pending: unknown[] | undefined;
   router: FindMyWay | undefined;
+  /** Once the router is built, the paths registered (see {@link MethodRoutes.has}). */
+  paths: Set<string> | undefined;
   /** Whether every route was taken (false where find-my-way is missing or refused one). */
   complete: boolean;
 }
 
 function on(tree: MethodTree, method: string, path: string, store: unknown): void {
+  tree.paths!.add(path);
   if (tree.router === undefined) return;
   try {
     tree.router.on(method, path, noop, store);

@@ -48,8 +48,6 @@ export class PreflightTargets {
   private readonly pending = new Map<string, Map<string, MethodGroup>>();
   /** Set once Nest's routes are in: notes are then made as routes come. */
   private registered = false;
-  /** The methods that have their note, by path. */
-  private readonly noted = new Map<string, readonly string[]>();
 
   /**
    * @param methodRoutes where each (method, path)'s note is registered.
@@ -84,13 +82,13 @@ export class PreflightTargets {
       group.targets.push(target);
       if (nest) group.nest = true;
     }
-    if (this.registered) this.addNotes();
+    if (this.registered) this.addNotes(true);
   }
 
   /** Nest's routes are in: makes their notes, and from now on each route's as it comes. */
   routesRegistered(): void {
+    this.addNotes(false);
     this.registered = true;
-    this.addNotes();
   }
 
   /** The note that a request with `method` to `url` (the raw request target) would reach. */
@@ -101,28 +99,28 @@ export class PreflightTargets {
     return this.methodRoutes.find(method, url);
   }
 
-  /** Makes the note of every (method, path) noted since the last call. */
-  private addNotes(): void {
+  /**
+   * Makes the note of every (method, path) noted since the last call.
+   *
+   * @param late whether Nest's routes are in already, so that a pair may have its note.
+   */
+  private addNotes(late: boolean): void {
     const pending = [...this.pending];
     this.pending.clear();
-    for (const [url, groups] of pending) this.addPath(url, groups);
+    for (const [url, groups] of pending) this.addPath(url, groups, late);
   }
 
-  /** Registers the note of each method of `groups` at `url` that has none there yet. */
-  private addPath(url: string, groups: ReadonlyMap<string, MethodGroup>): void {
-    const noted = this.noted.get(url) ?? [];
-    const added: string[] = [];
+  /** Registers the note of each method of `groups` at `url` (that has none there yet if `late`). */
+  private addPath(url: string, groups: ReadonlyMap<string, MethodGroup>, late: boolean): void {
     let last: { group: MethodGroup; note: RouteNote } | undefined;
     for (const [method, group] of groups) {
-      if (noted.includes(method)) continue;
+      if (late && this.methodRoutes.has(method, url)) continue;
       // `GET` and the `HEAD` route Fastify adds for it lead to the same targets: one note.
       const note =
         last !== undefined && sameTargets(last.group, group) ? last.note : this.noteOf(url, group);
       last = { group, note };
-      added.push(method);
       this.methodRoutes.add(method, url, note);
     }
-    if (added.length > 0) this.noted.set(url, noted.length === 0 ? added : [...noted, ...added]);
   }
 
   /**

