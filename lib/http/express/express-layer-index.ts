@@ -42,6 +42,8 @@ export class ExpressLayerIndex {
   private readonly always: number[] = [];
   /** By stack index: whether the layer is a route whose whole path is literal segments. */
   private readonly literalRoutes: boolean[] = [];
+  /** By stack index: whether the layer's whole path is literal segments, route or not. */
+  private readonly literalPaths: boolean[] = [];
   private readonly length: number;
   private readonly first: ExpressLayer | undefined;
   private readonly last: ExpressLayer | undefined;
@@ -108,6 +110,15 @@ export class ExpressLayerIndex {
     return this.literalRoutes[at] === true;
   }
 
+  /**
+   * Whether the layer at `at` has a path of literal segments only, so that its `match()` decodes no
+   * parameter and can never throw: where it could not be the route the router runs anyway (not a
+   * route, or a route that does not handle the method), asking it would change nothing.
+   */
+  decodesNothing(at: number): boolean {
+    return this.literalPaths[at] === true;
+  }
+
   /** The next candidate's stack index, or -1 when there is none left. */
   next(): number {
     const lists = this.lists;
@@ -133,6 +144,7 @@ export class ExpressLayerIndex {
     const path = layer.route === undefined ? layer.rawPath : layer.route.path;
     const { segments, whole } = literalSegments(path);
     this.literalRoutes[index] = whole && layer.route !== undefined;
+    this.literalPaths[index] = whole;
     if (segments.length === 0) {
       this.always.push(index);
       return;

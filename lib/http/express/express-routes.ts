@@ -153,7 +153,8 @@ export class ExpressRoutes implements RouteFinder<ExpressRequest> {
   /**
    * Walks the layers that may match the pathname (see {@link ExpressLayerIndex}) in stack order,
    * as the router's `next()` walks them all: each layer's own `match()`, route layers only,
-   * `_handlesMethod()` (which lets a GET route serve HEAD). Routing stops at the first route whose
+   * `_handlesMethod()` (which lets a GET route serve HEAD), asked first: `match()` is then skipped
+   * where its answer could not matter. Routing stops at the first route whose
    * handler always runs; a Nest handler filtered by host or version may hand the request on, so
    * the routes after it are candidates too.
    */
@@ -168,6 +169,12 @@ export class ExpressRoutes implements RouteFinder<ExpressRequest> {
     index.start(pathname);
     for (let at = index.next(); at !== -1; at = index.next()) {
       const layer = stack[at]!;
+      const route = layer.route;
+      const handles = route !== undefined && route._handlesMethod(method);
+      // A layer that cannot be the answer matters only if its match() throws, which one without
+      // parameters never does: it is not asked (for a preflight of PUT /c/r/<id>, the GET /c/r
+      // route's pattern is never run, nor are literal mounts).
+      if (!handles && index.decodesNothing(at)) continue;
       let matched: unknown;
       try {
         matched = layer.match(pathname);
@@ -175,8 +182,7 @@ export class ExpressRoutes implements RouteFinder<ExpressRequest> {
         // A parameter that does not decode: the router skips every later route and answers 400.
         break;
       }
-      const route = layer.route;
-      if (!matched || route === undefined || !route._handlesMethod(method)) continue;
+      if (!matched || !handles) continue;
       let target = this.targets.get(layer);
       if (target === undefined) {
         if (pathTarget === undefined) pathTarget = this.pathTargetOf(pathname);

@@ -126,6 +126,53 @@ describe('ExpressLayerIndex', () => {
     },
   );
 
+  it('says a layer decodes nothing only where its match() never throws', () => {
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 25 }),
+        fc.array(pathname, { minLength: 1, maxLength: 20 }),
+        (steps, pathnames) => {
+          const app = newApp();
+          try {
+            build(app, steps);
+          } catch {
+            return;
+          }
+          const stack = app.router.stack;
+          const index = new ExpressLayerIndex(stack);
+          for (const path of [...pathnames, '/%zz', '/api/%E0%A4%A', '/c5/r3/%']) {
+            const throwing = stack
+              .map((layer, at) => ({ layer, at }))
+              .filter(({ layer, at }) => {
+                if (!index.decodesNothing(at)) return false;
+                try {
+                  layer.match(path);
+                  return false;
+                } catch {
+                  return true;
+                }
+              });
+            expect(throwing.map(({ layer }) => `${path} ${String(layer.rawPath)}`)).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 0x1d4 },
+    );
+    const app = newApp();
+    const before = app.router.stack.length;
+    app.get('/api/items/', handler);
+    app.get('/api/items/:id', handler);
+    app.use('/api/static', handler);
+    app.use('/api/:tenant', handler);
+    const index = new ExpressLayerIndex(app.router.stack);
+    expect([0, 1, 2, 3].map((at) => index.decodesNothing(before + at))).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
+  });
+
   it('narrows a large app to the layers under the pathname, whatever its size', () => {
     const sizes = [100, 5000].map((routes) => {
       const app = newApp();

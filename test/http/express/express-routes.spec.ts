@@ -48,4 +48,35 @@ describe('ExpressRoutes', () => {
     expect(finder.preflightRoute(request('/c42/r/123456', 'OPTIONS'), 'DELETE')).toBeUndefined();
     expect(finder.preflightRoute(request('/c420/r/1', 'OPTIONS'), 'PUT')).toBeUndefined();
   });
+
+  it('does not run the pattern of a literal route that does not serve the method', () => {
+    const { app, finder } = setUp();
+    app.get('/c/r', () => undefined);
+    app.put('/c/r/:id', () => undefined);
+    type Layer = { match(path: string): unknown };
+    const [literal, withId] = app.router.stack.slice(-2) as unknown as [Layer, Layer];
+    const asked: string[] = [];
+    for (const [name, layer] of [
+      ['GET /c/r', literal],
+      ['PUT /c/r/:id', withId],
+    ] as const) {
+      const match = layer.match.bind(layer);
+      layer.match = (path) => {
+        asked.push(name);
+        return match(path);
+      };
+    }
+    expect(finder.preflightRoute(request('/c/r/123', 'OPTIONS'), 'PUT')).toBeDefined();
+    expect(asked).toEqual(['PUT /c/r/:id']);
+  });
+
+  it('still stops where a route that does not serve the method fails to decode a parameter', () => {
+    const { app, finder } = setUp();
+    // The router tries GET /c/:x first: its parameter does not decode, so it answers 400 and no
+    // later route runs, whatever the method; the PUT route, which decodes nothing, would match.
+    app.get('/c/:x', () => undefined);
+    app.put(/^\/c\/.*$/ as unknown as string, () => undefined);
+    expect(finder.preflightRoute(request('/c/ok', 'OPTIONS'), 'PUT')).toBeDefined();
+    expect(finder.preflightRoute(request('/c/%E0%A4%A', 'OPTIONS'), 'PUT')).toBeUndefined();
+  });
 });

@@ -1,0 +1,184 @@
+// Instructions per request under valgrind's callgrind (a count that does not swing with the load of
+// a shared machine), for scenarios with many requests such as issue 19's unique-id preflights.
+// The app of a scenario (bench/app.mjs, built exactly as bench/run.mjs builds it) runs under
+// `valgrind --tool=callgrind --instr-atstart=no`, node with `--single-threaded` (the JIT compiles
+// on the main thread, where it is counted). This process, outside valgrind, sends the scenario's
+// requests one after the other over one keep-alive connection, a request with an `idPrefix` to a
+// fresh id each time. After `--warmup` requests uninstrumented and `--settle` instrumented ones,
+// segments of K1 and K2 requests are counted (`callgrind_control --zero`, then `--dump`); per
+// request: (I(K2) - I(K1)) / (K2 - K1), so that what a segment costs once cancels out.
+//
+//   node bench/instructions.mjs [--scenario preflight-ids] [--routes 100,1000,5000]
+//       [--variants enableCors,module] [--k 500,1500] [--pairs 2] [--warmup 3000] [--settle 300]
+//       [--libraries name=DIR,...] [--library DIR] [--keep]
+//
+// `--scenario` is a scenario id, or a route-count family (`preflight-ids`, `put-ids`) run at each
+// of `--routes`. `--library DIR`: nestjs-cors from DIR's built dist/ (a copy whose node_modules
+// resolves Nest to this checkout's), else this checkout's dist/ (npm run build first).
+// `--libraries a=DIR1,b=DIR2`: the `module` variant once per named build, as `module:a`, ... (for
+// ablations: builds with one thing changed). Prints a Markdown table; the median of the pairs.
+// `--keep`: keeps the dumps (one per segment, K1 then K2) for `callgrind_annotate`.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH_DIR, median, parseArgs } from './support/harness.mjs';
+import { scenarioById } from './support/scenarios.mjs';
+
+const args = parseArgs(process.argv.slice(2), {
+  scenario: 'preflight-ids',
+  routes: '100,1000,5000',
+  variants: 'enableCors,module',
+  k: '500,1500',
+  pairs: 2,
+  warmup: 3000,
+  settle: 300,
+  library: '',
+  libraries: '',
+  adapter: 'express',
+  keep: false,
+});
+
+const APP_ENTRY = join(BENCH_DIR, 'app.mjs');
+const outDir = mkdtempSync(join(tmpdir(), 'nestjs-cors-instructions-'));
+const [K1, K2] = args.k.split(',').map(Number);
+let sent = 0;
+
+function control(option, pid) {
+  const result = spawnSync('callgrind_control', [option, String(pid)], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`callgrind_control ${option}: ${result.stderr}`);
+}
+
+function dumpTotal(pid, n) {
+  const text = readFileSync(join(outDir, `cg.${pid}.${n}`), 'utf8');
+  return Number(/^(?:totals|summary):\s+(\d+)/m.exec(text)[1]);
+}
+
+function start(config) {
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      `--callgrind-out-file=${join(outDir, 'cg.%p')}`,
+      process.execPath,
+      '--single-threaded',
+      APP_ENTRY,
+      JSON.stringify(config),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`exited (${code}): ${stderr}`)));
+    child.on('message', (message) => {
+      if (message?.type === 'ready') resolve({ child, port: message.port });
+    });
+  });
+}
+
+/** Sends `count` requests one after the other, cycling through `requests`; checks the status. */
+async function send(port, requests, count, agent, status) {
+  for (let i = 0; i < count; i++) {
+    const r = requests[i % requests.length];
+    const path = r.idPrefix === undefined ? r.path : `${r.idPrefix}u${(sent++).toString(36)}`;
+    const got = await new Promise((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port, method: r.method, path, headers: r.headers, agent },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    if (got !== status) throw new Error(`${r.method} ${path}: status ${got}, expected ${status}`);
+  }
+}
+
+async function measure(scenario, column) {
+  const { child, port } = await start({
+    adapter: args.adapter,
+    variant: column.variant,
+    scenario: scenario.id,
+    library: column.library,
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const status = scenario.preflight ? 204 : 200;
+  const pid = child.pid;
+  try {
+    await send(port, scenario.requests, args.warmup, agent, status);
+    control('--instr=on', pid);
+    await send(port, scenario.requests, args.settle, agent, status);
+    let dumps = 0;
+    const segment = async (k) => {
+      control('--zero', pid);
+      await send(port, scenario.requests, k, agent, status);
+      control('--dump', pid);
+      return dumpTotal(pid, ++dumps);
+    };
+    const perRequest = [];
+    for (let p = 0; p < args.pairs; p++) {
+      const i1 = await segment(K1);
+      const i2 = await segment(K2);
+      perRequest.push((i2 - i1) / (K2 - K1));
+    }
+    perRequest.pid = pid;
+    return perRequest;
+  } finally {
+    agent.destroy();
+    child.removeAllListeners('exit');
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+const columns = [];
+for (const variant of args.variants.split(',')) {
+  if (variant === 'module' && args.libraries !== '') {
+    for (const entry of args.libraries.split(',')) {
+      const [name, dir] = entry.split('=');
+      columns.push({ id: `module:${name}`, variant, library: dir });
+    }
+  } else columns.push({ id: variant, variant, library: args.library || undefined });
+}
+const ids = /-\d+$/.test(args.scenario)
+  ? [args.scenario]
+  : args.routes.split(',').map((n) => `${args.scenario}-${n}`);
+const rows = [];
+for (const id of ids) {
+  const scenario = scenarioById(id);
+  const row = { id, cells: {} };
+  for (const column of columns) {
+    const values = await measure(scenario, column);
+    row.cells[column.id] = median(values);
+    console.error(
+      `${id} ${column.id}: ${values.map(Math.round).join(', ')} instructions/request` +
+        (args.keep ? ` (dumps: ${outDir}/cg.${values.pid}.*)` : ''),
+    );
+  }
+  rows.push(row);
+}
+if (!args.keep) rmSync(outDir, { recursive: true, force: true });
+const first = columns[0].id;
+console.log(
+  `| scenario | ${columns.map((c) => c.id).join(' | ')} | ${columns
+    .slice(1)
+    .map((c) => `${c.id} / ${first}`)
+    .join(' | ')} |`,
+);
+console.log(
+  `| --- |${columns.map(() => ' ---: |').join('')}${columns
+    .slice(1)
+    .map(() => ' ---: |')
+    .join('')}`,
+);
+for (const row of rows) {
+  const cells = columns.map((c) => Math.round(row.cells[c.id]).toLocaleString('en-US'));
+  const ratios = columns.slice(1).map((c) => (row.cells[c.id] / row.cells[first]).toFixed(3));
+  console.log(`| ${row.id} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
+}
