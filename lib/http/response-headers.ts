@@ -49,7 +49,12 @@ export function writeCorsHeaders<R>(
   headers: readonly CorsHeader[],
   varyNames: string,
 ): void {
-  for (const [name, value] of headers) access.set(response, name, value);
+  // An index, not `for...of` with destructuring: the array iterator cost about 1,800 instructions
+  // a request on the hook's path (bench/cors-get-hook-instructions.mjs).
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i]!;
+    access.set(response, header[0], header[1]);
+  }
   if (varyNames === '') return;
   const vary = appendVary(access.get(response, 'vary'), varyNames);
   if (vary !== undefined) access.set(response, 'Vary', vary);
