@@ -10,14 +10,17 @@
 //
 //   node bench/instructions.mjs [--scenario preflight-ids] [--routes 100,1000,5000]
 //       [--variants enableCors,module] [--k 500,1500] [--pairs 2] [--warmup 3000] [--settle 300]
-//       [--libraries name=DIR,...] [--library DIR] [--keep]
+//       [--libraries name=DIR,...] [--library DIR] [--keep] [--split]
 //
 // `--scenario` is a scenario id, or a route-count family (`preflight-ids`, `put-ids`) run at each
 // of `--routes`. `--library DIR`: nestjs-cors from DIR's built dist/ (a copy whose node_modules
 // resolves Nest to this checkout's), else this checkout's dist/ (npm run build first).
 // `--libraries a=DIR1,b=DIR2`: the `module` variant once per named build, as `module:a`, ... (for
 // ablations: builds with one thing changed). Prints a Markdown table; the median of the pairs.
-// `--keep`: keeps the dumps (one per segment, K1 then K2) for `callgrind_annotate`.
+// `--keep`: keeps the dumps (one per segment, K1 then K2) for `callgrind_annotate`. `--split`: also
+// prints, over all segments, instructions per request of V8's garbage collector, of its optimizing
+// compilers, and the rest (by function name in `callgrind_annotate`): the collector's share swings
+// from segment to segment, so the difference of two segments alone can mislead.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -38,6 +41,7 @@ const args = parseArgs(process.argv.slice(2), {
   libraries: '',
   adapter: 'express',
   keep: false,
+  split: false,
 });
 
 const APP_ENTRY = join(BENCH_DIR, 'app.mjs');
@@ -53,6 +57,30 @@ function control(option, pid) {
 function dumpTotal(pid, n) {
   const text = readFileSync(join(outDir, `cg.${pid}.${n}`), 'utf8');
   return Number(/^(?:totals|summary):\s+(\d+)/m.exec(text)[1]);
+}
+
+/** Of a dump, the instructions of V8's garbage collector and of its optimizing compilers. */
+function dumpSplit(pid, n) {
+  const { stdout } = spawnSync(
+    'callgrind_annotate',
+    ['--threshold=100', join(outDir, `cg.${pid}.${n}`)],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
+  const split = { gc: 0, compiler: 0 };
+  for (const line of stdout.split('\n')) {
+    const match = /^\s*([\d,]+)\s+\([^)]*\)\s+(.*)$/.exec(line);
+    if (match === null || line.includes('PROGRAM TOTALS')) continue;
+    const count = Number(match[1].replaceAll(',', ''));
+    const name = match[2];
+    if (/compiler::|maglev|turboshaft/i.test(name)) split.compiler += count;
+    else if (
+      /Scaveng|MarkCompact|Heap::|GC|Sweep|Marking|Evacuat|heap::|MemoryAllocator|PagedSpace|RememberedSet|SlotSet/.test(
+        name,
+      )
+    )
+      split.gc += count;
+  }
+  return split;
 }
 
 function start(config) {
@@ -127,6 +155,26 @@ async function measure(scenario, column) {
       perRequest.push((i2 - i1) / (K2 - K1));
     }
     perRequest.pid = pid;
+    if (args.split) {
+      // Over all segments: the collector's and the compilers' work lands in whichever segment it
+      // happens to fall, so a per-request figure for them needs every request counted.
+      let total = 0;
+      let gc = 0;
+      let compiler = 0;
+      for (let n = 1; n <= dumps; n++) {
+        total += dumpTotal(pid, n);
+        const split = dumpSplit(pid, n);
+        gc += split.gc;
+        compiler += split.compiler;
+      }
+      const requests = args.pairs * (K1 + K2);
+      perRequest.split = {
+        all: total / requests,
+        gc: gc / requests,
+        compiler: compiler / requests,
+        rest: (total - gc - compiler) / requests,
+      };
+    }
     return perRequest;
   } finally {
     agent.destroy();
@@ -158,27 +206,26 @@ for (const id of ids) {
     row.cells[column.id] = median(values);
     console.error(
       `${id} ${column.id}: ${values.map(Math.round).join(', ')} instructions/request` +
-        (args.keep ? ` (dumps: ${outDir}/cg.${values.pid}.*)` : ''),
+        (args.keep ? ` (dumps: ${outDir}/cg.${values.pid}.*)` : '') +
+        (values.split === undefined
+          ? ''
+          : `; over all segments, per request: ${Object.entries(values.split)
+              .map(([name, value]) => `${name} ${Math.round(value)}`)
+              .join(', ')}`),
     );
   }
   rows.push(row);
 }
 if (!args.keep) rmSync(outDir, { recursive: true, force: true });
 const first = columns[0].id;
-console.log(
-  `| scenario | ${columns.map((c) => c.id).join(' | ')} | ${columns
-    .slice(1)
-    .map((c) => `${c.id} / ${first}`)
-    .join(' | ')} |`,
-);
-console.log(
-  `| --- |${columns.map(() => ' ---: |').join('')}${columns
-    .slice(1)
-    .map(() => ' ---: |')
-    .join('')}`,
-);
+const line = (cells) => console.log(`| ${cells.join(' | ')} |`);
+const others = columns.slice(1);
+line(['scenario', ...columns.map((c) => c.id), ...others.map((c) => `${c.id} / ${first}`)]);
+line(['---', ...columns.map(() => '---:'), ...others.map(() => '---:')]);
 for (const row of rows) {
-  const cells = columns.map((c) => Math.round(row.cells[c.id]).toLocaleString('en-US'));
-  const ratios = columns.slice(1).map((c) => (row.cells[c.id] / row.cells[first]).toFixed(3));
-  console.log(`| ${row.id} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
+  line([
+    row.id,
+    ...columns.map((c) => Math.round(row.cells[c.id]).toLocaleString('en-US')),
+    ...others.map((c) => (row.cells[c.id] / row.cells[first]).toFixed(3)),
+  ]);
 }
