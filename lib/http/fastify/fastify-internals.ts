@@ -5,7 +5,12 @@
  */
 import { loadPeer } from '../../peers/load-peer.cjs';
 import type { MiddieEngineFactory, MiddieNormalization } from './fastify-mounts.js';
-import type { FastifyLike, OnRequestHook, RouteConfig } from './fastify-types.js';
+import type {
+  FastifyLike,
+  FastifyRequestLike,
+  OnRequestHook,
+  RouteConfig,
+} from './fastify-types.js';
 
 /** The fields of Nest's `FastifyAdapter` that the seam reads. */
 export interface NestFastifyAdapterLike {
@@ -75,6 +80,31 @@ export function moveToFront(fastify: FastifyLike, hook: OnRequestHook): void {
   if (!Array.isArray(onRequest)) return;
   const index = onRequest.indexOf(hook);
   if (index > 0) onRequest.unshift(...(onRequest.splice(index, 1) as unknown[]));
+}
+
+/** Fastify's private symbol of a request's route context (`kRouteContext`), once found. */
+let routeContextSymbol: symbol | undefined;
+
+/**
+ * The `config` of the route the router picked for `request`: `request.routeOptions.config`, read
+ * from the route context Fastify keeps on the request under its private `fastify.context` symbol.
+ * The public getter builds an object of twelve fields, and asks the server for its constraint
+ * strategies, at every read: measured at 130-190 ns against 5-20 ns, about 0.5% of the
+ * instructions of a whole CORS GET on Fastify. Where Fastify's internals change shape, the public
+ * getter is read.
+ */
+export function routeConfigOf(request: FastifyRequestLike): RouteConfig {
+  if (routeContextSymbol !== undefined) {
+    const context = (request as unknown as Record<symbol, { config: RouteConfig } | undefined>)[
+      routeContextSymbol
+    ];
+    // The very value the getter gives (`config: context.config`).
+    if (typeof context === 'object' && context !== null) return context.config;
+  }
+  routeContextSymbol = Object.getOwnPropertySymbols(request).find(
+    (s) => s.description === 'fastify.context',
+  );
+  return request.routeOptions.config;
 }
 
 /**

@@ -50,8 +50,17 @@ export const REFUSED_URL = Symbol('nestjs-cors:refused-url');
 export class MethodRoutes<Store> {
   private readonly trees = new Map<string, MethodTree>();
 
-  /** @param option reads one of the application's router options. */
-  constructor(private readonly option: (name: string) => unknown) {}
+  /**
+   * @param option reads one of the application's router options.
+   * @param routerAnswers whether the application's own router finds anything for a request with
+   *   this method and URL (Fastify's `findRoute()`): asked where this router refuses a URL, since
+   *   earlier Fastify releases hand a too long parameter to the not-found handler rather than
+   *   answer 414, with a find-my-way that can refuse it (Nest 11.0's Fastify 5.2 does).
+   */
+  constructor(
+    private readonly option: (name: string) => unknown,
+    private readonly routerAnswers: (method: string, url: string) => boolean,
+  ) {}
 
   /** Registers the route of one (method, path); called once per pair. */
   add(method: string, path: string, store: Store): void {
@@ -88,7 +97,9 @@ export class MethodRoutes<Store> {
     try {
       const found = tree.router!.find(method, url) as FoundRoute<Store | null> | null;
       // Only the refusals below have no store: every route registered here has one.
-      if (found !== null && found.store === null) return REFUSED_URL;
+      if (found !== null && found.store === null) {
+        return this.routerAnswers(method, url) ? REFUSED_URL : null;
+      }
       return found as FoundRoute<Store> | null;
     } catch {
       return UNKNOWN_ROUTE;

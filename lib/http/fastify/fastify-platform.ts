@@ -73,7 +73,10 @@ export class FastifyPlatform implements HttpPlatform {
   install({ settings, routes, noteOutside }: PlatformInstallation): void {
     const fastify = this.fastify;
     const option = (name: string) => routerOption(fastify, name);
-    const methodRoutes = new MethodRoutes<RouteNote>(option);
+    const methodRoutes = new MethodRoutes<RouteNote>(
+      option,
+      (method, url) => (fastify.findRoute?.({ method, url }) ?? null) !== null,
+    );
     // As find-my-way compares paths: case-sensitive unless the router options say otherwise.
     const pathCover = new DeclaredRouteCover(
       settings.pathPolicies,

@@ -1,6 +1,7 @@
 /**
  * What the module keeps on each Fastify route's `config`: one object under one symbol, which the
- * request hook reads from the route the router picked (`request.routeOptions.config`).
+ * request hook reads from the route the router picked (`request.routeOptions.config`, see
+ * `routeConfigOf`).
  */
 import type { RouteResolution } from '../../routing/route-resolution.js';
 import type { RouteConfig } from './fastify-types.js';

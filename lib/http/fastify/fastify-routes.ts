@@ -8,6 +8,7 @@ import type { RouteMap } from '../../routing/route-map.js';
 import type { RouteRecord, RouteTarget } from '../../routing/route-record.js';
 import { RouteResolution } from '../../routing/route-resolution.js';
 import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url.js';
+import { routeConfigOf } from './fastify-internals.js';
 import type { FastifyMounts } from './fastify-mounts.js';
 import { REFUSED_URL, UNKNOWN_ROUTE, type FoundRoute } from './fastify-method-routes.js';
 import type { PreflightTargets } from './fastify-preflight-targets.js';
@@ -134,7 +135,7 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
   }
 
   actualRoute(request: FastifyRequestLike): RouteResolution | undefined {
-    const note = noteOf(request.routeOptions.config);
+    const note = noteOf(routeConfigOf(request));
     if (declines(note, request.params)) return undefined;
     return this.resolutionOf(request, note);
   }
@@ -152,7 +153,7 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
     if (method !== request.raw.headers['access-control-request-method']) {
       return this.context.mounts?.resolutionOf(url);
     }
-    const note = noteOf(request.routeOptions.config);
+    const note = noteOf(routeConfigOf(request));
     if (declines(note, request.params)) return undefined;
     return this.resolutionOf(request, note);
   }
@@ -201,7 +202,7 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
     note: RouteNote | undefined,
   ): OutsideNote | undefined {
     if (note?.resolution !== undefined || request.is404) return undefined;
-    const config = request.routeOptions.config;
+    const config = routeConfigOf(request);
     let outside = this.lateRoutes.get(config);
     if (outside === undefined) {
       const url = request.routeOptions.url;

@@ -53,6 +53,8 @@ export interface FastifyLike {
   addHook(name: 'onRoute', hook: (options: RouteOptions) => void): unknown;
   addHook(name: 'onReady', hook: (done: () => void) => void): unknown;
   route(options: RouteOptions): unknown;
+  /** Fastify 4.23 and later: what the router finds for a method and URL, `null` for nothing. */
+  findRoute?(options: { method: string; url: string }): unknown;
   after?(callback: (error?: Error | null) => void): unknown;
   hasPlugin?(name: string): boolean;
   readonly initialConfig?: Readonly<Record<string, unknown>>;

@@ -33,7 +33,10 @@ function targetNamed(name: string): RouteTarget {
 
 function setUp(): Setup {
   const targets = new PreflightTargets(
-    new MethodRoutes<RouteNote>(() => undefined),
+    new MethodRoutes<RouteNote>(
+      () => undefined,
+      () => true,
+    ),
     undefined,
     () => false,
   );
