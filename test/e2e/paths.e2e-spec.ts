@@ -237,7 +237,7 @@ const DOCS_BESIDE_NEST_CATCH_ALL_CASES: readonly Case[] = [
     expected: { status: 200, body: 'docs', headers: NOTHING_APPROVED },
   },
   {
-    name: "nor does its preflight, which the Nest catch-all's preflight route must not answer",
+    name: "nor does its preflight, which the Nest catch-all's policy must not answer",
     request: preflight('/docs', APP, 'GET', 'x-a'),
     expected: { headers: NOTHING_APPROVED },
   },

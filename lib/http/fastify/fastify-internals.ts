@@ -82,8 +82,11 @@ export function moveToFront(fastify: FastifyLike, hook: OnRequestHook): void {
   if (index > 0) onRequest.unshift(...(onRequest.splice(index, 1) as unknown[]));
 }
 
-/** Fastify's private symbol of a request's route context (`kRouteContext`), once found. */
-let routeContextSymbol: symbol | undefined;
+/**
+ * Fastify's private symbol of a request's route context (`kRouteContext`): `undefined` until the
+ * first request, `null` where Fastify has none (its internals changed: the public getter is read).
+ */
+let routeContextSymbol: symbol | null | undefined;
 
 /**
  * The `config` of the route the router picked for `request`: `request.routeOptions.config`, read
@@ -94,16 +97,18 @@ let routeContextSymbol: symbol | undefined;
  * getter is read.
  */
 export function routeConfigOf(request: FastifyRequestLike): RouteConfig {
-  if (routeContextSymbol !== undefined) {
+  if (routeContextSymbol === undefined) {
+    routeContextSymbol =
+      Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ??
+      null;
+  }
+  if (routeContextSymbol !== null) {
     const context = (request as unknown as Record<symbol, { config: RouteConfig } | undefined>)[
       routeContextSymbol
     ];
     // The very value the getter gives (`config: context.config`).
     if (typeof context === 'object' && context !== null) return context.config;
   }
-  routeContextSymbol = Object.getOwnPropertySymbols(request).find(
-    (s) => s.description === 'fastify.context',
-  );
   return request.routeOptions.config;
 }
 
@@ -137,6 +142,8 @@ export function loadMiddieEngine(option: (name: string) => unknown): {
 export interface FindMyWay {
   on(method: string, path: string, handler: () => void, store: unknown): void;
   find(method: string, path: string): { params: unknown; store: unknown } | null;
+  /** The route registered with this path (not a URL), as `on()` would collide with it. */
+  findRoute?(method: string, path: string): { store: unknown } | null;
 }
 type FindMyWayFactory = (options: Readonly<Record<string, unknown>>) => FindMyWay;
 

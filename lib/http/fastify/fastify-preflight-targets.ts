@@ -5,11 +5,12 @@
  */
 import { RouteResolution } from '../../routing/route-resolution.js';
 import type { FastifyMounts } from './fastify-mounts.js';
-import type {
-  FoundRoute,
-  MethodRoutes,
-  REFUSED_URL,
-  UNKNOWN_ROUTE,
+import {
+  shapeOf,
+  type FoundRoute,
+  type MethodRoutes,
+  type REFUSED_URL,
+  type UNKNOWN_ROUTE,
 } from './fastify-method-routes.js';
 import { noteOf, type OutsideNote, type RouteNote } from './fastify-route-note.js';
 import type { RouteOptions } from './fastify-types.js';
@@ -33,19 +34,23 @@ interface MethodGroup {
  *
  * Earlier versions added an `OPTIONS` route per path to Fastify's own router instead, constrained
  * to the preflights of the methods served there. Each Fastify route carries a context of its own
- * (about 4.4 KB at 5,000 routes) and an entry in Fastify's plugin loader: they made startup 1.5x
- * slower and the heap 1.5x larger than `app.enableCors()`'s at 5,000 routes. A route in
- * find-my-way alone costs a third of it, and is only built at the first preflight.
+ * (about 4.4 KB at 5,000 routes) and an entry in Fastify's plugin loader: with them, startup took
+ * 1.56x and the heap 1.57x `app.enableCors()`'s at 5,000 routes (bench/startup.mjs). A route in
+ * find-my-way alone costs half of it, and only once a preflight asks about its method.
  *
- * Routes come one by one (an `onRoute` hook); their notes are made once Nest's are all in (a
- * controller can have several routes on one (method, path): host-bound, versioned), and from then
- * on as each comes. A route registered late on a (method, path) that already has its note (another
- * host of the same path, say) leaves the first note in place, as Fastify's router keeps the first
- * unconstrained route.
+ * Routes come one by one (an `onRoute` hook); their notes are made once Nest's are all in
+ * (several routes can share a method and a path shape: host-bound or versioned handlers, whose
+ * parameters may be named differently), and from then on as each comes. A route registered late
+ * on a (method, path shape) that already has its note (a plugin's route under another host
+ * constraint, say) leaves the first note in place: its preflights are answered for the routes
+ * noted first.
  */
 export class PreflightTargets {
-  /** The methods noted since the last notes made, by path. */
-  private readonly pending = new Map<string, Map<string, MethodGroup>>();
+  /**
+   * The methods noted since the last notes made, by path shape (`shapeOf`: routes whose
+   * parameters are named differently are one route to the router), with the first path noted.
+   */
+  private readonly pending = new Map<string, { url: string; groups: Map<string, MethodGroup> }>();
   /** Set once Nest's routes are in: notes are then made as routes come. */
   private registered = false;
 
@@ -67,12 +72,13 @@ export class PreflightTargets {
    */
   note(options: RouteOptions, target: CoverableTarget, nest: boolean): void {
     const methods = Array.isArray(options.method) ? options.method : [options.method];
-    const url = options.url;
-    let groups = this.pending.get(url);
-    if (groups === undefined) {
-      groups = new Map();
-      this.pending.set(url, groups);
+    const shape = shapeOf(options.url);
+    let path = this.pending.get(shape);
+    if (path === undefined) {
+      path = { url: options.url, groups: new Map() };
+      this.pending.set(shape, path);
     }
+    const groups = path.groups;
     for (const method of methods) {
       let group = groups.get(method);
       if (group === undefined) {
@@ -105,9 +111,9 @@ export class PreflightTargets {
    * @param late whether Nest's routes are in already, so that a pair may have its note.
    */
   private addNotes(late: boolean): void {
-    const pending = [...this.pending];
+    const pending = new Map(this.pending);
     this.pending.clear();
-    for (const [url, groups] of pending) this.addPath(url, groups, late);
+    for (const { url, groups } of pending.values()) this.addPath(url, groups, late);
   }
 
   /** Registers the note of each method of `groups` at `url` (that has none there yet if `late`). */

@@ -81,8 +81,8 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
 
   /**
    * Notes a route as it is registered (an `onRoute` hook, or an early route handed over): puts
-   * where it leads on its `config`, tells of a route outside Nest, counts it for the preflight
-   * routes.
+   * where it leads on its `config`, tells of a route outside Nest, counts it in the preflight
+   * targets.
    */
   note(options: RouteOptions): void {
     const config = options.config;
@@ -142,9 +142,10 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
 
   /**
    * Where the actual request of `method` at the preflight's URL leads: the route that request
-   * reaches, which {@link PreflightTargets} finds as the router would. For the requested method, where no route serves it there,
-   * the route the preflight itself was routed to: the application's own `OPTIONS` route
-   * (`@Options()`), or none, and then the `paths` entry whose mount matches.
+   * reaches, which {@link PreflightTargets} finds as the router would. For the requested method,
+   * where no route serves it there, the route the preflight itself was routed to: the
+   * application's own `OPTIONS` route (`@Options()`), or none, and then the `paths` entry whose
+   * mount matches.
    */
   preflightRoute(request: FastifyRequestLike, method: string): RouteResolution | undefined {
     const url = request.raw.url ?? '/';

@@ -2,7 +2,12 @@
 // a real Fastify instance with the same routes, and its answers for URLs Fastify refuses itself.
 import fastify, { type FastifyInstance } from 'fastify';
 import { routerOption } from '../../../lib/http/fastify/fastify-internals';
-import { MethodRoutes, REFUSED_URL } from '../../../lib/http/fastify/fastify-method-routes';
+import {
+  MethodRoutes,
+  REFUSED_URL,
+  UNKNOWN_ROUTE,
+  shapeOf,
+} from '../../../lib/http/fastify/fastify-method-routes';
 import type { FastifyLike } from '../../../lib/http/fastify/fastify-types';
 
 const ROUTES: ReadonlyArray<readonly [string, string]> = [
@@ -96,6 +101,30 @@ describe('MethodRoutes', () => {
     );
     routes.add('GET', '/items/:id', 'item');
     expect(routes.find('GET', `/items/${'x'.repeat(101)}`)).toBeNull();
+  });
+
+  it('answers UNKNOWN_ROUTE only for URLs that reach two routes the router holds as one', () => {
+    // Under caseSensitive: false, find-my-way holds /Items and /items as one route.
+    const routes = new MethodRoutes<string>(
+      (name) => (name === 'caseSensitive' ? false : undefined),
+      () => true,
+    );
+    routes.add('GET', '/Items', 'first');
+    routes.add('GET', '/items', 'second');
+    routes.add('GET', '/other', 'other');
+    expect(routes.find('GET', '/items')).toBe(UNKNOWN_ROUTE);
+    expect(routes.find('GET', '/other')).toMatchObject({ store: 'other' });
+  });
+
+  it.each([
+    ['/a/:id', '/a/:'],
+    ['/a/:file.:ext', '/a/:.:'],
+    ['/a/:from-:to', '/a/:-:'],
+    ['/a/:id(\\d+)', '/a/:(\\d+)'],
+    ['/a::b/:id', '/a::b/:'],
+    ['/static/*', '/static/*'],
+  ])('shapeOf(%s) is %s', (path, shape) => {
+    expect(shapeOf(path)).toBe(shape);
   });
 
   it('builds the router of a method only when that method is asked about', () => {

@@ -98,6 +98,28 @@ describe('PreflightTargets', () => {
     expect(found('PUT', '/items')).toBeNull();
   });
 
+  it('takes routes whose parameters are named differently as one route, as the router does', () => {
+    const { targets, note, found } = setUp();
+    // Fastify takes both only under different constraints: two hosts, two versions.
+    note('PUT', '/users/:id', a);
+    note('PUT', '/users/:userId', b);
+    note('PUT', '/other/:x', c);
+    targets.routesRegistered();
+    expect(found('PUT', '/users/7')).toEqual([a, b]);
+    expect(found('PUT', '/other/1')).toEqual([c]);
+  });
+
+  it('a late route of a noted shape changes nothing, once the router is built too', () => {
+    const { targets, note, found } = setUp();
+    note('PUT', '/users/:id', a);
+    targets.routesRegistered();
+    expect(found('PUT', '/users/7')).toEqual([a]);
+    note('PUT', '/users/:userId', b);
+    note('PUT', '/later/:id', c);
+    expect(found('PUT', '/users/7')).toEqual([a]);
+    expect(found('PUT', '/later/7')).toEqual([c]);
+  });
+
   it('makes no note before Nest’s routes are in', () => {
     const { targets, note, found } = setUp();
     note('GET', '/items', a);
