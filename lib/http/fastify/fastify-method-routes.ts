@@ -53,6 +53,11 @@ export const REFUSED_URL = Symbol('nestjs-cors:refused-url');
  */
 export class MethodRoutes<Store> {
   private readonly trees = new Map<string, MethodTree>();
+  /**
+   * The last answer, by method and URL: a preflight is looked up as the router derives its
+   * constraints (`PreflightCatchAll`), then again by the request hook, in the same turn.
+   */
+  private last: { method: string; url: string; found: Found<Store> } | undefined;
 
   /**
    * @param option reads one of the application's router options.
@@ -79,6 +84,7 @@ export class MethodRoutes<Store> {
       };
       this.trees.set(method, tree);
     }
+    this.last = undefined;
     tree.shapes?.add(shapeOf(path));
     (tree.pending ?? tree.paths!).push(path, store);
     if (tree.pending === undefined) on(tree, method, path, store);
@@ -100,10 +106,15 @@ export class MethodRoutes<Store> {
   }
 
   /** The route a request with `method` to `url` (the raw request target) reaches, or `null`. */
-  find(
-    method: string,
-    url: string,
-  ): FoundRoute<Store> | null | typeof UNKNOWN_ROUTE | typeof REFUSED_URL {
+  find(method: string, url: string): Found<Store> {
+    const last = this.last;
+    if (last !== undefined && last.url === url && last.method === method) return last.found;
+    const found = this.lookUp(method, url);
+    this.last = { method, url, found };
+    return found;
+  }
+
+  private lookUp(method: string, url: string): Found<Store> {
     const tree = this.trees.get(method);
     if (tree === undefined) return null;
     if (tree.pending !== undefined) this.build(tree, method, tree.pending);
@@ -140,6 +151,9 @@ export class MethodRoutes<Store> {
     }
   }
 }
+
+/** What {@link MethodRoutes.find} answers. */
+export type Found<Store> = FoundRoute<Store> | null | typeof UNKNOWN_ROUTE | typeof REFUSED_URL;
 
 /** The routes of one method: kept in a list until the first question, then in a router. */
 interface MethodTree {

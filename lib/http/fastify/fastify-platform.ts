@@ -21,6 +21,7 @@ import {
 } from './fastify-internals.js';
 import { MethodRoutes } from './fastify-method-routes.js';
 import { FastifyMounts } from './fastify-mounts.js';
+import { PreflightCatchAll } from './fastify-preflight-route.js';
 import { PreflightTargets } from './fastify-preflight-targets.js';
 import { CORS_ROUTE, type RouteNote } from './fastify-route-note.js';
 import { FastifyRoutes } from './fastify-routes.js';
@@ -30,6 +31,7 @@ import type {
   FastifyReplyLike,
   FastifyRequestLike,
   OnRequestHook,
+  RouteOptions,
 } from './fastify-types.js';
 
 /**
@@ -42,6 +44,7 @@ export class FastifyPlatform implements HttpPlatform {
   readonly responseHeaders: HeaderAccess<unknown> = FASTIFY_REPLY_HEADERS;
   private readonly early = new EarlyRoutes();
   private preflights: PreflightTargets | undefined;
+  private catchAll: PreflightCatchAll | undefined;
   private routeMap: RouteMap | undefined;
 
   constructor(
@@ -111,12 +114,22 @@ export class FastifyPlatform implements HttpPlatform {
     for (const handler of routes.handlers()) {
       addToNestRouteConfig(handler, CORS_ROUTE, { nestHandler: handler } satisfies RouteNote);
     }
-    fastify.addHook('onRoute', (options) => finder.note(options));
-    for (const options of this.early.handOver()) finder.note(options);
+    const catchAll = new PreflightCatchAll(fastify, (method, url) => {
+      const found = preflights.find(method, url);
+      return found !== null && typeof found === 'object';
+    });
+    this.catchAll = catchAll;
+    const note = (options: RouteOptions) => {
+      catchAll.note(options);
+      finder.note(options);
+    };
+    fastify.addHook('onRoute', note);
+    for (const options of this.early.handOver()) note(options);
   }
 
   routesRegistered(): void {
     this.preflights!.routesRegistered();
+    this.catchAll!.register();
     this.routeMap!.assertComplete(this.name);
   }
 

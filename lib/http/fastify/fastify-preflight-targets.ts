@@ -27,10 +27,11 @@ interface MethodGroup {
 
 /**
  * A preflight is an `OPTIONS` request: Fastify's router sends it to the application's `OPTIONS`
- * route of its path, if there is one, else to the not-found handler. What it asks about is the
- * route that the actual request, of its `Access-Control-Request-Method`, will reach: that is the
- * route found here, in {@link MethodRoutes}, where every (method, path) of the application is
- * registered with the options of the application's router that decide which path a URL matches.
+ * route of its path, if there is one, else to the module's (`PreflightCatchAll`). What it asks
+ * about is the route that the actual request, of its `Access-Control-Request-Method`, will reach:
+ * that is the route found here, in {@link MethodRoutes}, where every (method, path) of the
+ * application is registered with the options of the application's router that decide which path
+ * a URL matches.
  *
  * Earlier versions added an `OPTIONS` route per path to Fastify's own router instead, constrained
  * to the preflights of the methods served there. Each Fastify route carries a context of its own

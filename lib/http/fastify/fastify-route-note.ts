@@ -29,6 +29,8 @@ export interface RouteNote {
    * registers its routes (one note shared by every route of the handler).
    */
   readonly nestHandler?: object;
+  /** Set on the one route the module adds (`PreflightCatchAll`): it stands for no route. */
+  readonly preflightCatchAll?: boolean;
   /**
    * The resolution of requests the router sends to it: on Nest's routes, and for the preflights
    * of each (method, path) (see `PreflightTargets`).

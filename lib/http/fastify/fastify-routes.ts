@@ -10,6 +10,7 @@ import { RouteResolution } from '../../routing/route-resolution.js';
 import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url.js';
 import { routeConfigOf } from './fastify-internals.js';
 import type { FastifyMounts } from './fastify-mounts.js';
+import { PreflightCatchAll } from './fastify-preflight-route.js';
 import { REFUSED_URL, UNKNOWN_ROUTE, type FoundRoute } from './fastify-method-routes.js';
 import type { PreflightTargets } from './fastify-preflight-targets.js';
 import {
@@ -87,6 +88,7 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
   note(options: RouteOptions): void {
     const config = options.config;
     const note = noteOf(config);
+    if (PreflightCatchAll.owns(note)) return;
     const handler = note?.nestHandler;
     let target: CoverableTarget;
     const method = Array.isArray(options.method) ? 'ALL' : options.method;
@@ -189,7 +191,9 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
     return (
       note?.resolution ??
       outside?.resolution ??
-      (request.is404 ? this.context.mounts?.resolutionOf(request.raw.url ?? '/') : undefined)
+      (reachesNoRoute(request, note)
+        ? this.context.mounts?.resolutionOf(request.raw.url ?? '/')
+        : undefined)
     );
   }
 
@@ -202,7 +206,7 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
     request: FastifyRequestLike,
     note: RouteNote | undefined,
   ): OutsideNote | undefined {
-    if (note?.resolution !== undefined || request.is404) return undefined;
+    if (note?.resolution !== undefined || reachesNoRoute(request, note)) return undefined;
     const config = routeConfigOf(request);
     let outside = this.lateRoutes.get(config);
     if (outside === undefined) {
@@ -226,4 +230,12 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
     const byUrl = target.byUrl ? new UrlCoveredTargets([target], resolution, mounts!) : undefined;
     return { noted: { resolution, byUrl }, target };
   }
+}
+
+/**
+ * Whether the router found none of the application's routes for this request: the not-found
+ * handler runs, or the module's own preflight route caught it (see `PreflightCatchAll`).
+ */
+function reachesNoRoute(request: FastifyRequestLike, note: RouteNote | undefined): boolean {
+  return request.is404 || PreflightCatchAll.owns(note);
 }

@@ -48,10 +48,21 @@ export type OnRequestHook = (
   done: Done,
 ) => void;
 
+/** A find-my-way constraint strategy, as `addConstraintStrategy()` takes it. */
+export interface ConstraintStrategy {
+  name: string;
+  mustMatchWhenDerived: boolean;
+  /** One per node of the router's tree: which of the node's routes (a bit mask) a value matches. */
+  storage(): { get(value: unknown): number | null; set(value: unknown, routes: number): void };
+  deriveConstraint(request: IncomingMessage): string | undefined;
+}
+
 export interface FastifyLike {
   addHook(name: 'onRequest', hook: OnRequestHook): unknown;
   addHook(name: 'onRoute', hook: (options: RouteOptions) => void): unknown;
   addHook(name: 'onReady', hook: (done: () => void) => void): unknown;
+  addConstraintStrategy(strategy: ConstraintStrategy): void;
+  hasConstraintStrategy(name: string): boolean;
   route(options: RouteOptions): unknown;
   /** Fastify 4.23 and later: what the router finds for a method and URL, `null` for nothing. */
   findRoute?(options: { method: string; url: string }): unknown;

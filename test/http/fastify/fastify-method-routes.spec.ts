@@ -145,6 +145,8 @@ describe('MethodRoutes', () => {
     expect(once).toBeGreaterThan(0);
     expect(routes.find('PUT', '/items')).toMatchObject({ store: 'put' });
     expect(asked.length).toBe(once);
+    // Asked before it exists: the answer remembered for the next question is dropped by add().
+    expect(routes.find('PUT', '/later')).toBeNull();
     routes.add('PUT', '/later', 'later');
     expect(routes.find('PUT', '/later')).toMatchObject({ store: 'later' });
     expect(routes.find('GET', '/items')).toMatchObject({ store: 'get' });
