@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { callgrindArgs, libraryColumns } from './support/callgrind.mjs';
 import { median, parseArgs } from './support/harness.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -116,15 +117,7 @@ async function main() {
     library: '',
     libraries: '',
   });
-  const columns = [];
-  for (const variant of args.variants.split(',')) {
-    if (variant === 'module' && args.libraries !== '') {
-      for (const entry of args.libraries.split(',')) {
-        const [name, dir] = entry.split('=');
-        columns.push({ id: `module:${name}`, variant, library: dir });
-      }
-    } else columns.push({ id: variant, variant, library: args.library || undefined });
-  }
+  const columns = libraryColumns(args.variants, args.library, args.libraries);
   const outDir = mkdtempSync(join(tmpdir(), 'nestjs-cors-hook-'));
   const rows = [];
   for (const adapter of args.adapter.split(',')) {
@@ -141,10 +134,7 @@ async function main() {
         const proc = spawn(
           'valgrind',
           [
-            '--tool=callgrind',
-            '--instr-atstart=no',
-            '--separate-threads=yes',
-            `--callgrind-out-file=${join(outDir, 'cg.%p')}`,
+            ...callgrindArgs(join(outDir, 'cg.%p'), { perThread: true }),
             process.execPath,
             SELF,
             '--child',

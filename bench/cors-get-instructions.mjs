@@ -25,6 +25,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { callgrindArgs, libraryColumns, stopChild } from './support/callgrind.mjs';
 import { BENCH_DIR, median, parseArgs } from './support/harness.mjs';
 import { scenarioById } from './support/scenarios.mjs';
 
@@ -54,17 +55,7 @@ const adapters = args.adapter.split(',').filter(Boolean);
 const outDir = mkdtempSync(join(tmpdir(), 'nestjs-cors-callgrind-'));
 
 /** `{ id, variant, library }` for each measured column. */
-const columns = [];
-for (const variant of args.variants.split(',').filter(Boolean)) {
-  if (variant === 'module' && args.libraries !== '') {
-    for (const entry of args.libraries.split(',')) {
-      const [name, dir] = entry.split('=');
-      columns.push({ id: `module:${name}`, variant, library: dir });
-    }
-  } else {
-    columns.push({ id: variant, variant, library: args.library || undefined });
-  }
-}
+const columns = libraryColumns(args.variants, args.library, args.libraries);
 
 function callgrindControl(option, pid) {
   const result = spawnSync('callgrind_control', [option, String(pid)], { encoding: 'utf8' });
@@ -87,10 +78,7 @@ function startUnderCallgrind({ adapter, variant, library }) {
   const child = spawn(
     'valgrind',
     [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      '--separate-threads=yes',
-      `--callgrind-out-file=${join(outDir, 'cg.%p')}`,
+      ...callgrindArgs(join(outDir, 'cg.%p'), { perThread: true }),
       process.execPath,
       ...args.nodeArgs.split(' ').filter(Boolean),
       APP_ENTRY,
@@ -191,11 +179,7 @@ async function measure(adapter, column) {
     ];
     return pairs;
   } finally {
-    agent.destroy();
-    child.removeAllListeners('exit');
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await stopChild(child, agent);
   }
 }
 

@@ -27,6 +27,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, median, parseArgs } from './support/harness.mjs';
+import { callgrindArgs, libraryColumns, stopChild } from './support/callgrind.mjs';
 import { scenarioById } from './support/scenarios.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
@@ -87,9 +88,7 @@ function start(config) {
   const child = spawn(
     'valgrind',
     [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      `--callgrind-out-file=${join(outDir, 'cg.%p')}`,
+      ...callgrindArgs(join(outDir, 'cg.%p'), { perThread: false }),
       process.execPath,
       '--single-threaded',
       APP_ENTRY,
@@ -177,23 +176,11 @@ async function measure(scenario, column) {
     }
     return perRequest;
   } finally {
-    agent.destroy();
-    child.removeAllListeners('exit');
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await stopChild(child, agent);
   }
 }
 
-const columns = [];
-for (const variant of args.variants.split(',')) {
-  if (variant === 'module' && args.libraries !== '') {
-    for (const entry of args.libraries.split(',')) {
-      const [name, dir] = entry.split('=');
-      columns.push({ id: `module:${name}`, variant, library: dir });
-    }
-  } else columns.push({ id: variant, variant, library: args.library || undefined });
-}
+const columns = libraryColumns(args.variants, args.library, args.libraries);
 const ids = /-\d+$/.test(args.scenario)
   ? [args.scenario]
   : args.routes.split(',').map((n) => `${args.scenario}-${n}`);

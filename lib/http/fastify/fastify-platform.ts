@@ -119,6 +119,7 @@ export class FastifyPlatform implements HttpPlatform {
       return found !== null && typeof found === 'object';
     });
     this.catchAll = catchAll;
+    catchAll.addConstraint();
     const note = (options: RouteOptions) => {
       catchAll.note(options);
       finder.note(options);

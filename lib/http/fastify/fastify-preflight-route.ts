@@ -71,13 +71,19 @@ export class PreflightCatchAll {
     }
   }
 
-  /** Adds the constraint and the route; once, when Nest's routes are in. */
-  register(): void {
-    const fastify = this.fastify;
-    if (!fastify.hasConstraintStrategy(PREFLIGHT_CONSTRAINT)) {
-      fastify.addConstraintStrategy(preflightStrategy(this.leadsToRoute));
+  /**
+   * Adds the constraint, before any route: find-my-way rebuilds every route it holds when a
+   * strategy is added (0.1-0.4 s at 5,000 routes).
+   */
+  addConstraint(): void {
+    if (!this.fastify.hasConstraintStrategy(PREFLIGHT_CONSTRAINT)) {
+      this.fastify.addConstraintStrategy(preflightStrategy(this.leadsToRoute));
     }
-    fastify.route({
+  }
+
+  /** Adds the route; once, when Nest's routes are in. */
+  register(): void {
+    this.fastify.route({
       method: 'OPTIONS',
       url: EVERY_PATH,
       constraints: { [PREFLIGHT_CONSTRAINT]: PREFLIGHT },

@@ -20,6 +20,7 @@ async function appWith(routes: (app: FastifyInstance) => void): Promise<FastifyI
     app as unknown as FastifyLike,
     (method, url) => method === 'PUT' && url.startsWith('/items/'),
   );
+  catchAll.addConstraint();
   app.addHook('onRoute', (options) => catchAll.note(options as unknown as RouteOptions));
   app.addHook('onRequest', (request, reply, done) => {
     const caught = PreflightCatchAll.owns(
