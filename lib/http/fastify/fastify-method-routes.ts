@@ -57,7 +57,9 @@ export class MethodRoutes<Store> {
    * The last answer, by method and URL: a preflight is looked up as the router derives its
    * constraints (`PreflightCatchAll`), then again by the request hook, in the same turn.
    */
-  private last: { method: string; url: string; found: Found<Store> } | undefined;
+  private lastMethod: string | undefined;
+  private lastUrl: string | undefined;
+  private lastFound: Found<Store> = null;
 
   /**
    * @param option reads one of the application's router options.
@@ -84,7 +86,7 @@ export class MethodRoutes<Store> {
       };
       this.trees.set(method, tree);
     }
-    this.last = undefined;
+    this.lastMethod = undefined;
     tree.shapes?.add(shapeOf(path));
     (tree.pending ?? tree.paths!).push(path, store);
     if (tree.pending === undefined) on(tree, method, path, store);
@@ -107,10 +109,11 @@ export class MethodRoutes<Store> {
 
   /** The route a request with `method` to `url` (the raw request target) reaches, or `null`. */
   find(method: string, url: string): Found<Store> {
-    const last = this.last;
-    if (last !== undefined && last.url === url && last.method === method) return last.found;
+    if (url === this.lastUrl && method === this.lastMethod) return this.lastFound;
     const found = this.lookUp(method, url);
-    this.last = { method, url, found };
+    this.lastMethod = method;
+    this.lastUrl = url;
+    this.lastFound = found;
     return found;
   }
 

@@ -5,13 +5,7 @@
  */
 import { RouteResolution } from '../../routing/route-resolution.js';
 import type { FastifyMounts } from './fastify-mounts.js';
-import {
-  shapeOf,
-  type FoundRoute,
-  type MethodRoutes,
-  type REFUSED_URL,
-  type UNKNOWN_ROUTE,
-} from './fastify-method-routes.js';
+import { shapeOf, type Found, type MethodRoutes } from './fastify-method-routes.js';
 import { noteOf, type OutsideNote, type RouteNote } from './fastify-route-note.js';
 import type { RouteOptions } from './fastify-types.js';
 import { UrlCoveredTargets, type CoverableTarget } from './fastify-url-targets.js';
@@ -99,10 +93,7 @@ export class PreflightTargets {
   }
 
   /** The note that a request with `method` to `url` (the raw request target) would reach. */
-  find(
-    method: string,
-    url: string,
-  ): FoundRoute<RouteNote> | null | typeof UNKNOWN_ROUTE | typeof REFUSED_URL {
+  find(method: string, url: string): Found<RouteNote> {
     return this.methodRoutes.find(method, url);
   }
 

@@ -11,7 +11,7 @@ import { POLICY_BY_URL, type OutsideRoute } from '../../routing/shared-url.js';
 import { routeConfigOf } from './fastify-internals.js';
 import type { FastifyMounts } from './fastify-mounts.js';
 import { PreflightCatchAll } from './fastify-preflight-route.js';
-import { REFUSED_URL, UNKNOWN_ROUTE, type FoundRoute } from './fastify-method-routes.js';
+import { REFUSED_URL, UNKNOWN_ROUTE, type Found } from './fastify-method-routes.js';
 import type { PreflightTargets } from './fastify-preflight-targets.js';
 import {
   declines,
@@ -166,7 +166,7 @@ export class FastifyRoutes implements RouteFinder<FastifyRequestLike> {
    * that route; no policy where the router's answer cannot be had or it refuses the URL itself.
    */
   private resolutionFound(
-    found: FoundRoute<RouteNote> | typeof UNKNOWN_ROUTE | typeof REFUSED_URL,
+    found: Exclude<Found<RouteNote>, null>,
     url: string,
   ): RouteResolution | undefined {
     if (found === UNKNOWN_ROUTE || found === REFUSED_URL) return UNKNOWN_RESOLUTION;
