@@ -10,13 +10,16 @@
 //
 //   node bench/instructions.mjs [--scenario preflight-ids] [--routes 100,1000,5000]
 //       [--variants enableCors,module] [--k 500,1500] [--pairs 2] [--warmup 3000] [--settle 300]
-//       [--libraries name=DIR,...] [--library DIR] [--keep] [--split]
+//       [--libraries name=DIR,...] [--library DIR] [--connections 1] [--keep] [--split]
 //
 // `--scenario` is a scenario id, or a route-count family (`preflight-ids`, `put-ids`) run at each
 // of `--routes`. `--library DIR`: nestjs-cors from DIR's built dist/ (a copy whose node_modules
 // resolves Nest to this checkout's), else this checkout's dist/ (npm run build first).
 // `--libraries a=DIR1,b=DIR2`: the `module` variant once per named build, as `module:a`, ... (for
 // ablations: builds with one thing changed). Prints a Markdown table; the median of the pairs.
+// `--connections C` (default 1): C keep-alive connections at once, each sending its share of a
+// segment one request after the other, as autocannon loads a server (requests then arrive several
+// to an event-loop turn); with C > 1 each connection starts at its own place in `requests`.
 // `--keep`: keeps the dumps (one per segment, K1 then K2) for `callgrind_annotate`. `--split`: also
 // prints, over all segments, instructions per request of V8's garbage collector, of its optimizing
 // compilers, and the rest (by function name in `callgrind_annotate`): the collector's share swings
@@ -43,6 +46,7 @@ const args = parseArgs(process.argv.slice(2), {
   adapter: 'express',
   keep: false,
   split: false,
+  connections: 1,
 });
 
 const APP_ENTRY = join(BENCH_DIR, 'app.mjs');
@@ -106,10 +110,21 @@ function start(config) {
   });
 }
 
-/** Sends `count` requests one after the other, cycling through `requests`; checks the status. */
-async function send(port, requests, count, agent, status) {
+/**
+ * Sends `count` requests over `agents.length` connections at once, each cycling through `requests`
+ * from its own offset, one request after the other; checks the status.
+ */
+async function send(port, requests, count, agents, status) {
+  const share = Math.ceil(count / agents.length);
+  const offset = Math.floor(requests.length / agents.length);
+  await Promise.all(
+    agents.map((agent, c) => sendOne(port, requests, share, agent, status, c * offset)),
+  );
+}
+
+async function sendOne(port, requests, count, agent, status, offset) {
   for (let i = 0; i < count; i++) {
-    const r = requests[i % requests.length];
+    const r = requests[(offset + i) % requests.length];
     const path = r.idPrefix === undefined ? r.path : `${r.idPrefix}u${(sent++).toString(36)}`;
     const got = await new Promise((resolve, reject) => {
       const req = httpRequest(
@@ -133,17 +148,20 @@ async function measure(scenario, column) {
     scenario: scenario.id,
     library: column.library,
   });
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const agents = Array.from(
+    { length: Number(args.connections) },
+    () => new Agent({ keepAlive: true, maxSockets: 1 }),
+  );
   const status = scenario.preflight ? 204 : 200;
   const pid = child.pid;
   try {
-    await send(port, scenario.requests, args.warmup, agent, status);
+    await send(port, scenario.requests, args.warmup, agents, status);
     control('--instr=on', pid);
-    await send(port, scenario.requests, args.settle, agent, status);
+    await send(port, scenario.requests, args.settle, agents, status);
     let dumps = 0;
     const segment = async (k) => {
       control('--zero', pid);
-      await send(port, scenario.requests, k, agent, status);
+      await send(port, scenario.requests, k, agents, status);
       control('--dump', pid);
       return dumpTotal(pid, ++dumps);
     };
@@ -176,7 +194,7 @@ async function measure(scenario, column) {
     }
     return perRequest;
   } finally {
-    await stopChild(child, agent);
+    await stopChild(child, agents);
   }
 }
 

@@ -33,9 +33,9 @@ export function callgrindArgs(outFile, { perThread }) {
   ];
 }
 
-/** Stops a child under valgrind for good, and the agent that talked to it. */
+/** Stops a child under valgrind for good, and the agent (or agents) that talked to it. */
 export async function stopChild(child, agent) {
-  agent.destroy();
+  for (const one of [agent].flat()) one.destroy();
   child.removeAllListeners('exit');
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
