@@ -134,9 +134,12 @@ async function installBareHook(app, adapter, policy) {
     if (index === -1) throw new Error('bare hook: not in the Express stack');
     stack.unshift(...stack.splice(index, 1));
   } else {
+    // Fastify stores and sends header names in lower case, and lower-cases each name it is given:
+    // names already in lower case are the cheapest way to write them, so the limit uses them.
+    const lowerCased = headers.map(([name, value]) => [name.toLowerCase(), value]);
     const hook = (request, reply, done) => {
       if (request.headers.origin === APP_ORIGIN) {
-        for (const [name, value] of headers) reply.header(name, value);
+        for (const [name, value] of lowerCased) reply.header(name, value);
       }
       done();
     };
