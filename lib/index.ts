@@ -22,6 +22,17 @@ export type {
   CorsPolicyConfiguration,
 } from './policy/cors-module-options.js';
 export { CorsPolicies, type CorsPoliciesWatchOptions } from './nest/cors-policies.service.js';
+export {
+  CorsEvents,
+  type CorsEvent,
+  type CorsEventListener,
+  type CorsHandshakeRefusedEvent,
+  type CorsLookupFailedEvent,
+  type CorsPoliciesReplacedEvent,
+  type CorsRefusalEvent,
+  type CorsRefusalReason,
+  type CorsWatchReadFailedEvent,
+} from './policy/cors-events.js';
 export { corsTrusted } from './csrf/cors-trusted.js';
 export {
   perRequestPolicy,

@@ -31,6 +31,7 @@ export { appendVary } from './http/vary.js';
 export { uncacheable } from './preflight-headers.js';
 export { readBoolean } from './options/boolean-options.js';
 export { whenSettled, type MaybePromise } from './answers/maybe-promise.js';
+export { TimeoutError } from './answers/user-function.js';
 export { APPROVING_HEADER_NAMES } from './http/header-names.js';
 export { isSameOrigin } from './http/same-origin.js';
 export {

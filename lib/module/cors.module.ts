@@ -26,6 +26,7 @@ import { firstToConfigure, noteEarlyRoutes } from '../nest/select-platform.js';
 import { HandlerPolicies } from '../nest/handler-policies.js';
 import { CorsPolicies } from '../nest/cors-policies.service.js';
 import { CsrfTrust } from '../http/csrf-trust.js';
+import { CorsEvents } from '../policy/cors-events.js';
 
 /**
  * Per-controller and per-route CORS for NestJS. Import it once, in the root module; it is global.
@@ -49,7 +50,7 @@ import { CsrfTrust } from '../http/csrf-trust.js';
  * export class AppModule {}
  * ```
  */
-@Module({ providers: CORS_PROVIDERS, exports: [CorsPolicies, CORS_OPTIONS] })
+@Module({ providers: CORS_PROVIDERS, exports: [CorsPolicies, CorsEvents, CORS_OPTIONS] })
 export class CorsModule implements NestModule, OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
   /** Set on the one instance that configured the server. */
@@ -58,6 +59,7 @@ export class CorsModule implements NestModule, OnModuleInit, OnApplicationBootst
   // this package's internals; both are first read in configure().
   @Inject(HandlerPolicies) private readonly handlers!: HandlerPolicies;
   @Inject(CsrfTrust) private readonly csrfTrust!: CsrfTrust;
+  @Inject(CorsEvents) private readonly events!: CorsEvents;
 
   constructor(
     @Inject(CORS_OPTIONS) private readonly options: CorsModuleOptions,
@@ -98,6 +100,7 @@ export class CorsModule implements NestModule, OnModuleInit, OnApplicationBootst
       modules: this.modules,
       config: this.config,
       handlers: this.handlers,
+      events: this.events,
       policies: this.policies,
       csrfTrust: this.csrfTrust,
       log: (message) => this.logger.log(message),

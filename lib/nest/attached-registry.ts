@@ -14,6 +14,11 @@ export function attachRegistry(policies: object, registry: CorsPolicyRegistry): 
   registries.set(policies, registry);
 }
 
+/** The compiled policies that `policies` serves, or `undefined` before `CorsModule` made them. */
+export function attachedRegistry(policies: object): CorsPolicyRegistry | undefined {
+  return registries.get(policies);
+}
+
 /**
  * The compiled policies that `policies` serves.
  *

@@ -2,10 +2,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { CORS_LOGGER_CONTEXT } from './logger-context.js';
 import type { CorsPolicyConfiguration } from '../policy/cors-module-options.js';
-import { ProblemList } from '../engine/index.js';
+import { ProblemList, TimeoutError } from '../engine/index.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import { readsAsThenable } from '../policy/plain-configuration.js';
-import { registryOf } from './attached-registry.js';
+import { attachedRegistry, registryOf } from './attached-registry.js';
 
 /** How {@link CorsPolicies.watch} re-reads the policies. */
 export interface CorsPoliciesWatchOptions {
@@ -73,7 +73,7 @@ export class CorsPolicies implements OnApplicationShutdown {
 
   /** What a `watch()` read gave, checked and applied as {@link CorsPolicies.replace} does. */
   private replaceFromWatch(configuration: CorsPolicyConfiguration): void {
-    this.ready().replace(configuration, WATCH_PLACE);
+    this.ready().replace(configuration, WATCH_PLACE, 'watch');
   }
 
   /**
@@ -160,6 +160,10 @@ export class CorsPolicies implements OnApplicationShutdown {
   }
 
   private reportFailedRead(error: unknown): void {
+    const events = attachedRegistry(this)?.events;
+    if (events?.listening === true) {
+      events.emit({ kind: 'watch-read-failed', timedOut: error instanceof TimeoutError, error });
+    }
     this.logger.error(
       'Reading the CORS policies failed; the policies in force stay.',
       error instanceof Error ? error.stack : String(error),
@@ -224,7 +228,7 @@ function checkWatchArguments(
 }
 
 function timedOut(timeout: number): Error {
-  return new Error(
+  return new TimeoutError(
     `CorsPolicies.watch(): the read did not settle within ${timeout} ms; it is dropped, and the next read starts on schedule`,
   );
 }

@@ -3,7 +3,7 @@
  * the platform's request hook, from what Nest knows then, so that the module itself only wires.
  */
 import type { AbstractHttpAdapter, ApplicationConfig, ModulesContainer } from '@nestjs/core';
-import { predicateFailure } from '../engine/index.js';
+import { predicateFailure, TimeoutError } from '../engine/index.js';
 import type { CorsModuleOptions } from '../policy/cors-module-options.js';
 import type { HttpPlatform } from '../http/http-platform.js';
 import { selectPlatform } from './select-platform.js';
@@ -21,6 +21,8 @@ import { versionReaderFor } from '../routing/version-reader.js';
 import { findGateways } from '../routing/gateways.js';
 import { UniformNoOriginVary } from '../policy/no-origin-vary.js';
 import { denialLogger, routeReport } from './debug-log.js';
+import { denialReporter } from './decision-events.js';
+import type { CorsEvents } from '../policy/cors-events.js';
 import { markDecisionReaders, recordHandlerPolicies } from './handler-table.js';
 
 /** What the module set up: the platform seam, the policies and the routes with theirs. */
@@ -37,6 +39,8 @@ export interface CorsSetupContext {
   readonly modules: ModulesContainer;
   readonly config: ApplicationConfig;
   readonly handlers: HandlerPolicies;
+  /** Where what the module decides is reported. */
+  readonly events: CorsEvents;
   readonly policies: CorsPolicies;
   readonly csrfTrust: CsrfTrust;
   readonly log: (message: string) => void;
@@ -52,16 +56,47 @@ export interface CorsSetupContext {
  *   features built on the module (the report) read.
  */
 export function setUpCors(context: CorsSetupContext): CorsSetup {
-  const { options, config, handlers, log } = context;
+  const { options, config, handlers, log, events } = context;
   const platform = selectPlatform(context.adapter);
   const stackOf = (error: unknown) => (error instanceof Error ? error.stack : String(error));
-  const registry = new CorsPolicyRegistry(options, {
-    reportError: (error, origin, outcome) =>
-      context.logError(predicateFailure(origin, outcome), stackOf(error)),
-    error: (message, error) =>
-      context.logError(message, error === undefined ? undefined : stackOf(error)),
-    warn: context.warn,
-  });
+  events.reportListenerErrorsTo((error) =>
+    context.logError('A CorsEvents listener threw; the request went on.', stackOf(error)),
+  );
+  const registry = new CorsPolicyRegistry(
+    options,
+    {
+      reportError: (error, origin, outcome) => {
+        if (events.listening) {
+          const timedOut = error instanceof TimeoutError;
+          events.emit({
+            kind: 'lookup-failed',
+            lookup: 'origin',
+            outcome,
+            timedOut,
+            origin,
+            error,
+          });
+        }
+        context.logError(predicateFailure(origin, outcome), stackOf(error));
+      },
+      failed: (error, outcome) => {
+        if (!events.listening) return;
+        const timedOut = error instanceof TimeoutError;
+        events.emit({
+          kind: 'lookup-failed',
+          lookup: 'policy',
+          outcome,
+          timedOut,
+          origin: undefined,
+          error,
+        });
+      },
+      error: (message, error) =>
+        context.logError(message, error === undefined ? undefined : stackOf(error)),
+      warn: context.warn,
+    },
+    events,
+  );
   attachRegistry(context.policies, registry);
   // A gateway's policy is resolved at its first handshake; resolving it now makes an invalid one
   // (an unknown policy name, say) stop the start, named, as a controller's does.
@@ -92,7 +127,11 @@ export function setUpCors(context: CorsSetupContext): CorsSetup {
     get uniformNoOriginVary() {
       return noOriginVary.value;
     },
-    logDenial: options.debug === true ? denialLogger(log, registry) : undefined,
+    logDenial: denialReporter(
+      events,
+      pathPolicies,
+      options.debug === true ? denialLogger(log, registry) : undefined,
+    ),
     csrfTrust: context.csrfTrust,
   };
   registry.onReplace(() => {

@@ -37,6 +37,7 @@ import {
   type Recipe,
 } from './policy-recipes.js';
 import { PolicyFunction, RequestPolicy, type RequestPolicyLog } from './request-policy.js';
+import { CorsEvents } from './cors-events.js';
 
 /** Where a configuration given at run time is named in errors. */
 const REPLACE_PLACE = 'CorsPolicies.replace()';
@@ -68,9 +69,14 @@ export class CorsPolicyRegistry {
   private readonly policyFunctions = new WeakMap<object, PolicyFunction>();
   private readonly listeners: (() => void)[] = [];
 
+  /**
+   * @param events where what is decided is reported; the registry reports replacements itself,
+   *   and the request hook and the WebSocket adapters reach it here.
+   */
   constructor(
     options: CorsModuleOptions,
     private readonly log: RequestPolicyLog,
+    readonly events: CorsEvents = new CorsEvents(),
   ) {
     checkModuleOptions(options);
     this.recipes = new PolicyRecipes(
@@ -133,13 +139,19 @@ export class CorsPolicyRegistry {
    * Makes `configuration` the one in force, for every route, from the next request on.
    *
    * @param place how errors name where the configuration came from.
+   * @param source what the `policies-replaced` event says it came through.
    * @throws CorsConfigurationError when it is not a plain object, is invalid, or lacks a named
    *   policy that `@Cors()` uses; the configuration in force then stays.
    */
-  replace(configuration: CorsPolicyConfiguration, place: string = REPLACE_PLACE): void {
+  replace(
+    configuration: CorsPolicyConfiguration,
+    place: string = REPLACE_PLACE,
+    source: 'replace' | 'watch' = 'replace',
+  ): void {
     // Checked before anything reads it: junk must not read as a configuration without policies.
     checkConfigurationValue(configuration, place);
     readingConfiguration(configuration, place, () => this.replaceChecked(configuration, place));
+    if (this.events.listening) this.events.emit({ kind: 'policies-replaced', source });
   }
 
   private replaceChecked(configuration: CorsPolicyConfiguration, place: string): void {

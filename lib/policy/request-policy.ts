@@ -26,6 +26,8 @@ export interface RequestPolicyLog {
   readonly error: (message: string, error: unknown) => void;
   readonly warn: (message: string) => void;
   readonly reportError: CorsErrorReporter;
+  /** A failure of the function itself, and what the request got instead. */
+  readonly failed?: (error: unknown, outcome: 'denied' | 'stale-answer-served') => void;
 }
 
 /** A request as a per-request policy reads it: both platforms' request objects have `headers`. */
@@ -224,13 +226,16 @@ export class RequestPolicy {
   }
 
   /** A failure that the function's last good answer stood in for (`cache.staleIfError`). */
-  private readonly servedStale = (error: unknown): void =>
+  private readonly servedStale = (error: unknown): void => {
+    this.log.failed?.(error, 'stale-answer-served');
     this.log.error(
       `The per-request CORS policy of ${this.where} failed; its last good answer was served (cache.staleIfError).`,
       error,
     );
+  };
 
   private fail(error: unknown): CompiledCorsPolicy<unknown> {
+    this.log.failed?.(error, 'denied');
     this.log.error(
       `The per-request CORS policy of ${this.where} failed; the request was denied.`,
       error,

@@ -8,6 +8,7 @@ import { ModulesContainer } from '@nestjs/core';
 import type { CorsModuleOptions } from '../policy/cors-module-options.js';
 import { CorsPolicies } from '../nest/cors-policies.service.js';
 import { registryOf } from '../nest/attached-registry.js';
+import { refusalReasonOf } from '../policy/cors-events.js';
 import { CORS_OPTIONS } from '../nest/cors-options.token.js';
 import {
   appendVary,
@@ -150,6 +151,15 @@ export class HandshakeJudge {
     if (denial.decision !== undefined) {
       const { handle, gateway } = denial.checked;
       this.log.denial(request, origin, denial.decision, handle.label, gateway);
+      const events = registryOf(this.policies).events;
+      if (events.listening) {
+        events.emit({
+          kind: 'handshake-refused',
+          reason: refusalReasonOf(denial.decision.reason).reason,
+          gateway: gateway?.type.name ?? 'default',
+          origin,
+        });
+      }
     }
     return { allowed: false, vary };
   }

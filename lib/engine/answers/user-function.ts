@@ -70,6 +70,11 @@ function ignoreCallback(): void {
   // A function that did not declare the callback cannot have meant to call it.
 }
 
+/** The rejection of {@link withTimeout}: the function gave no answer in time. */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
 /**
  * A promise of the same answer, or a rejection once `milliseconds` have passed without one: a
  * lookup that never settles must deny the request, not hold it (and its socket) forever.
@@ -81,7 +86,7 @@ export function withTimeout<T>(
 ): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(describe())), milliseconds);
+    timer = setTimeout(() => reject(new TimeoutError(describe())), milliseconds);
     // The timer alone must not keep a process alive that has nothing else to do.
     timer.unref?.();
   });

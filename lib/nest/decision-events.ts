@@ -1,0 +1,47 @@
+/**
+ * How the request hook's refusals reach `CorsEvents` and the `debug` log: one callback, made at
+ * startup, called only for a refused request.
+ */
+import type { DenialLogger } from '../http/cors-request-handler.js';
+import { refusalReasonOf, type CorsEvents } from '../policy/cors-events.js';
+import type { PathPolicy } from '../routing/path-policies.js';
+import type { RouteTarget } from '../routing/route-record.js';
+import { recordOf } from '../routing/route-record.js';
+
+/** How an event names a request that no declared route or `paths` entry covers. */
+export const DEFAULT_ROUTE_LABEL = 'default';
+
+/**
+ * The hook's denial callback: logs the denial where `debug` is on (`log`), and reports it to
+ * `events` when someone listens, with the route as declared (`GET /users/:id`, `paths /docs`): a
+ * label of bounded variety, never the requested URL.
+ */
+export function denialReporter(
+  events: CorsEvents,
+  pathPolicies: readonly PathPolicy[],
+  log: DenialLogger | undefined,
+): DenialLogger {
+  const entryLabels = new Map<RouteTarget, string>(
+    pathPolicies.map(({ path, target }) => [target, `paths ${path}`]),
+  );
+  const routeLabel = (target: RouteTarget | undefined): string => {
+    if (target === undefined) return DEFAULT_ROUTE_LABEL;
+    const record = recordOf(target);
+    if (record !== undefined) return `${record.method} ${record.path}`;
+    return entryLabels.get(target) ?? DEFAULT_ROUTE_LABEL;
+  };
+  return (request, decision, preflight, route, handle) => {
+    log?.(request, decision, preflight, route, handle);
+    if (!events.listening) return;
+    const requested = request.headers['access-control-request-method'];
+    const { reason, header } = refusalReasonOf(decision.reason);
+    events.emit({
+      kind: preflight ? 'preflight-refused' : 'actual-refused',
+      reason,
+      header,
+      route: routeLabel(route?.targetWith(handle)),
+      method: preflight ? String(requested) : (request.method ?? ''),
+      origin: String(request.headers.origin),
+    });
+  };
+}
