@@ -1,11 +1,16 @@
-/** The policy report as data: every route's effective policy, field by field, with its source. */
+/**
+ * The policy report as data: every controller route, `paths` entry and WebSocket gateway with its
+ * effective policy, field by field, with where each field was written.
+ */
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import {
   explainDefault,
   explainHandler,
   type PolicyExplanation,
 } from '../policy/policy-explanation.js';
+import type { Gateway } from '../routing/gateways.js';
 import { handlerLabel, type RouteRecord } from '../routing/route-record.js';
+import type { ReportedPath } from './reported-paths.js';
 
 /** One field of a policy as the report shows it: its value, and where it was written. */
 export interface ReportField {
@@ -14,19 +19,54 @@ export interface ReportField {
   readonly from: string;
 }
 
-/** One route of the report. `fields` is `null` when CORS is switched off for it. */
-export interface ReportRoute {
+/**
+ * A policy as the report shows it: `cors: 'on'` with every field, or `cors: 'off'` without
+ * fields, where `@Cors(false)` (or `false` in `paths`) switched CORS off: the module writes no CORS
+ * header there, and browsers refuse every cross-origin read.
+ */
+export type ReportPolicy =
+  { readonly cors: 'on'; readonly fields: readonly ReportField[] } | { readonly cors: 'off' };
+
+/** One controller route of the report. */
+export type ReportRoute = {
   readonly method: string;
   readonly path: string;
   readonly handler: string;
-  readonly fields: readonly ReportField[] | null;
-}
+} & ReportPolicy;
 
-/** What the policy report shows, as data (its JSON form). */
+/** One entry of the module's `paths` option, in the order entries are tried. */
+export type ReportPathEntry = {
+  /** The key as written (path-to-regexp 8 syntax), covering what lies below it. */
+  readonly path: string;
+  /** How messages and `from` name it: `paths["/graphql"]`. */
+  readonly where: string;
+} & ReportPolicy;
+
+/** One `@WebSocketGateway()` class: its handshakes are judged by this policy. */
+export type ReportGateway = {
+  /** The class name. */
+  readonly gateway: string;
+  /** The port of its own server, `0` for the application's HTTP server. */
+  readonly port: number;
+  /** The `path` option as written, `null` for the WebSocket library's default. */
+  readonly path: string | null;
+  /** The namespace (socket.io), `"/"` for none; a regex or function as it prints. */
+  readonly namespace: string;
+} & ReportPolicy;
+
+/** What the policy report shows, as data (its JSON form, described by docs/policy-report.schema.json). */
 export interface PolicyReport {
-  /** The policy of requests that reach no route of Nest's. */
+  /** The policy of requests that reach no route of Nest's and no `paths` entry. */
   readonly defaultPolicy: readonly ReportField[];
   readonly routes: readonly ReportRoute[];
+  readonly paths: readonly ReportPathEntry[];
+  readonly gateways: readonly ReportGateway[];
+}
+
+/** What the report lists besides the controller routes; either may be absent (then none shown). */
+export interface ReportedExtras {
+  readonly paths?: readonly ReportedPath[];
+  readonly gateways?: readonly Gateway[];
 }
 
 /** The fields every row shows, in this order, with what an unset one means. */
@@ -39,28 +79,46 @@ const FIELDS: readonly (readonly [name: string, unset: string])[] = [
   ['maxAge', 'no header'],
 ];
 
-/** Builds the report of every route the application declares, and of the default policy. */
+/** The names of the fields every policy shows, in order (the page's column headings). */
+export const FIELD_NAMES: readonly string[] = FIELDS.map(([name]) => name);
+
+/**
+ * A handler that carries no `@Cors()`: explaining a class with it gives the class's own policy,
+ * which is how the registry judges a gateway (as a whole).
+ */
+const NO_HANDLER: object = Object.freeze({});
+
+/** Builds the report of every route, `paths` entry and gateway, and of the default policy. */
 export function buildPolicyReport(
   records: readonly RouteRecord[],
   registry: CorsPolicyRegistry,
+  extras: ReportedExtras = {},
 ): PolicyReport {
   return {
     defaultPolicy: fieldsOf(explainDefault(registry)),
-    routes: records.map((record) => {
-      const explanation = explainHandler(
-        registry,
-        record.controller,
-        record.handler,
-        record.methodName,
-      );
-      return {
-        method: record.method,
-        path: record.path,
-        handler: handlerLabel(record),
-        fields: explanation === null ? null : fieldsOf(explanation),
-      };
-    }),
+    routes: records.map((record) => ({
+      method: record.method,
+      path: record.path,
+      handler: handlerLabel(record),
+      ...policyOf(explainHandler(registry, record.controller, record.handler, record.methodName)),
+    })),
+    paths: (extras.paths ?? []).map((entry) => ({
+      path: entry.path,
+      where: entry.where,
+      ...policyOf(explainHandler(registry, entry.declaredAs, NO_HANDLER, '')),
+    })),
+    gateways: (extras.gateways ?? []).map((gateway) => ({
+      gateway: gateway.type.name,
+      port: gateway.port,
+      path: gateway.path === undefined || gateway.path === null ? null : display(gateway.path),
+      namespace: display(gateway.namespace),
+      ...policyOf(explainHandler(registry, gateway.type, NO_HANDLER, '')),
+    })),
   };
+}
+
+function policyOf(explanation: PolicyExplanation | null): ReportPolicy {
+  return explanation === null ? { cors: 'off' } : { cors: 'on', fields: fieldsOf(explanation) };
 }
 
 function fieldsOf({ options, sources, perRequest }: PolicyExplanation): ReportField[] {

@@ -1,18 +1,37 @@
 /** The policy report as an HTML page, with the form that asks a question of the app. */
-import type { PolicyReport, ReportField } from './policy-report.js';
+import {
+  FIELD_NAMES,
+  type PolicyReport,
+  type ReportField,
+  type ReportPolicy,
+} from './policy-report.js';
 
 /**
- * The report as an HTML page: a table of routes and their policies, and a form that asks the
- * running application whether an origin may do a method on a path. Every value is escaped: origins
- * and paths are the application's own, but a page must not trust them.
+ * The report as an HTML page: tables of the routes, `paths` entries and gateways with their
+ * policies, and a form that asks the running application whether an origin may do a method on a
+ * path. Every value is escaped: origins and paths are the application's own, but a page must not
+ * trust them.
  */
 export function renderReportPage(report: PolicyReport, askPath: string): string {
-  const rows = report.routes
+  const routes = report.routes
     .map(
-      (route) => `<tr><td>${escape(route.method)}</td><td><code>${escape(route.path)}</code></td>
-<td>${escape(route.handler)}</td>${route.fields === null ? '<td colspan="6" class="off">CORS off</td>' : route.fields.map(cell).join('')}</tr>`,
+      (route) =>
+        `<tr><td>${escape(route.method)}</td><td><code>${escape(route.path)}</code></td><td>${escape(route.handler)}</td>${policyCells(route)}</tr>`,
     )
     .join('\n');
+  const paths = report.paths
+    .map(
+      (entry) =>
+        `<tr><td><code>${escape(entry.path)}</code></td><td>${escape(entry.where)}</td>${policyCells(entry)}</tr>`,
+    )
+    .join('\n');
+  const gateways = report.gateways
+    .map(
+      (gateway) =>
+        `<tr><td>${escape(gateway.gateway)}</td><td>${gateway.port === 0 ? "the application's" : escape(String(gateway.port))}</td><td><code>${escape(gateway.path ?? '(default)')}</code></td><td><code>${escape(gateway.namespace)}</code></td>${policyCells(gateway)}</tr>`,
+    )
+    .join('\n');
+  const fieldHeadings = FIELD_NAMES.map((name) => `<th>${escape(name)}</th>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CORS policies</title>
 <style>
@@ -31,22 +50,42 @@ input,select,button{font:inherit;padding:4px 6px}
 </style></head>
 <body>
 <h1>CORS policies</h1>
-<p>Every route, its effective policy, and where each field was written. Requests that reach no route
-get the default policy:</p>
+<p>Every route, <code>paths</code> entry and WebSocket gateway, its effective policy, and where each field was written. Requests that reach no route
+and no <code>paths</code> entry get the default policy:</p>
 <table><tr>${report.defaultPolicy.map((field) => `<th>${escape(field.name)}</th>`).join('')}</tr>
 <tr>${report.defaultPolicy.map(cell).join('')}</tr></table>
-<table>
-<tr><th>method</th><th>path</th><th>handler</th><th>origin</th><th>credentials</th><th>methods</th>
-<th>allowedHeaders</th><th>exposedHeaders</th><th>maxAge</th></tr>
-${rows}
+<h2>Controller routes</h2>
+<table id="routes">
+<tr><th>method</th><th>path</th><th>handler</th>${fieldHeadings}</tr>
+${routes}
 </table>
+<h2><code>paths</code> entries</h2>
+${
+  paths === ''
+    ? '<p id="paths">None: the module has no <code>paths</code> option.</p>'
+    : `<p>Tried in this order; each covers the path and what lies below it. Controller routes keep their own policy.</p>
+<table id="paths">
+<tr><th>path</th><th>written as</th>${fieldHeadings}</tr>
+${paths}
+</table>`
+}
+<h2>WebSocket gateways</h2>
+${
+  gateways === ''
+    ? '<p id="gateways">None.</p>'
+    : `<p>Each handshake is judged by its gateway's policy.</p>
+<table id="gateways">
+<tr><th>gateway</th><th>port</th><th>path</th><th>namespace</th>${fieldHeadings}</tr>
+${gateways}
+</table>`
+}
 <h2>May this origin do this?</h2>
 <form id="ask">
 <label>origin<input name="origin" value="https://app.example.com" size="32"></label>
 <label>method<input name="method" value="PUT" size="8"></label>
 <label>path<input name="path" value="/" size="24"></label>
 <label>request headers<input name="headers" placeholder="x-token, content-type" size="24"></label>
-<label>credentials<select name="credentials"><option value="false">no</option><option value="true">yes</option></select></label>
+<label>with credentials<input type="checkbox" name="credentials" value="true"></label>
 <button type="submit">Ask</button>
 </form>
 <div id="answer" role="status"></div>
@@ -70,6 +109,12 @@ document.getElementById('ask').addEventListener('submit', async (event) => {
 </script>
 </body></html>
 `;
+}
+
+function policyCells(policy: ReportPolicy): string {
+  return policy.cors === 'off'
+    ? `<td colspan="${FIELD_NAMES.length}" class="off">CORS off</td>`
+    : policy.fields.map(cell).join('');
 }
 
 function cell(field: ReportField): string {

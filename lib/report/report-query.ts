@@ -69,8 +69,19 @@ export function readReportQuestion(url: string): ReportQuestion | string {
 
   const credentials = single('credentials');
   if (credentials instanceof Error) return credentials.message;
+  // Only the two words: "yes", "on" or "1" read as false would answer a question nobody asked.
   if (credentials !== undefined && credentials !== 'true' && credentials !== 'false')
-    return 'credentials is neither "true" nor "false": write credentials=true for a request with cookies';
+    return `credentials is ${quoted(credentials)}, which is neither "true" nor "false": write credentials=true for a request with cookies, or credentials=false (or leave it out) for one without`;
 
   return { origin, method, path, headers, credentials: credentials === 'true' };
+}
+
+/** How many characters of a refused value an answer repeats: enough to recognise it. */
+const MAX_QUOTED_LENGTH = 64;
+
+/** A refused value as an answer names it: JSON-quoted (controls escaped), cut to a bounded length. */
+function quoted(value: string): string {
+  return value.length > MAX_QUOTED_LENGTH
+    ? `${JSON.stringify(value.slice(0, MAX_QUOTED_LENGTH))}...`
+    : JSON.stringify(value);
 }

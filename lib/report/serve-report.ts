@@ -4,8 +4,11 @@
  */
 import type { HttpPlatform, ServedPage } from '../http/http-platform.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
+import type { CorsPolicyMetadata } from '../policy/policy-metadata.js';
+import type { Gateway } from '../routing/gateways.js';
 import type { RouteRecord } from '../routing/route-record.js';
 import { buildPolicyReport, type PolicyReport } from './policy-report.js';
+import { reportedPaths } from './reported-paths.js';
 import { renderReportPage } from './report-page.js';
 import { answerReportQuestion } from './report-question.js';
 
@@ -14,6 +17,13 @@ export interface ReportedSetup {
   readonly platform: HttpPlatform;
   readonly registry: CorsPolicyRegistry;
   readonly records: readonly RouteRecord[];
+  /**
+   * The module's `paths` option as written. The report lists no entry without it: the module
+   * hands it with the setup.
+   */
+  readonly paths?: Readonly<Record<string, CorsPolicyMetadata>>;
+  /** The application's WebSocket gateways (`findGateways`). None are listed without them. */
+  readonly gateways?: readonly Gateway[];
 }
 
 /** Serves the report at `path`, warning when that happens in production. */
@@ -22,8 +32,11 @@ export function serveReport(
   path: string,
   warn: (message: string) => void,
 ): void {
-  const { platform, registry, records } = setup;
-  servePolicyReport(platform, path, () => buildPolicyReport(records, registry));
+  const { platform, registry, records, gateways } = setup;
+  const paths = reportedPaths(setup.paths);
+  servePolicyReport(platform, path, () =>
+    buildPolicyReport(records, registry, { paths, gateways }),
+  );
   if (process.env.NODE_ENV === 'production') {
     warn(
       `The CORS policy report is served at ${path} in production: it lists every route and policy to anyone who asks. Remove the report option outside development.`,

@@ -1,10 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PolicyReport } from '../../lib/report/policy-report';
+import Ajv from 'ajv';
+import type { PolicyReport, ReportField, ReportPolicy } from '../../lib/report/policy-report';
+import schema from '../../docs/policy-report.schema.json';
 import { LogRecorder } from './fixtures/debug-app';
 import { ADMIN, EVIL } from './fixtures/origins';
 import { ReportAppModule } from './fixtures/report-app';
 import { PLATFORMS, startApp, type TestApp } from './platforms';
+
+/** The fields of a policy the test expects to be on. */
+function fieldsOf(policy: ReportPolicy): readonly ReportField[] {
+  if (policy.cors === 'off') throw new Error('expected CORS on');
+  return policy.fields;
+}
 
 describe.each(PLATFORMS)('the policy report on %s', (platform) => {
   let app: TestApp;
@@ -22,7 +30,8 @@ describe.each(PLATFORMS)('the policy report on %s', (platform) => {
   it('says where each field of a route came from: module, controller, handler', async () => {
     const update = (await report()).routes.find((route) => route.method === 'PUT');
     expect(update).toMatchObject({ path: '/items/:id', handler: 'ItemsController.update' });
-    const fields = Object.fromEntries(update!.fields!.map((f) => [f.name, f]));
+    expect(update!.cors).toBe('on');
+    const fields = Object.fromEntries(fieldsOf(update!).map((f) => [f.name, f]));
     expect(fields.origin).toEqual({ name: 'origin', value: ADMIN, from: 'ItemsController' });
     expect(fields.credentials).toEqual({
       name: 'credentials',
@@ -40,12 +49,25 @@ describe.each(PLATFORMS)('the policy report on %s', (platform) => {
   it('shows a named policy as its own, and CORS switched off as such', async () => {
     const { routes } = await report();
     const catalog = routes.find((route) => route.path === '/items/catalog')!;
-    expect(catalog.fields!.find((f) => f.name === 'origin')).toEqual({
+    expect(fieldsOf(catalog).find((f) => f.name === 'origin')).toEqual({
       name: 'origin',
       value: '*',
       from: 'CorsModule options policies.public',
     });
-    expect(routes.find((route) => route.path === '/items/internal')!.fields).toBeNull();
+    expect(routes.find((route) => route.path === '/items/internal')).toEqual({
+      method: 'POST',
+      path: '/items/internal',
+      handler: 'ItemsController.internal',
+      cors: 'off',
+    });
+  });
+
+  it('answers JSON that docs/policy-report.schema.json describes', async () => {
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    const received = await report();
+    expect(validate(received)).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(received).toMatchObject({ paths: [], gateways: [] });
   });
 
   it('serves the page, listing every route', async () => {
@@ -66,9 +88,13 @@ describe.each(PLATFORMS)('the policy report on %s', (platform) => {
     const allowed = await ask(
       `origin=${encodeURIComponent(ADMIN)}&method=PUT&path=/items/1&headers=x-token&credentials=true`,
     );
-    expect(JSON.parse(allowed.body)).toEqual({ allowed: true, reasons: [] });
+    expect(JSON.parse(allowed.body)).toEqual({
+      allowed: true,
+      reasons: [],
+      host: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    });
     const denied = await ask(`origin=${encodeURIComponent(EVIL)}&method=PUT&path=/items/1`);
-    expect(JSON.parse(denied.body)).toEqual({
+    expect(JSON.parse(denied.body)).toMatchObject({
       allowed: false,
       reasons: [
         'Access-Control-Allow-Origin is missing',
@@ -138,6 +164,52 @@ describe.each(PLATFORMS)('the policy report question with hostile input on %s', 
     expect(received.headers['x-evil']).toBeUndefined();
     const { error } = JSON.parse(received.body) as { error: string };
     expect(error.startsWith(`${name} `)).toBe(true);
+  });
+});
+
+describe.each(PLATFORMS)('the policy report question credentials on %s', (platform) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp(platform, ReportAppModule);
+  });
+  afterAll(() => app.close());
+  const ask = (credentials: string) =>
+    app.send({
+      method: 'GET',
+      path: `/_cors?origin=${encodeURIComponent(ADMIN)}&method=PUT&path=/items/1&headers=x-token${credentials}`,
+    });
+
+  // The catalog's policy is `origin: '*'` without credentials: a credentialed request is refused.
+  it.each([
+    ['', 'absent', true],
+    ['&credentials=false', 'false', true],
+    ['&credentials=true', 'true', false],
+  ])('%s (%s): allowed is %s', async (query, _name, allowed) => {
+    const received = await app.send({
+      method: 'GET',
+      path: `/_cors?origin=${encodeURIComponent(ADMIN)}&method=GET&path=/items/catalog${query}`,
+    });
+    expect(received.status).toBe(200);
+    expect(JSON.parse(received.body)).toMatchObject({ allowed });
+  });
+
+  it.each(['yes', 'on', '1', 'TRUE', ''])(
+    'credentials=%s: 400 naming the parameter, the value and the fix',
+    async (value) => {
+      const received = await ask(`&credentials=${value}`);
+      expect(received.status).toBe(400);
+      expect(JSON.parse(received.body)).toEqual({
+        error: `credentials is ${JSON.stringify(value)}, which is neither "true" nor "false": write credentials=true for a request with cookies, or credentials=false (or leave it out) for one without`,
+      });
+    },
+  );
+
+  it('credentials given twice: 400', async () => {
+    const received = await ask('&credentials=true&credentials=false');
+    expect(received.status).toBe(400);
+    expect(JSON.parse(received.body)).toEqual({
+      error: 'credentials is given 2 times: give it once',
+    });
   });
 });
 

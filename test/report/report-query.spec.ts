@@ -51,4 +51,40 @@ describe('readReportQuestion', () => {
       expect.stringContaining('path is not a request path'),
     );
   });
+
+  describe('credentials', () => {
+    const credentialsOf = (query: string) => readReportQuestion(`/_cors?origin=null${query}`);
+
+    it.each([
+      ['', false],
+      ['&credentials=false', false],
+      ['&credentials=true', true],
+    ])('%s reads as %s', (query, expected) => {
+      expect(credentialsOf(query)).toMatchObject({ credentials: expected });
+    });
+
+    // "on" is what a checkbox without a value sends: refused, not read as false.
+    it.each(['yes', 'on', '1', 'TRUE', 'True', 'no', '0', ''])(
+      'credentials=%s is refused, naming the parameter, the value and the fix',
+      (value) => {
+        expect(credentialsOf(`&credentials=${value}`)).toBe(
+          `credentials is ${JSON.stringify(value)}, which is neither "true" nor "false": write credentials=true for a request with cookies, or credentials=false (or leave it out) for one without`,
+        );
+      },
+    );
+
+    it('names a long or hostile value bounded and escaped', () => {
+      const long = credentialsOf(`&credentials=${'y'.repeat(5000)}`) as string;
+      expect(long.startsWith(`credentials is "${'y'.repeat(64)}"..., which`)).toBe(true);
+      expect(credentialsOf('&credentials=a%0d%0aX-Evil:1')).toContain(
+        'credentials is "a\\r\\nX-Evil:1", which',
+      );
+    });
+
+    it('given twice, even alike, is refused', () => {
+      expect(credentialsOf('&credentials=true&credentials=true')).toBe(
+        'credentials is given 2 times: give it once',
+      );
+    });
+  });
 });
