@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { Module, type INestApplication } from '@nestjs/common';
-import { CorsConfigurationError, CorsPolicies } from '../../lib';
+import { CorsConfigurationError, CorsEvents, CorsPolicies, type CorsEvent } from '../../lib';
 import { CorsIoAdapter } from '../../lib/websockets/socket.io';
 import { CorsWsAdapter } from '../../lib/websockets/ws';
 import { LogRecorder } from './fixtures/debug-app';
@@ -896,6 +896,27 @@ describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s
       );
     });
 
+    it('a refused handshake is one handshake-refused event, by gateway and reason', async () => {
+      const heard: CorsEvent[] = [];
+      const stop = started.app.get(CorsEvents).on((event) => heard.push(event));
+      try {
+        const refused = await ioAttempt(started.listening, '/default', 'websocket', {
+          origin: EVIL,
+        });
+        expectAttempt(refused, null, ioAnswer);
+      } finally {
+        stop();
+      }
+      expect(heard).toEqual([
+        {
+          kind: 'handshake-refused',
+          reason: 'origin-not-allowed',
+          gateway: 'DefaultIoGateway',
+          origin: EVIL,
+        },
+      ]);
+    });
+
     it('CorsPolicies.replace(): the next handshake is judged by the new default policy', async () => {
       const policies = started.app.get(CorsPolicies);
       const attempt = () => ioAttempt(started.listening, '/default', 'websocket', { origin: V1 });
@@ -1085,6 +1106,33 @@ describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s
       expectRaw(await sendRaw(started.listening, c), c);
       // An accepted upgrade does reach the gateway; a refused one must not.
       if (c.status !== 101) expect(started.hits.counts()).toEqual({});
+    });
+
+    it('a refused handshake is one handshake-refused event, by gateway and reason', async () => {
+      const heard: CorsEvent[] = [];
+      const stop = started.app.get(CorsEvents).on((event) => heard.push(event));
+      try {
+        expectAttempt(
+          await wsAttempt(started.listening, '/ws/default', { origin: EVIL }),
+          null,
+          wsAnswer,
+        );
+        expectAttempt(
+          await wsAttempt(started.listening, '/ws/default', { origin: APP }),
+          'default',
+          wsAnswer,
+        );
+      } finally {
+        stop();
+      }
+      expect(heard).toEqual([
+        {
+          kind: 'handshake-refused',
+          reason: 'origin-not-allowed',
+          gateway: 'DefaultWsGateway',
+          origin: EVIL,
+        },
+      ]);
     });
 
     it('CorsPolicies.replace(): the next handshake is judged by the new default policy', async () => {
