@@ -62,7 +62,7 @@ ${routes}
 <h2><code>paths</code> entries</h2>
 ${
   paths === ''
-    ? '<p id="paths">None: the module has no <code>paths</code> option.</p>'
+    ? '<p id="paths">None.</p>'
     : `<p>Tried in this order; each covers the path and what lies below it. Controller routes keep their own policy.</p>
 <table id="paths">
 <tr><th>path</th><th>written as</th>${fieldHeadings}</tr>
@@ -102,9 +102,9 @@ document.getElementById('ask').addEventListener('submit', async (event) => {
     return;
   }
   answer.className = verdict.allowed ? 'allowed' : 'denied';
-  answer.textContent = verdict.allowed
+  answer.textContent = (verdict.allowed
     ? 'Allowed: a browser would send this request.'
-    : 'Denied: ' + verdict.reasons.join('; ');
+    : 'Denied: ' + verdict.reasons.join('; ')) + ' (asked for the host ' + verdict.host + ')';
 });
 </script>
 </body></html>

@@ -5,13 +5,19 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { Browser } from 'playwright-core';
+import type { AddressInfo, Server } from 'node:net';
+import { APP, HOSTED, PARTNER } from '../e2e/fixtures/origins';
 import { ReportAppModule } from '../e2e/fixtures/report-app';
+import { API_HOST, HostReportAppModule } from '../report/fixtures/host-report-app';
 import { launchChromium } from './support/chromium';
 import { HOST, PLATFORMS } from './support/servers';
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await launchChromium();
+  // Pages opened by a host name of their own, as a per-tenant deployment serves them.
+  browser = await launchChromium([
+    '--host-resolver-rules=MAP *.example.com 127.0.0.1, MAP *.tenants.test 127.0.0.1',
+  ]);
 });
 afterAll(() => browser?.close());
 
@@ -34,20 +40,26 @@ describe.each(PLATFORMS)('in Chromium, the policy report on %s', (platform) => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     try {
       await page.goto(`${base}/_cors`);
-      const rows = page.locator('table').nth(1).locator('tr');
+      const rows = page.locator('table#routes tr');
       expect(await rows.count()).toBe(5); // a header row and four routes
-      await expect(page.locator('td.off').textContent()).resolves.toBe('CORS off');
+      await expect(page.locator('table#routes td.off').textContent()).resolves.toBe('CORS off');
+      // The app has no paths option and no gateway: each section says so.
+      await expect(page.locator('#paths').textContent()).resolves.toBe('None.');
+      await expect(page.locator('#gateways').textContent()).resolves.toBe('None.');
 
       await page.fill('input[name=origin]', 'https://admin.example.com');
       await page.fill('input[name=method]', 'PUT');
       await page.fill('input[name=path]', '/items/1');
       await page.fill('input[name=headers]', 'x-token');
-      await page.selectOption('select[name=credentials]', 'true');
+      await page.check('input[name=credentials]');
       await page.click('button[type=submit]');
       await page.waitForSelector('#answer.allowed');
-      expect(await page.textContent('#answer')).toBe('Allowed: a browser would send this request.');
+      expect(await page.textContent('#answer')).toBe(
+        `Allowed: a browser would send this request. (asked for the host ${new URL(base).host})`,
+      );
 
       await page.fill('input[name=origin]', 'https://evil.example');
+      await page.uncheck('input[name=credentials]');
       await page.click('button[type=submit]');
       await page.waitForSelector('#answer.denied');
       expect(await page.textContent('#answer')).toContain(
@@ -64,3 +76,54 @@ describe.each(PLATFORMS)('in Chromium, the policy report on %s', (platform) => {
     }
   });
 });
+
+/**
+ * The form's question asks for the host the page was opened with: a host-bound controller and a
+ * per-tenant policy answer in the page as they answer the browser itself.
+ */
+describe.each(PLATFORMS)(
+  'in Chromium, the policy report of host-dependent policies on %s',
+  (platform) => {
+    let app: INestApplication;
+    let port: number;
+    beforeAll(async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [HostReportAppModule],
+      }).compile();
+      app = moduleRef.createNestApplication(
+        platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+        { logger: false },
+      );
+      await app.listen(0, HOST);
+      port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
+    });
+    afterAll(() => app?.close());
+
+    async function askOn(host: string, origin: string, path: string): Promise<string> {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`http://${host}:${port}/_cors`);
+        await page.fill('input[name=origin]', origin);
+        await page.fill('input[name=method]', 'PUT');
+        await page.fill('input[name=path]', path);
+        await page.click('button[type=submit]');
+        await page.waitForSelector('#answer.allowed, #answer.denied');
+        expect(await page.textContent('#answer')).toContain(`(asked for the host ${host}:${port})`);
+        return (await page.getAttribute('#answer', 'class'))!;
+      } finally {
+        await page.close();
+      }
+    }
+
+    it("answers for the host-bound controller on the page opened by that controller's host", async () => {
+      expect(await askOn(API_HOST, HOSTED, '/where')).toBe('allowed');
+      expect(await askOn('www.example.com', HOSTED, '/where')).toBe('denied');
+    });
+
+    it('answers for the tenant whose host the page was opened by', async () => {
+      expect(await askOn('a.tenants.test', APP, '/tenant')).toBe('allowed');
+      expect(await askOn('b.tenants.test', APP, '/tenant')).toBe('denied');
+      expect(await askOn('b.tenants.test', PARTNER, '/tenant')).toBe('allowed');
+    });
+  },
+);
