@@ -18,18 +18,23 @@ import type { RouteRecord } from '../routing/route-record.js';
 import { DeclaredRouteCover, pathPoliciesOf } from '../routing/path-policies.js';
 import { RouteMap } from '../routing/route-map.js';
 import { versionReaderFor } from '../routing/version-reader.js';
-import { findGateways } from '../routing/gateways.js';
+import { findGateways, type Gateway } from '../routing/gateways.js';
 import { UniformNoOriginVary } from '../policy/no-origin-vary.js';
 import { denialLogger, routeReport } from './debug-log.js';
 import { denialReporter } from './decision-events.js';
 import type { CorsEvents } from '../policy/cors-events.js';
 import { markDecisionReaders, recordHandlerPolicies } from './handler-table.js';
 
-/** What the module set up: the platform seam, the policies and the routes with theirs. */
+/**
+ * What the module set up: the platform seam, the policies, the routes with theirs, and what else
+ * has a policy (the `paths` entries as written, the WebSocket gateways), for the report.
+ */
 export interface CorsSetup {
   readonly platform: HttpPlatform;
   readonly registry: CorsPolicyRegistry;
   readonly records: readonly RouteRecord[];
+  readonly paths: CorsModuleOptions['paths'];
+  readonly gateways: readonly Gateway[];
 }
 
 /** What setting the module up needs from Nest, and where it reports. */
@@ -100,7 +105,8 @@ export function setUpCors(context: CorsSetupContext): CorsSetup {
   attachRegistry(context.policies, registry);
   // A gateway's policy is resolved at its first handshake; resolving it now makes an invalid one
   // (an unknown policy name, say) stop the start, named, as a controller's does.
-  for (const gateway of findGateways(context.modules)) registry.resolveClass(gateway.type);
+  const gateways = findGateways(context.modules);
+  for (const gateway of gateways) registry.resolveClass(gateway.type);
   const collected = withSharedUrls(
     collectRoutes(context.modules, config, registry, (path) => platform.normalizePath(path)),
   );
@@ -148,5 +154,5 @@ export function setUpCors(context: CorsSetupContext): CorsSetup {
   });
   for (const note of registry.differencesFromEnableCors()) context.warn(note);
   if (options.debug === true) log(routeReport(records, pathPolicies, registry));
-  return { platform, registry, records };
+  return { platform, registry, records, paths: options.paths, gateways };
 }

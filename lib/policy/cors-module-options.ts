@@ -74,8 +74,8 @@ export interface CorsModuleOptions extends CorsPolicyConfiguration {
    */
   enforce?: boolean;
   /**
-   * Serve a page at `path` that lists every route with its effective policy and where each field
-   * of it was written, with a form to ask whether an origin may do a method on a path; `?format=json`
+   * Serve a page at `path` that lists every route, `paths` entry and WebSocket gateway with its
+   * effective policy and where each field of it was written, with a form to ask whether an origin may do a method on a path; `?format=json`
    * gives the same data to tools. Off by default; a development aid, which logs a warning when
    * `NODE_ENV` is `production`. The path is used as written, outside the global prefix.
    *

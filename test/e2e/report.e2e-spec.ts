@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import type { PolicyReport, ReportField, ReportPolicy } from '../../lib/report/policy-report';
 import schema from '../../docs/policy-report.schema.json';
 import { LogRecorder } from './fixtures/debug-app';
-import { ADMIN, EVIL } from './fixtures/origins';
+import { ADMIN, EVIL, PARTNER } from './fixtures/origins';
 import { ReportAppModule } from './fixtures/report-app';
 import { PLATFORMS, startApp, type TestApp } from './platforms';
 
@@ -67,7 +67,29 @@ describe.each(PLATFORMS)('the policy report on %s', (platform) => {
     const received = await report();
     expect(validate(received)).toBe(true);
     expect(validate.errors ?? []).toEqual([]);
-    expect(received).toMatchObject({ paths: [], gateways: [] });
+    // Through the module: its paths entries and gateways, each with where its origin was written.
+    expect(received).toMatchObject({
+      paths: [
+        {
+          path: '/graphql',
+          cors: 'on',
+          fields: expect.arrayContaining([
+            { name: 'origin', value: PARTNER, from: 'paths["/graphql"]' },
+          ]) as unknown,
+        },
+        { path: '/docs', cors: 'off' },
+      ],
+      gateways: [
+        {
+          gateway: 'ChatGateway',
+          namespace: '/chat',
+          cors: 'on',
+          fields: expect.arrayContaining([
+            { name: 'origin', value: PARTNER, from: 'ChatGateway' },
+          ]) as unknown,
+        },
+      ],
+    });
   });
 
   it('serves the page, listing every route', async () => {
