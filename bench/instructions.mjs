@@ -12,8 +12,8 @@
 //       [--variants enableCors,module] [--k 500,1500] [--pairs 2] [--warmup 3000] [--settle 300]
 //       [--libraries name=DIR,...] [--library DIR] [--connections 1] [--keep] [--split]
 //
-// `--scenario` is a scenario id, or a route-count family (`preflight-ids`, `put-ids`) run at each
-// of `--routes`. `--library DIR`: nestjs-cors from DIR's built dist/ (a copy whose node_modules
+// `--scenario` is a scenario id (`disallowed`, `preflight-ids-1000`), or a route-count family
+// (`preflight-ids`, `put-ids`) run at each of `--routes`. `--library DIR`: nestjs-cors from DIR's built dist/ (a copy whose node_modules
 // resolves Nest to this checkout's), else this checkout's dist/ (npm run build first).
 // `--libraries a=DIR1,b=DIR2`: the `module` variant once per named build, as `module:a`, ... (for
 // ablations: builds with one thing changed). Prints a Markdown table; the median of the pairs.
@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, median, parseArgs } from './support/harness.mjs';
 import { callgrindArgs, libraryColumns, stopChild } from './support/callgrind.mjs';
-import { scenarioById } from './support/scenarios.mjs';
+import { SCENARIOS, scenarioById } from './support/scenarios.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
   scenario: 'preflight-ids',
@@ -199,7 +199,7 @@ async function measure(scenario, column) {
 }
 
 const columns = libraryColumns(args.variants, args.library, args.libraries);
-const ids = /-\d+$/.test(args.scenario)
+const ids = SCENARIOS.some((s) => s.id === args.scenario)
   ? [args.scenario]
   : args.routes.split(',').map((n) => `${args.scenario}-${n}`);
 const rows = [];

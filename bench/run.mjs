@@ -129,6 +129,8 @@ const RATIOS = [
   // This build of the library over the baseline's (--baseline), with the same static policy.
   ['module', 'moduleBase'],
   ['decorator', 'decoratorBase'],
+  // Issue 20: a CorsEvents listener over none.
+  ['moduleListening', 'module'],
 ];
 const SHORT = {
   none: 'none',
@@ -137,6 +139,7 @@ const SHORT = {
   module: 'module',
   decorator: '@Cors',
   moduleBase: 'module (baseline)',
+  moduleListening: 'module + listener',
   decoratorBase: '@Cors (baseline)',
   perRequest: 'perRequest',
   perRequestUncached: 'perRequest uncached',

@@ -187,6 +187,8 @@ function perRequestModuleOptions(perRequestPolicy, policy, cached) {
  * - `module`: `CorsModule.forRoot(policy)`, and the `api` app's controller policies;
  * - `decorator`: `CorsModule.forRoot()` with no default origin, and `@Cors(policy)` on every handler;
  * - `moduleBase`, `decoratorBase`: as `module` and `decorator` (the library is the caller's choice);
+ * - `moduleListening`: as `module`, with a `CorsEvents` listener that counts every event (issue 20:
+ *   what a metrics subscriber costs);
  * - `perRequest`, `perRequestUncached`: as `module`, with the default policy computed per request
  *   (see `perRequestPolicyOf` in scenarios.mjs), cached or not;
  * - `perRequestDecorator`: as `decorator`, with `@Cors(perRequestPolicy(...))` on every handler.
@@ -195,15 +197,26 @@ function perRequestModuleOptions(perRequestPolicy, policy, cached) {
  */
 export async function createBenchApp({ adapter, variant, scenario, library }) {
   const usesLibrary = !['none', 'bare', 'enableCors'].includes(variant);
-  const { Cors, CorsModule, perRequestPolicy } = usesLibrary
+  const { Cors, CorsModule, CorsEvents, perRequestPolicy } = usesLibrary
     ? await loadLibrary(library)
-    : { Cors: undefined, CorsModule: undefined, perRequestPolicy: undefined };
-  const asModule = ['module', 'moduleBase', 'perRequest', 'perRequestUncached'].includes(variant);
+    : {
+        Cors: undefined,
+        CorsModule: undefined,
+        CorsEvents: undefined,
+        perRequestPolicy: undefined,
+      };
+  const asModule = [
+    'module',
+    'moduleBase',
+    'moduleListening',
+    'perRequest',
+    'perRequestUncached',
+  ].includes(variant);
   const asDecorator = ['decorator', 'decoratorBase', 'perRequestDecorator'].includes(variant);
   if (variant.startsWith('perRequest') && typeof perRequestPolicy !== 'function')
     throw new Error(`${variant}: this build of nestjs-cors has no perRequestPolicy()`);
   const imports = [];
-  if (variant === 'module' || variant === 'moduleBase')
+  if (variant === 'module' || variant === 'moduleBase' || variant === 'moduleListening')
     imports.push(CorsModule.forRoot(scenario.policy));
   if (variant === 'perRequest' || variant === 'perRequestUncached') {
     imports.push(
@@ -231,6 +244,11 @@ export async function createBenchApp({ adapter, variant, scenario, library }) {
     app = await NestFactory.create(BenchModule, new FastifyAdapter(), { logger: false });
   } else {
     throw new Error(`unknown adapter ${JSON.stringify(adapter)}`);
+  }
+  if (variant === 'moduleListening') {
+    if (CorsEvents === undefined) throw new Error(`${variant}: this build has no CorsEvents`);
+    const counts = new Map();
+    app.get(CorsEvents).on((event) => counts.set(event.kind, (counts.get(event.kind) ?? 0) + 1));
   }
   if (variant === 'enableCors') app.enableCors(scenario.enableCorsPolicy ?? scenario.policy);
   if (variant === 'bare') await installBareHook(app, adapter, scenario.policy);

@@ -17,6 +17,7 @@ export const EVIL_ORIGIN = 'https://evil.example.net';
  * - `moduleBase`, `decoratorBase`: `module` and `decorator` with the nestjs-cors build of another
  *   checkout (`--baseline DIR`), to compare two versions of the library in the same rounds;
  * - `module`: `CorsModule.forRoot(policy)`;
+ * - `moduleListening`: `module`, with a `CorsEvents` listener counting every event;
  * - `decorator`: `CorsModule.forRoot()` without a default origin, and `@Cors(policy)` on every
  *   handler;
  * - `perRequest`: `CorsModule.forRoot(perRequestPolicy(async (req) => policy, { vary: ['Host'],
@@ -35,6 +36,7 @@ export const VARIANTS = [
   { id: 'enableCors', label: 'app.enableCors()' },
   { id: 'moduleBase', label: 'CorsModule.forRoot(), baseline', baseline: true },
   { id: 'module', label: 'CorsModule.forRoot()' },
+  { id: 'moduleListening', label: 'CorsModule.forRoot(), a CorsEvents listener' },
   { id: 'decoratorBase', label: '@Cors() per route, baseline', baseline: true },
   { id: 'decorator', label: '@Cors() per route' },
   { id: 'perRequest', label: 'perRequestPolicy(), cached', perRequest: true },
