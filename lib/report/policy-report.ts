@@ -11,6 +11,7 @@ import {
 import type { Gateway } from '../routing/gateways.js';
 import { handlerLabel, type RouteRecord } from '../routing/route-record.js';
 import type { ReportedPath } from './reported-paths.js';
+import type { RefusalCountsView } from './refusal-counts.js';
 
 /** One field of a policy as the report shows it: its value, and where it was written. */
 export interface ReportField {
@@ -61,12 +62,18 @@ export interface PolicyReport {
   readonly routes: readonly ReportRoute[];
   readonly paths: readonly ReportPathEntry[];
   readonly gateways: readonly ReportGateway[];
+  /** Refusals since start, per route and per gateway, with the origins refused most. */
+  readonly counts: RefusalCountsView;
 }
 
-/** What the report lists besides the controller routes; either may be absent (then none shown). */
+/**
+ * What the report lists besides the controller routes; any may be absent (then none shown, and no
+ * count since a moment ago).
+ */
 export interface ReportedExtras {
   readonly paths?: readonly ReportedPath[];
   readonly gateways?: readonly Gateway[];
+  readonly counts?: RefusalCountsView;
 }
 
 /** The fields every row shows, in this order, with what an unset one means. */
@@ -114,6 +121,7 @@ export function buildPolicyReport(
       namespace: display(gateway.namespace),
       ...policyOf(explainHandler(registry, gateway.type, NO_HANDLER, '')),
     })),
+    counts: extras.counts ?? { since: new Date().toISOString(), routes: [], gateways: [] },
   };
 }
 

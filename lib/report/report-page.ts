@@ -5,6 +5,7 @@ import {
   type ReportField,
   type ReportPolicy,
 } from './policy-report.js';
+import type { OriginCount, RefusalCountsView } from './refusal-counts.js';
 
 /**
  * The report as an HTML page: tables of the routes, `paths` entries and gateways with their
@@ -79,6 +80,8 @@ ${
 ${gateways}
 </table>`
 }
+<h2>Refusals since ${escape(report.counts.since)}</h2>
+${countsSection(report.counts)}
 <h2>May this origin do this?</h2>
 <form id="ask">
 <label>origin<input name="origin" value="https://app.example.com" size="32"></label>
@@ -109,6 +112,44 @@ document.getElementById('ask').addEventListener('submit', async (event) => {
 </script>
 </body></html>
 `;
+}
+
+/**
+ * The counts: per route, refused requests and preflights with the origins refused most; per
+ * gateway, refused handshakes. Origins come from clients: escaped like everything else.
+ */
+function countsSection(counts: RefusalCountsView): string {
+  const routes = counts.routes
+    .map(
+      (r) =>
+        `<tr><td><code>${escape(r.route)}</code></td><td>${r.actualRefused}</td><td>${r.preflightRefused}</td><td>${originList(r.topOrigins)}</td></tr>`,
+    )
+    .join('\n');
+  const gateways = counts.gateways
+    .map(
+      (g) =>
+        `<tr><td>${escape(g.gateway)}</td><td>${g.handshakesRefused}</td><td>${originList(g.topOrigins)}</td></tr>`,
+    )
+    .join('\n');
+  const routeTable =
+    routes === ''
+      ? '<p id="refusals">No request or preflight refused.</p>'
+      : `<table id="refusals">
+<tr><th>route</th><th>requests refused</th><th>preflights refused</th><th>origins refused most</th></tr>
+${routes}
+</table>`;
+  const gatewayTable =
+    gateways === ''
+      ? ''
+      : `<table id="handshake-refusals">
+<tr><th>gateway</th><th>handshakes refused</th><th>origins refused most</th></tr>
+${gateways}
+</table>`;
+  return routeTable + gatewayTable;
+}
+
+function originList(origins: readonly OriginCount[]): string {
+  return origins.map((o) => `<code>${escape(o.origin)}</code> ${o.count}`).join('<br>');
 }
 
 function policyCells(policy: ReportPolicy): string {

@@ -9,6 +9,7 @@ import type { Gateway } from '../routing/gateways.js';
 import type { RouteRecord } from '../routing/route-record.js';
 import { buildPolicyReport, type PolicyReport } from './policy-report.js';
 import { reportedPaths } from './reported-paths.js';
+import { RefusalCounts } from './refusal-counts.js';
 import { renderReportPage } from './report-page.js';
 import { answerReportQuestion } from './report-question.js';
 
@@ -34,8 +35,11 @@ export function serveReport(
 ): void {
   const { platform, registry, records, gateways } = setup;
   const paths = reportedPaths(setup.paths);
+  // Counted only where the report is served: then a refusal costs one more listener call.
+  const counts = new RefusalCounts();
+  counts.listen(registry.events);
   servePolicyReport(platform, path, () =>
-    buildPolicyReport(records, registry, { paths, gateways }),
+    buildPolicyReport(records, registry, { paths, gateways, counts: counts.view() }),
   );
   if (process.env.NODE_ENV === 'production') {
     warn(

@@ -92,6 +92,48 @@ describe.each(PLATFORMS)('the policy report on %s', (platform) => {
     });
   });
 
+  it('counts refusals since start, per declared route, with the origins refused most', async () => {
+    const before = (await report()).counts;
+    const countOf = (counts: PolicyReport['counts'], route: string) =>
+      counts.routes.find((r) => r.route === route);
+    await app.send({ method: 'GET', path: '/items?page=1', headers: { origin: EVIL } });
+    await app.send({ method: 'GET', path: '/items?page=2', headers: { origin: EVIL } });
+    await app.send({ method: 'GET', path: '/items', headers: { origin: PARTNER } });
+    await app.send({ method: 'GET', path: '/items', headers: { origin: ADMIN } });
+    await app.send({
+      method: 'OPTIONS',
+      path: '/items/7',
+      headers: { origin: EVIL, 'access-control-request-method': 'PUT' },
+    });
+    await app.send({ method: 'GET', path: '/graphql/x', headers: { origin: EVIL } });
+    const after = (await report()).counts;
+    expect(after.since).toBe(before.since);
+    const list = countOf(after, 'GET /items')!;
+    const listBefore = countOf(before, 'GET /items');
+    expect(list.actualRefused - (listBefore?.actualRefused ?? 0)).toBe(3);
+    expect(list.topOrigins).toEqual(
+      expect.arrayContaining([
+        {
+          origin: EVIL,
+          count: 2 + (listBefore?.topOrigins.find((o) => o.origin === EVIL)?.count ?? 0),
+        },
+        expect.objectContaining({ origin: PARTNER }),
+      ]),
+    );
+    expect(list.topOrigins.map((o) => o.origin)).not.toContain(ADMIN);
+    expect(countOf(after, 'PUT /items/:id')).toMatchObject({
+      preflightRefused: expect.any(Number),
+    });
+    expect(
+      countOf(after, 'PUT /items/:id')!.preflightRefused -
+        (countOf(before, 'PUT /items/:id')?.preflightRefused ?? 0),
+    ).toBe(1);
+    expect(countOf(after, 'paths /graphql')?.actualRefused).toBeGreaterThanOrEqual(1);
+    const page = await app.send({ method: 'GET', path: '/_cors' });
+    expect(page.body).toContain('<table id="refusals">');
+    expect(page.body).toContain(`<code>${EVIL}</code>`);
+  });
+
   it('serves the page, listing every route', async () => {
     const page = await app.send({ method: 'GET', path: '/_cors' });
     expect(page.status).toBe(200);

@@ -1,7 +1,14 @@
 import type { PolicyReport } from '../../lib/report/policy-report';
 import { renderReportPage } from '../../lib/report/report-page';
 
-const EMPTY: PolicyReport = { defaultPolicy: [], routes: [], paths: [], gateways: [] };
+const NO_COUNTS = { since: '2026-12-02T00:00:00.000Z', routes: [], gateways: [] };
+const EMPTY: PolicyReport = {
+  defaultPolicy: [],
+  routes: [],
+  paths: [],
+  gateways: [],
+  counts: NO_COUNTS,
+};
 
 describe('renderReportPage', () => {
   const field = (name: string, value: string) => ({ name, value, from: 'CorsModule options' });
@@ -33,6 +40,24 @@ describe('renderReportPage', () => {
             fields: [field('origin', "o'o")],
           },
         ],
+        counts: {
+          since: '2026-12-02T00:00:00.000Z',
+          routes: [
+            {
+              route: 'GET /<r>',
+              actualRefused: 2,
+              preflightRefused: 1,
+              topOrigins: [{ origin: 'https://<evil>"', count: 2 }],
+            },
+          ],
+          gateways: [
+            {
+              gateway: 'G<g>',
+              handshakesRefused: 1,
+              topOrigins: [{ origin: "https://o'g", count: 1 }],
+            },
+          ],
+        },
       },
       '/_cors',
     );
@@ -41,7 +66,9 @@ describe('renderReportPage', () => {
     expect(page).toContain('/a/&#34;b&#34;/&#60;c&#62;');
     expect(page).toContain('X.y&#39;z');
     expect(page).toContain('a&#38;b');
-    for (const raw of ['<pp>', '<q>', '<w>', '<ws>', '<n>', "o'o"]) expect(page).not.toContain(raw);
+    for (const raw of ['<pp>', '<q>', '<w>', '<ws>', '<n>', "o'o", '<r>', '<evil>', '<g>', "o'g"])
+      expect(page).not.toContain(raw);
+    expect(page).toContain('https://&#60;evil&#62;&#34;</code> 2');
     expect(page).toContain('&#60;ws&#62;');
   });
 
