@@ -3,7 +3,7 @@
  * the platform's request hook, from what Nest knows then, so that the module itself only wires.
  */
 import type { AbstractHttpAdapter, ApplicationConfig, ModulesContainer } from '@nestjs/core';
-import { predicateFailure, TimeoutError } from '../engine/index.js';
+import { predicateFailure } from '../engine/index.js';
 import type { CorsModuleOptions } from '../policy/cors-module-options.js';
 import type { HttpPlatform } from '../http/http-platform.js';
 import { selectPlatform } from './select-platform.js';
@@ -21,7 +21,7 @@ import { versionReaderFor } from '../routing/version-reader.js';
 import { findGateways, type Gateway } from '../routing/gateways.js';
 import { UniformNoOriginVary } from '../policy/no-origin-vary.js';
 import { denialLogger, routeReport } from './debug-log.js';
-import { denialReporter } from './decision-events.js';
+import { denialReporter, reportLookupFailure } from './decision-events.js';
 import type { CorsEvents } from '../policy/cors-events.js';
 import { markDecisionReaders, recordHandlerPolicies } from './handler-table.js';
 
@@ -71,31 +71,10 @@ export function setUpCors(context: CorsSetupContext): CorsSetup {
     options,
     {
       reportError: (error, origin, outcome) => {
-        if (events.listening) {
-          const timedOut = error instanceof TimeoutError;
-          events.emit({
-            kind: 'lookup-failed',
-            lookup: 'origin',
-            outcome,
-            timedOut,
-            origin,
-            error,
-          });
-        }
+        reportLookupFailure(events, 'origin', error, outcome, origin);
         context.logError(predicateFailure(origin, outcome), stackOf(error));
       },
-      failed: (error, outcome) => {
-        if (!events.listening) return;
-        const timedOut = error instanceof TimeoutError;
-        events.emit({
-          kind: 'lookup-failed',
-          lookup: 'policy',
-          outcome,
-          timedOut,
-          origin: undefined,
-          error,
-        });
-      },
+      failed: (error, outcome) => reportLookupFailure(events, 'policy', error, outcome, undefined),
       error: (message, error) =>
         context.logError(message, error === undefined ? undefined : stackOf(error)),
       warn: context.warn,

@@ -1,9 +1,14 @@
 /**
- * How the request hook's refusals reach `CorsEvents` and the `debug` log: one callback, made at
- * startup, called only for a refused request.
+ * How what the module decides reaches `CorsEvents` (and, for the request hook's refusals, the
+ * `debug` log): callbacks made at startup, called only for a refusal or a failure.
  */
 import type { DenialLogger } from '../http/cors-request-handler.js';
-import { refusalReasonOf, type CorsEvents } from '../policy/cors-events.js';
+import { TimeoutError } from '../engine/index.js';
+import {
+  refusalReasonOf,
+  type CorsEvents,
+  type CorsLookupFailedEvent,
+} from '../policy/cors-events.js';
 import type { PathPolicy } from '../routing/path-policies.js';
 import type { RouteTarget } from '../routing/route-record.js';
 import { recordOf } from '../routing/route-record.js';
@@ -44,4 +49,17 @@ export function denialReporter(
       origin: String(request.headers.origin),
     });
   };
+}
+
+/** Reports a failed origin predicate or per-request policy, where someone listens. */
+export function reportLookupFailure(
+  events: CorsEvents,
+  lookup: CorsLookupFailedEvent['lookup'],
+  error: unknown,
+  outcome: CorsLookupFailedEvent['outcome'],
+  origin: string | undefined,
+): void {
+  if (!events.listening) return;
+  const timedOut = error instanceof TimeoutError;
+  events.emit({ kind: 'lookup-failed', lookup, outcome, timedOut, origin, error });
 }
