@@ -43,9 +43,14 @@ describe.each(PLATFORMS)('in Chromium, the policy report on %s', (platform) => {
       const rows = page.locator('table#routes tr');
       expect(await rows.count()).toBe(5); // a header row and four routes
       await expect(page.locator('table#routes td.off').textContent()).resolves.toBe('CORS off');
-      // The app has no paths option and no gateway: each section says so.
-      await expect(page.locator('#paths').textContent()).resolves.toBe('None.');
-      await expect(page.locator('#gateways').textContent()).resolves.toBe('None.');
+      // Its two paths entries (one with CORS off) and its gateway, beside the routes.
+      expect(await page.locator('table#paths tr').count()).toBe(3);
+      await expect(page.locator('table#paths td.off').textContent()).resolves.toBe('CORS off');
+      expect(await page.locator('table#gateways tr').count()).toBe(2);
+      await expect(page.locator('table#gateways').textContent()).resolves.toContain('ChatGateway');
+      await expect(page.locator('#refusals').textContent()).resolves.toBe(
+        'No request or preflight refused.',
+      );
 
       await page.fill('input[name=origin]', 'https://admin.example.com');
       await page.fill('input[name=method]', 'PUT');
@@ -65,6 +70,11 @@ describe.each(PLATFORMS)('in Chromium, the policy report on %s', (platform) => {
       expect(await page.textContent('#answer')).toContain(
         'Denied: Access-Control-Allow-Origin is missing',
       );
+      // The refused question was a real preflight: the counts show it, by route and origin.
+      await page.reload();
+      const refusals = page.locator('table#refusals');
+      await expect(refusals.textContent()).resolves.toContain('PUT /items/:id');
+      await expect(refusals.textContent()).resolves.toContain('https://evil.example 1');
       if (platform === 'express' && process.env.REPORT_SCREENSHOT !== undefined) {
         writeFileSync(
           join(process.env.REPORT_SCREENSHOT),
