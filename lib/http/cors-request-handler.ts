@@ -17,7 +17,13 @@ import {
 } from '../engine/index.js';
 import { recordOf, type RoutePolicy, type RouteTarget } from '../routing/route-record.js';
 import type { ResolutionContext, RouteResolution } from '../routing/route-resolution.js';
-import { applyDecision, writeCorsHeaders, type HeaderAccess } from './response-headers.js';
+import {
+  applyDecision,
+  writeCorsHeaders,
+  writeRefusalHeader,
+  type HeaderAccess,
+} from './response-headers.js';
+import type { RefusalExplainer } from './refusal-header.js';
 import type { CsrfTrust } from './csrf-trust.js';
 import type { PathPolicy } from '../routing/path-policies.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
@@ -72,6 +78,11 @@ export interface RequestHandlerSettings extends ResolutionContext {
    */
   readonly uniformNoOriginVary: string | undefined;
   readonly logDenial: DenialLogger | undefined;
+  /**
+   * The value of the debug header a refusal carries; present only where it is on (`debug: true`,
+   * and outside production unless `debugHeader: 'even-in-production'`).
+   */
+  readonly explainRefusal?: RefusalExplainer | undefined;
   /** Where approvals are recorded for `corsTrusted()`, once it is switched on. */
   readonly csrfTrust: CsrfTrust;
 }
@@ -219,8 +230,12 @@ export class CorsRequestHandler<Req extends object, Res> {
     handle: PolicyHandle,
   ): HookOutcome {
     applyDecision(this.access, response, decision);
-    if (!decision.allowed && decision.reason !== 'no-origin')
+    if (!decision.allowed && decision.reason !== 'no-origin') {
+      const explain = this.settings.explainRefusal;
+      if (explain !== undefined)
+        writeRefusalHeader(this.access, response, explain(decision, route, handle));
       this.settings.logDenial?.(raw, decision, false, route, handle);
+    }
     return CONTINUE;
   }
 
@@ -240,8 +255,14 @@ export class CorsRequestHandler<Req extends object, Res> {
         ? uncacheable(decision)
         : decision;
     applyDecision(this.access, preflight.response, answer);
-    if (!answer.allowed)
+    if (!answer.allowed) {
+      const explain = this.settings.explainRefusal;
+      if (explain !== undefined) {
+        const value = explain(answer, preflight.route, preflight.handle);
+        writeRefusalHeader(this.access, preflight.response, value);
+      }
       this.settings.logDenial?.(preflight.raw, answer, true, preflight.route, preflight.handle);
+    }
     const status = preflightStatusOf(policy);
     return status === undefined ? CONTINUE : answerWith(status);
   };

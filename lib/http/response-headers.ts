@@ -3,6 +3,7 @@
  * `fastify/fastify-reply-headers.ts`), and the one place CORS headers are written.
  */
 import { appendVary, type CorsDecision, type CorsHeader } from '../engine/index.js';
+import { REFUSAL_HEADER } from './refusal-header.js';
 
 /**
  * Reads and writes one platform's response headers. The request hook, the guard and the
@@ -58,6 +59,14 @@ export function writeCorsHeaders<R>(
   if (varyNames === '') return;
   const vary = appendVary(access.get(response, 'vary'), varyNames);
   if (vary !== undefined) access.set(response, 'Vary', vary);
+}
+
+/**
+ * Writes the debug header of a refusal (see `refusal-header.ts`), right after the refusal's own
+ * headers, through the same access.
+ */
+export function writeRefusalHeader<R>(access: HeaderAccess<R>, response: R, value: string): void {
+  access.set(response, REFUSAL_HEADER, value);
 }
 
 /** A header's value as the platform holds it (a number, a list), as one string. */

@@ -22,6 +22,7 @@ import { findGateways, type Gateway } from '../routing/gateways.js';
 import { UniformNoOriginVary } from '../policy/no-origin-vary.js';
 import { denialLogger, routeReport } from './debug-log.js';
 import { denialReporter, reportLookupFailure } from './decision-events.js';
+import { debugHeaderOn, refusalExplainer } from './debug-header.js';
 import type { CorsEvents } from '../policy/cors-events.js';
 import { markDecisionReaders, recordHandlerPolicies } from './handler-table.js';
 
@@ -117,6 +118,9 @@ export function setUpCors(context: CorsSetupContext): CorsSetup {
       pathPolicies,
       options.debug === true ? denialLogger(log, registry) : undefined,
     ),
+    explainRefusal: debugHeaderOn(options, process.env.NODE_ENV, context.warn)
+      ? refusalExplainer(registry, pathPolicies, options.paths)
+      : undefined,
     csrfTrust: context.csrfTrust,
   };
   registry.onReplace(() => {

@@ -2,6 +2,7 @@
  * What `debug: true` logs: each denied request with its reason and the route it was resolved to,
  * and at startup every route with where its policy was written.
  */
+import type { Type } from '@nestjs/common';
 import type { DenialLogger } from '../http/cors-request-handler.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { RoutePolicy } from '../policy/policy-handle.js';
@@ -54,9 +55,22 @@ export function routeReport(
   return `Routes and their CORS policies (others: ${registry.defaultHandle.label}):\n${lines.join('\n')}`;
 }
 
-/** Where a route's policy was written: every place one of its options came from. */
-function policySources(registry: CorsPolicyRegistry, record: RouteRecord): string {
-  const explained = explainHandler(registry, record.controller, record.handler, record.methodName);
+/**
+ * Where a route's policy was written: every place one of its options came from (the log line and
+ * the `X-Cors-Refused` header).
+ */
+export function policySources(registry: CorsPolicyRegistry, record: RouteRecord): string {
+  return handlerPolicySources(registry, record.controller, record.handler, record.methodName);
+}
+
+/** Where a handler's policy (or, with a handler without `@Cors()`, a class's) was written. */
+export function handlerPolicySources(
+  registry: CorsPolicyRegistry,
+  controller: Type,
+  handler: object,
+  methodName: string,
+): string {
+  const explained = explainHandler(registry, controller, handler, methodName);
   if (explained === null) return 'nowhere: CORS is off';
   if (explained.perRequest !== undefined) return `${explained.perRequest} (per request)`;
   const places = [...new Set(Object.values(explained.sources))];

@@ -65,8 +65,22 @@ export interface CorsPolicyConfiguration extends CorsPolicyOptions<IncomingMessa
  * ```
  */
 export interface CorsModuleOptions extends CorsPolicyConfiguration {
-  /** Log every denied request with its reason, and the effective policy of every route at startup. Default: `false`. */
+  /**
+   * Log every denied request with its reason, and the effective policy of every route at startup;
+   * and mark each refused request and preflight with an `X-Cors-Refused` header naming the reason
+   * and where the route's policy was written (see {@link CorsModuleOptions.debugHeader}). Default:
+   * `false`.
+   */
   debug?: boolean;
+  /**
+   * The `X-Cors-Refused` header of `debug: true`, such as `origin-not-allowed;
+   * policy="ItemsController.update, CorsModule options"`, shown in the browser's network panel
+   * and never exposed to the page's scripts. Unset: sent where `NODE_ENV` is not `production`
+   * (and a startup warning says it is off in production). `false`: never sent, the log alone.
+   * `'even-in-production'`: sent in production too, with a startup warning; it tells any client
+   * why it was refused and the names of your classes and methods. Needs `debug: true`.
+   */
+  debugHeader?: false | 'even-in-production';
   /**
    * Refuse with 403, before the handler runs, a cross-origin request whose origin the route's policy
    * does not allow. Same-origin requests are never refused. Default: `false` (the browser enforces

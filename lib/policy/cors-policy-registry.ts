@@ -201,6 +201,7 @@ export class CorsPolicyRegistry {
       policies,
       defaultPolicy,
       debug: _debug,
+      debugHeader: _debugHeader,
       enforce: _enforce,
       report: _report,
       paths: _paths,

@@ -1,6 +1,6 @@
 /**
  * Checks of what holds the module's options and policies: the module's switches (`debug`,
- * `enforce`, `report`) and the shape of `policies` and `defaultPolicy`. Each policy's own options
+ * `debugHeader`, `enforce`, `report`) and the shape of `policies` and `defaultPolicy`. Each policy's own options
  * are checked when the registry compiles it.
  */
 import { POLICY_OPTION_NAMES, ProblemList, readBoolean } from '../engine/index.js';
@@ -13,7 +13,10 @@ import { isPerRequestPolicy } from './per-request-policy.js';
 import { isInstanceWithFields, isPlainObject, kindOf } from './plain-configuration.js';
 
 /** Options of the module that are not policies, set once at startup. */
-const MODULE_SWITCHES = ['debug', 'enforce', 'report', 'paths'] as const;
+const MODULE_SWITCHES = ['debug', 'debugHeader', 'enforce', 'report', 'paths'] as const;
+
+/** The one value of `debugHeader` that turns the header on, in production too. */
+export const DEBUG_HEADER_IN_PRODUCTION = 'even-in-production';
 
 /**
  * Checks the module's switches and the shape of its policies, at startup.
@@ -23,7 +26,8 @@ const MODULE_SWITCHES = ['debug', 'enforce', 'report', 'paths'] as const;
 export function checkModuleOptions(options: CorsModuleOptions): void {
   const problems = new ProblemList();
   const { debug, enforce, report } = options;
-  readBoolean(debug, 'debug', problems);
+  const debugOn = readBoolean(debug, 'debug', problems);
+  checkDebugHeader(options.debugHeader, debugOn, problems);
   readBoolean(enforce, 'enforce', problems);
   if (
     report !== undefined &&
@@ -42,6 +46,33 @@ export function checkModuleOptions(options: CorsModuleOptions): void {
   }
   checkShape(options, problems);
   problems.throwIfAny(MODULE_OPTIONS_PLACE);
+}
+
+/**
+ * `debugHeader`: `false`, or the one explicit value that sends the header in production too, which
+ * only means something with `debug: true`.
+ */
+function checkDebugHeader(value: unknown, debugOn: boolean, problems: ProblemList): void {
+  if (value === undefined || value === false) return;
+  if (value !== DEBUG_HEADER_IN_PRODUCTION) {
+    problems.add(
+      'module-options-invalid',
+      'debugHeader',
+      value,
+      `is neither false nor "${DEBUG_HEADER_IN_PRODUCTION}"`,
+      value === true
+        ? `remove it: debug: true sends the header outside production; write debugHeader: "${DEBUG_HEADER_IN_PRODUCTION}" to send it in production too`
+        : `write debugHeader: false to keep the header off, or debugHeader: "${DEBUG_HEADER_IN_PRODUCTION}" to send it in production too`,
+    );
+  } else if (!debugOn) {
+    problems.add(
+      'module-options-invalid',
+      'debugHeader',
+      value,
+      'has no effect without debug: true',
+      'add debug: true, or remove debugHeader',
+    );
+  }
 }
 
 /**
