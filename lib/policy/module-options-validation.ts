@@ -1,7 +1,7 @@
 /**
  * Checks of what holds the module's options and policies: the module's switches (`debug`,
- * `debugHeader`, `enforce`, `report`) and the shape of `policies` and `defaultPolicy`. Each policy's own options
- * are checked when the registry compiles it.
+ * `debugHeader`, `enforce`, `report`) and the shape of `policies` and `defaultPolicy`. Each
+ * policy's own options are checked when the registry compiles it.
  */
 import { POLICY_OPTION_NAMES, ProblemList, readBoolean } from '../engine/index.js';
 import {
