@@ -14,6 +14,7 @@ import {
 } from '../engine/index.js';
 import { applyDecision, type HeaderAccess } from '../http/response-headers.js';
 import { hookDecisionOrOwn } from '../http/hook-decisions.js';
+import { REFUSAL_HEADER } from '../http/refusal-header.js';
 import type { HandlerPolicies, HandlerPolicy } from './handler-policies.js';
 
 /** A request the guard is judging, and what judging it needs. */
@@ -89,9 +90,13 @@ export class CorsGuard implements CanActivate {
   };
 }
 
-/** Removes every header that approves a request, whichever policy wrote it. */
+/**
+ * Removes every header that approves a request, whichever policy wrote it, and the hook's debug
+ * note of a refusal (`X-Cors-Refused`), which the decision written next may contradict.
+ */
 function removeApprovals(access: HeaderAccess<unknown>, response: unknown): void {
   for (const name of APPROVING_HEADER_NAMES) access.remove(response, name);
+  access.remove(response, REFUSAL_HEADER);
 }
 
 /**
