@@ -8,7 +8,7 @@ import {
   refusalHeaderValue,
   type RefusalExplainer,
 } from '../http/refusal-header.js';
-import { CORS_POLICY_METADATA, type CorsPolicyMetadata } from '../policy/policy-metadata.js';
+import { classDeclaring } from '../policy/policy-metadata.js';
 import type { CorsModuleOptions } from '../policy/cors-module-options.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import { DEBUG_HEADER_IN_PRODUCTION } from '../policy/module-options-validation.js';
@@ -55,7 +55,7 @@ export function refusalExplainer(
   paths: CorsModuleOptions['paths'],
 ): RefusalExplainer {
   const entries = new Map<RouteTarget, Type>(
-    pathPolicies.map(({ path, target, where }) => [target, standInFor(where, paths?.[path])]),
+    pathPolicies.map(({ path, target, where }) => [target, classDeclaring(where, paths?.[path])]),
   );
   return (decision, route, handle) => {
     const target = route?.targetWith(handle);
@@ -73,16 +73,3 @@ export function refusalExplainer(
 
 /** The handler of a class explained as a whole: none, so the class's own `@Cors()` counts. */
 const NO_HANDLER: object = Object.freeze({});
-
-/**
- * A class carrying a `paths` entry's value as its `@Cors()` and named as the entry: the value means
- * what `@Cors(value)` on a controller means, so the registry explains it as that class's policy,
- * each of its fields written in `paths["/docs"]`. Made once, at startup: the registry keeps the
- * policy of each class it is asked about.
- */
-function standInFor(where: string, value: CorsPolicyMetadata | undefined): Type {
-  const standIn = class {};
-  Object.defineProperty(standIn, 'name', { value: where });
-  Reflect.defineMetadata(CORS_POLICY_METADATA, value, standIn);
-  return standIn;
-}

@@ -3,6 +3,7 @@
  * back when it resolves a route's policy.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Type } from '@nestjs/common';
 import type { CorsPolicyOptions } from '../engine/index.js';
 import type { CorsPolicyFunction, PerRequestCorsPolicy } from './per-request-policy.js';
 
@@ -15,3 +16,16 @@ export const CORS_POLICY_METADATA = 'nestjs-cors:policy';
  */
 export type CorsPolicyMetadata =
   CorsPolicyOptions<IncomingMessage> | string | false | CorsPolicyFunction | PerRequestCorsPolicy;
+
+/**
+ * A class named `name` that carries `value` as its `@Cors()`: how a `paths` entry is explained, since
+ * its value means what `@Cors(value)` on a controller means (the registry then names each of its
+ * fields' source `name`, such as `paths["/docs"]`). Make one per entry, once: the registry keeps the
+ * policy of every class it is asked about.
+ */
+export function classDeclaring(name: string, value: CorsPolicyMetadata | undefined): Type {
+  const declared = class {};
+  Object.defineProperty(declared, 'name', { value: name });
+  Reflect.defineMetadata(CORS_POLICY_METADATA, value, declared);
+  return declared;
+}

@@ -1,6 +1,6 @@
 /** The module's `paths` entries as the report explains them. */
 import type { Type } from '@nestjs/common';
-import { CORS_POLICY_METADATA, type CorsPolicyMetadata } from '../policy/policy-metadata.js';
+import { classDeclaring, type CorsPolicyMetadata } from '../policy/policy-metadata.js';
 
 /** One `paths` entry, with a stand-in the registry can explain its policy from. */
 export interface ReportedPath {
@@ -25,9 +25,6 @@ export function reportedPaths(
 ): ReportedPath[] {
   return Object.entries(paths ?? {}).map(([path, value]) => {
     const where = `paths[${JSON.stringify(path)}]`;
-    const declaredAs = class {};
-    Object.defineProperty(declaredAs, 'name', { value: where });
-    Reflect.defineMetadata(CORS_POLICY_METADATA, value, declaredAs);
-    return { path, where, declaredAs };
+    return { path, where, declaredAs: classDeclaring(where, value) };
   });
 }
