@@ -26,7 +26,7 @@ import { firstToConfigure, noteEarlyRoutes } from '../nest/select-platform.js';
 import { HandlerPolicies } from '../nest/handler-policies.js';
 import { CorsPolicies } from '../nest/cors-policies.service.js';
 import { CsrfTrust } from '../http/csrf-trust.js';
-import { CorsEvents } from '../policy/cors-events.js';
+import { CorsEvents, type CorsEventStream } from '../policy/cors-events.js';
 
 /**
  * Per-controller and per-route CORS for NestJS. Import it once, in the root module; it is global.
@@ -59,7 +59,8 @@ export class CorsModule implements NestModule, OnModuleInit, OnApplicationBootst
   // this package's internals; both are first read in configure().
   @Inject(HandlerPolicies) private readonly handlers!: HandlerPolicies;
   @Inject(CsrfTrust) private readonly csrfTrust!: CsrfTrust;
-  @Inject(CorsEvents) private readonly events!: CorsEvents;
+  // The module's own provider makes it a CorsEventStream (cors.providers.ts).
+  @Inject(CorsEvents) private readonly events!: CorsEventStream;
 
   constructor(
     @Inject(CORS_OPTIONS) private readonly options: CorsModuleOptions,

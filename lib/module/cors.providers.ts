@@ -9,7 +9,7 @@ import { mayHaveAmbiguousRoutes, mayOverwriteCorsHeaders } from '../nest/handler
 import { HandlerPolicies } from '../nest/handler-policies.js';
 import { CorsPolicies } from '../nest/cors-policies.service.js';
 import { CsrfTrust } from '../http/csrf-trust.js';
-import { CorsEvents } from '../policy/cors-events.js';
+import { CorsEvents, CorsEventStream } from '../policy/cors-events.js';
 
 /**
  * The module's providers (the options come with `forRoot()` or `forRootAsync()`: see
@@ -21,7 +21,7 @@ export const CORS_PROVIDERS: Provider[] = [
   CorsPolicies,
   CsrfTrust,
   // No decorator on the class (the policy layer knows no Nest): made here, one per module.
-  { provide: CorsEvents, useFactory: () => new CorsEvents() },
+  { provide: CorsEvents, useFactory: () => new CorsEventStream() },
   {
     provide: APP_GUARD,
     inject: [CORS_OPTIONS, ModulesContainer, HandlerPolicies],

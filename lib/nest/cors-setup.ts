@@ -23,7 +23,7 @@ import { UniformNoOriginVary } from '../policy/no-origin-vary.js';
 import { denialLogger, routeReport } from './debug-log.js';
 import { denialReporter, reportLookupFailure } from './decision-events.js';
 import { debugHeaderOn, refusalExplainer } from './debug-header.js';
-import type { CorsEvents } from '../policy/cors-events.js';
+import type { CorsEventStream } from '../policy/cors-events.js';
 import { markDecisionReaders, recordHandlerPolicies } from './handler-table.js';
 
 /**
@@ -46,7 +46,7 @@ export interface CorsSetupContext {
   readonly config: ApplicationConfig;
   readonly handlers: HandlerPolicies;
   /** Where what the module decides is reported. */
-  readonly events: CorsEvents;
+  readonly events: CorsEventStream;
   readonly policies: CorsPolicies;
   readonly csrfTrust: CsrfTrust;
   readonly log: (message: string) => void;

@@ -6,7 +6,7 @@ import type { DenialLogger } from '../http/cors-request-handler.js';
 import { TimeoutError } from '../engine/index.js';
 import {
   refusalReasonOf,
-  type CorsEvents,
+  type CorsEventStream,
   type CorsLookupFailedEvent,
 } from '../policy/cors-events.js';
 import type { PathPolicy } from '../routing/path-policies.js';
@@ -22,7 +22,7 @@ export const DEFAULT_ROUTE_LABEL = 'default';
  * label of bounded variety, never the requested URL.
  */
 export function denialReporter(
-  events: CorsEvents,
+  events: CorsEventStream,
   pathPolicies: readonly PathPolicy[],
   log: DenialLogger | undefined,
 ): DenialLogger {
@@ -53,7 +53,7 @@ export function denialReporter(
 
 /** Reports a failed origin predicate or per-request policy, where someone listens. */
 export function reportLookupFailure(
-  events: CorsEvents,
+  events: CorsEventStream,
   lookup: CorsLookupFailedEvent['lookup'],
   error: unknown,
   outcome: CorsLookupFailedEvent['outcome'],

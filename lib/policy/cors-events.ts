@@ -149,8 +149,8 @@ export type CorsEventListener = (event: CorsEvent) => void;
  * ```
  */
 export class CorsEvents {
-  private listeners: readonly CorsEventListener[] = [];
-  private failed: (error: unknown) => void = () => {};
+  /** Replaced, never changed: an emission under way keeps the list it started with. */
+  protected listeners: readonly CorsEventListener[] = [];
 
   /**
    * Calls `listener` with every event from now on.
@@ -168,25 +168,25 @@ export class CorsEvents {
       this.listeners = this.listeners.filter((other) => other !== listener);
     };
   }
+}
+
+/**
+ * The stream the module emits into: {@link CorsEvents}, which is what users inject, and what only
+ * this package calls. Kept out of the public class so that its declaration shows `on()` alone.
+ */
+export class CorsEventStream extends CorsEvents {
+  private failed: (error: unknown) => void = () => {};
 
   /**
    * Whether any listener is subscribed: checked before an event is built, so that an application
    * that does not listen pays nothing for it.
-   *
-   * @internal
    */
   get listening(): boolean {
     return this.listeners.length > 0;
   }
 
-  /**
-   * Calls every listener with `event`.
-   *
-   * @internal
-   */
+  /** Calls every listener with `event`; one that throws is reported, and the rest still hear. */
   emit(event: CorsEvent): void {
-    // The array is replaced, never changed, on subscription: a listener that subscribes or stops
-    // another while it runs does not disturb this round.
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -196,11 +196,7 @@ export class CorsEvents {
     }
   }
 
-  /**
-   * Where an error thrown by a listener goes (the module's log).
-   *
-   * @internal
-   */
+  /** Where an error thrown by a listener goes (the module's log). */
   reportListenerErrorsTo(report: (error: unknown) => void): void {
     this.failed = report;
   }

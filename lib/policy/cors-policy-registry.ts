@@ -37,7 +37,7 @@ import {
   type Recipe,
 } from './policy-recipes.js';
 import { PolicyFunction, RequestPolicy, type RequestPolicyLog } from './request-policy.js';
-import { CorsEvents } from './cors-events.js';
+import { CorsEventStream } from './cors-events.js';
 
 /** Where a configuration given at run time is named in errors. */
 const REPLACE_PLACE = 'CorsPolicies.replace()';
@@ -76,7 +76,7 @@ export class CorsPolicyRegistry {
   constructor(
     options: CorsModuleOptions,
     private readonly log: RequestPolicyLog,
-    readonly events: CorsEvents = new CorsEvents(),
+    readonly events: CorsEventStream = new CorsEventStream(),
   ) {
     checkModuleOptions(options);
     this.recipes = new PolicyRecipes(

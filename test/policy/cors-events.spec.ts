@@ -1,10 +1,10 @@
-import { CorsEvents, refusalReasonOf, type CorsEvent } from '../../lib/policy/cors-events';
+import { CorsEventStream, refusalReasonOf, type CorsEvent } from '../../lib/policy/cors-events';
 
 const REPLACED: CorsEvent = { kind: 'policies-replaced', source: 'replace' };
 
 describe('CorsEvents', () => {
   it('is not listening until a listener subscribes, and stops when the last one leaves', () => {
-    const events = new CorsEvents();
+    const events = new CorsEventStream();
     expect(events.listening).toBe(false);
     const stop = events.on(() => undefined);
     expect(events.listening).toBe(true);
@@ -13,7 +13,7 @@ describe('CorsEvents', () => {
   });
 
   it('calls every listener once per event, in the order they subscribed', () => {
-    const events = new CorsEvents();
+    const events = new CorsEventStream();
     const calls: string[] = [];
     events.on((event) => calls.push(`a:${event.kind}`));
     events.on((event) => calls.push(`b:${event.kind}`));
@@ -22,7 +22,7 @@ describe('CorsEvents', () => {
   });
 
   it('a listener that throws is reported, and the next one still hears', () => {
-    const events = new CorsEvents();
+    const events = new CorsEventStream();
     const reported: unknown[] = [];
     events.reportListenerErrorsTo((error) => reported.push(error));
     const failure = new Error('down');
@@ -37,7 +37,7 @@ describe('CorsEvents', () => {
   });
 
   it('a listener that stops another while it runs does not disturb the event under way', () => {
-    const events = new CorsEvents();
+    const events = new CorsEventStream();
     const heard: string[] = [];
     let stopSecond: () => void = () => undefined;
     events.on(() => {
@@ -51,7 +51,7 @@ describe('CorsEvents', () => {
   });
 
   it('refuses what is not a function, naming what to write', () => {
-    const events = new CorsEvents();
+    const events = new CorsEventStream();
     expect(() => events.on(null as never)).toThrow('CorsEvents.on() takes a function, not null');
     expect(() => events.on('metrics' as never)).toThrow('not string');
     expect(events.listening).toBe(false);

@@ -1,4 +1,4 @@
-import { CorsEvents, type CorsRefusalEvent } from '../../lib/policy/cors-events';
+import { CorsEventStream, type CorsRefusalEvent } from '../../lib/policy/cors-events';
 import { MAX_COUNTED_ROUTES, RefusalCounts, TOP_ORIGINS } from '../../lib/report/refusal-counts';
 
 function refused(
@@ -11,7 +11,7 @@ function refused(
 
 describe('RefusalCounts', () => {
   it('counts refused requests and preflights per route, from the events it listens to', () => {
-    const events = new CorsEvents();
+    const events = new CorsEventStream();
     const counts = new RefusalCounts();
     const stop = counts.listen(events);
     events.emit(refused('GET /items', 'https://a.example'));
