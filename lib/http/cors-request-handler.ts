@@ -230,13 +230,24 @@ export class CorsRequestHandler<Req extends object, Res> {
     handle: PolicyHandle,
   ): HookOutcome {
     applyDecision(this.access, response, decision);
-    if (!decision.allowed && decision.reason !== 'no-origin') {
-      const explain = this.settings.explainRefusal;
-      if (explain !== undefined)
-        writeRefusalHeader(this.access, response, explain(decision, route, handle));
-      this.settings.logDenial?.(raw, decision, false, route, handle);
-    }
+    if (!decision.allowed && decision.reason !== 'no-origin')
+      this.refused(decision, raw, response, false, route, handle);
     return CONTINUE;
+  }
+
+  /** After a refusal's headers: its debug header, where on, and its report (log, events). */
+  private refused(
+    decision: CorsDecision,
+    raw: IncomingMessage,
+    response: Res,
+    preflight: boolean,
+    route: RouteResolution | undefined,
+    handle: PolicyHandle,
+  ): void {
+    const explain = this.settings.explainRefusal;
+    if (explain !== undefined)
+      writeRefusalHeader(this.access, response, explain(decision, route, handle));
+    this.settings.logDenial?.(raw, decision, preflight, route, handle);
   }
 
   /**
@@ -256,12 +267,8 @@ export class CorsRequestHandler<Req extends object, Res> {
         : decision;
     applyDecision(this.access, preflight.response, answer);
     if (!answer.allowed) {
-      const explain = this.settings.explainRefusal;
-      if (explain !== undefined) {
-        const value = explain(answer, preflight.route, preflight.handle);
-        writeRefusalHeader(this.access, preflight.response, value);
-      }
-      this.settings.logDenial?.(preflight.raw, answer, true, preflight.route, preflight.handle);
+      const { raw, response, route, handle } = preflight;
+      this.refused(answer, raw, response, true, route, handle);
     }
     const status = preflightStatusOf(policy);
     return status === undefined ? CONTINUE : answerWith(status);

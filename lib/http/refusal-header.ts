@@ -4,6 +4,7 @@
  */
 import type { CorsDecision } from '../engine/index.js';
 import type { PolicyHandle } from '../policy/policy-handle.js';
+import { refusalReasonOf } from '../policy/cors-events.js';
 import type { RouteResolution } from '../routing/route-resolution.js';
 
 /**
@@ -38,8 +39,9 @@ const REASON_CODE = /^[a-z]+(?:-[a-z]+)*$/;
  * backslash escaped, anything outside visible ASCII written as `?`, and cut at 200 characters.
  */
 export function refusalHeaderValue(reason: string, places: string): string {
-  const colon = reason.indexOf(':');
-  const code = colon === -1 ? reason : reason.slice(0, colon);
+  // The code as events give it (`header-not-allowed` without the client's name); anything else
+  // (a reason no engine writes) as `refused`.
+  const code: string = refusalReasonOf(reason as CorsDecision['reason']).reason;
   const safeCode = REASON_CODE.test(code) ? code : 'refused';
   let quoted = '';
   const length = Math.min(places.length, MAX_PLACES_LENGTH);
