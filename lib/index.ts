@@ -31,8 +31,16 @@ export {
   type CorsPoliciesReplacedEvent,
   type CorsRefusalEvent,
   type CorsRefusalReason,
+  type CorsTrialDifferenceEvent,
   type CorsWatchReadFailedEvent,
 } from './policy/cors-events.js';
+export type { CorsPolicyOptionsWithTrial } from './policy/trial-policy.js';
+export type { CorsTrialDifference } from './policy/trial-difference.js';
+export type {
+  CorsTrialCounts,
+  CorsTrialOriginCount,
+  CorsTrialRouteCounts,
+} from './policy/trial-recorder.js';
 export { corsTrusted } from './csrf/cors-trusted.js';
 export {
   perRequestPolicy,

@@ -46,6 +46,19 @@ export type DenialLogger = (
 ) => void;
 
 /**
+ * Compares a request with the trial of the policy that decided it (see `TrialRecorder.compare`),
+ * for a route whose handle says it may have one. `preflight` is `undefined` for an actual request.
+ */
+export type TrialComparer = (
+  policy: MaybePromise<CompiledCorsPolicy<unknown>>,
+  decision: CorsDecision,
+  request: IncomingMessage,
+  preflight: PreflightRequest | undefined,
+  route: RouteResolution | undefined,
+  handle: PolicyHandle,
+) => void;
+
+/**
  * Which route a request is for, as the platform's own router says. `Req` is what the platform's
  * hook is given (Express's `req`, Fastify's `request`).
  */
@@ -83,6 +96,8 @@ export interface RequestHandlerSettings extends ResolutionContext {
    * and outside production unless `debugHeader: 'even-in-production'`).
    */
   readonly explainRefusal?: RefusalExplainer | undefined;
+  /** Where requests under a policy with a trial are compared with it. */
+  readonly compareTrial?: TrialComparer | undefined;
   /** Where approvals are recorded for `corsTrusted()`, once it is switched on. */
   readonly csrfTrust: CsrfTrust;
 }
@@ -161,8 +176,10 @@ export class CorsRequestHandler<Req extends object, Res> {
       const step = this.stepFor(keep, vouch);
       const decision = decideActualRequest(handle, request, raw, origin, step, raw);
       return decision instanceof Promise
-        ? decision.then((settled) => this.concludeActual(settled, raw, response, route, handle))
-        : this.concludeActual(decision, raw, response, route, handle);
+        ? decision.then((settled) =>
+            this.concludeActual(settled, request, raw, response, route, handle),
+          )
+        : this.concludeActual(decision, request, raw, response, route, handle);
     }
     const caching = this.cachingOf(route, handle);
     const preflight: HookPreflight<Req, Res> = {
@@ -221,9 +238,10 @@ export class CorsRequestHandler<Req extends object, Res> {
     return false;
   }
 
-  /** Writes an actual request's decision. */
+  /** Writes an actual request's decision, then compares it with its policy's trial, if any. */
   private concludeActual(
     decision: CorsDecision,
+    request: Req,
     raw: IncomingMessage,
     response: Res,
     route: RouteResolution | undefined,
@@ -232,6 +250,17 @@ export class CorsRequestHandler<Req extends object, Res> {
     applyDecision(this.access, response, decision);
     if (!decision.allowed && decision.reason !== 'no-origin')
       this.refused(decision, raw, response, false, route, handle);
+    // The policy that decided, read again: a field for a fixed policy, the request's own answer
+    // for a per-request one.
+    if (handle.trialled)
+      this.settings.compareTrial?.(
+        handle.policyFor(request),
+        decision,
+        raw,
+        undefined,
+        route,
+        handle,
+      );
     return CONTINUE;
   }
 
@@ -266,10 +295,10 @@ export class CorsRequestHandler<Req extends object, Res> {
         ? uncacheable(decision)
         : decision;
     applyDecision(this.access, preflight.response, answer);
-    if (!answer.allowed) {
-      const { raw, response, route, handle } = preflight;
-      this.refused(answer, raw, response, true, route, handle);
-    }
+    const { raw, route, handle } = preflight;
+    if (!answer.allowed) this.refused(answer, raw, preflight.response, true, route, handle);
+    if (handle.trialled)
+      this.settings.compareTrial?.(policy, decision, raw, preflight, route, handle);
     const status = preflightStatusOf(policy);
     return status === undefined ? CONTINUE : answerWith(status);
   };

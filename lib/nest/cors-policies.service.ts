@@ -5,6 +5,7 @@ import type { CorsPolicyConfiguration } from '../policy/cors-module-options.js';
 import { ProblemList, TimeoutError } from '../engine/index.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import { readsAsThenable } from '../policy/plain-configuration.js';
+import type { CorsTrialCounts } from '../policy/trial-recorder.js';
 import { attachedRegistry, registryOf } from './attached-registry.js';
 
 /** How {@link CorsPolicies.watch} re-reads the policies. */
@@ -69,6 +70,16 @@ export class CorsPolicies implements OnApplicationShutdown {
    */
   replace(configuration: CorsPolicyConfiguration): void {
     this.ready().replace(configuration);
+  }
+
+  /**
+   * Since start, the requests that a policy's `trial` would have answered differently, per route:
+   * in all, per kind of difference, and the (origin, difference) pairs seen most. Bounded whatever
+   * the traffic: 10,000 routes, 10 origins each (the heavy hitters, approximately). Counts survive
+   * `replace()`: a route's count is of every trial it had.
+   */
+  trialCounts(): CorsTrialCounts {
+    return this.ready().trials.counts();
   }
 
   /** What a `watch()` read gave, checked and applied as {@link CorsPolicies.replace} does. */

@@ -21,7 +21,7 @@ import { versionReaderFor } from '../routing/version-reader.js';
 import { findGateways, type Gateway } from '../routing/gateways.js';
 import { UniformNoOriginVary } from '../policy/no-origin-vary.js';
 import { denialLogger, routeReport } from './debug-log.js';
-import { denialReporter, reportLookupFailure } from './decision-events.js';
+import { denialReporter, reportLookupFailure, trialComparer } from './decision-events.js';
 import { debugHeaderOn, refusalExplainer } from './debug-header.js';
 import type { CorsEventStream } from '../policy/cors-events.js';
 import { markDecisionReaders, recordHandlerPolicies } from './handler-table.js';
@@ -121,6 +121,7 @@ export function setUpCors(context: CorsSetupContext): CorsSetup {
     explainRefusal: debugHeaderOn(options, process.env.NODE_ENV, context.warn)
       ? refusalExplainer(registry, pathPolicies, options.paths)
       : undefined,
+    compareTrial: trialComparer(registry.trials, pathPolicies),
     csrfTrust: context.csrfTrust,
   };
   registry.onReplace(() => {

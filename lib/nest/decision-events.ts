@@ -2,7 +2,8 @@
  * How what the module decides reaches `CorsEvents` (and, for the request hook's refusals, the
  * `debug` log): callbacks made at startup, called only for a refusal or a failure.
  */
-import type { DenialLogger } from '../http/cors-request-handler.js';
+import type { DenialLogger, TrialComparer } from '../http/cors-request-handler.js';
+import type { TrialRecorder } from '../policy/trial-recorder.js';
 import { TimeoutError } from '../engine/index.js';
 import {
   refusalReasonOf,
@@ -26,15 +27,7 @@ export function denialReporter(
   pathPolicies: readonly PathPolicy[],
   log: DenialLogger | undefined,
 ): DenialLogger {
-  const entryLabels = new Map<RouteTarget, string>(
-    pathPolicies.map(({ path, target }) => [target, `paths ${path}`]),
-  );
-  const routeLabel = (target: RouteTarget | undefined): string => {
-    if (target === undefined) return DEFAULT_ROUTE_LABEL;
-    const record = recordOf(target);
-    if (record !== undefined) return `${record.method} ${record.path}`;
-    return entryLabels.get(target) ?? DEFAULT_ROUTE_LABEL;
-  };
+  const routeLabel = routeLabeller(pathPolicies);
   return (request, decision, preflight, route, handle) => {
     log?.(request, decision, preflight, route, handle);
     if (!events.listening) return;
@@ -48,6 +41,40 @@ export function denialReporter(
       method: preflight ? String(requested) : (request.method ?? ''),
       origin: String(request.headers.origin),
     });
+  };
+}
+
+/**
+ * The hook's trial comparer: hands each request under a policy with a trial to `trials`, with the
+ * route named as refusal events name it.
+ */
+export function trialComparer(
+  trials: TrialRecorder,
+  pathPolicies: readonly PathPolicy[],
+): TrialComparer {
+  const routeLabel = routeLabeller(pathPolicies);
+  return (policy, decision, request, preflight, route, handle) =>
+    trials.compare(policy, decision, request.headers.origin, preflight, request, () => ({
+      route: routeLabel(route?.targetWith(handle)),
+      method: preflight === undefined ? (request.method ?? '') : preflight.method,
+    }));
+}
+
+/**
+ * How events name the target a request was resolved to: the route as declared (`GET /users/:id`),
+ * the `paths` entry (`paths /docs`), or `default`: a label of bounded variety, never the URL.
+ */
+function routeLabeller(
+  pathPolicies: readonly PathPolicy[],
+): (target: RouteTarget | undefined) => string {
+  const entryLabels = new Map<RouteTarget, string>(
+    pathPolicies.map(({ path, target }) => [target, `paths ${path}`]),
+  );
+  return (target) => {
+    if (target === undefined) return DEFAULT_ROUTE_LABEL;
+    const record = recordOf(target);
+    if (record !== undefined) return `${record.method} ${record.path}`;
+    return entryLabels.get(target) ?? DEFAULT_ROUTE_LABEL;
   };
 }
 

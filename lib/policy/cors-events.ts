@@ -3,6 +3,7 @@
  * built for an event while nobody listens.
  */
 import type { CorsReason } from '../engine/index.js';
+import type { CorsTrialDifference } from './trial-difference.js';
 
 /**
  * Why a request was refused, of bounded variety (a metric label): the decision's reason, with
@@ -69,6 +70,35 @@ export interface CorsRefusalEvent {
   readonly origin: string;
 }
 
+/**
+ * A request that a policy's `trial` would have answered differently from the policy in force
+ * (which answered it): what would change, and for whom. Emitted once per such request.
+ */
+export interface CorsTrialDifferenceEvent {
+  /** Tells this event apart from the others. */
+  readonly kind: 'trial-difference';
+  /** What the trial would change: `refuses`, `allows`, `drops-credentials`, ... */
+  readonly difference: CorsTrialDifference;
+  /**
+   * Why the side that refuses does: the trial's reason for `refuses`, the enforced policy's for
+   * `allows`; `undefined` where both allow.
+   */
+  readonly reason: CorsRefusalReason | undefined;
+  /** For `header-not-allowed`, the request header refused (never a metric label); else `undefined`. */
+  readonly header: string | undefined;
+  /**
+   * The route as declared, as refusal events name it (`GET /users/:id`, `paths /docs`, `default`),
+   * or `gateway ChatGateway` for a WebSocket handshake.
+   */
+  readonly route: string;
+  /** The request's method; for a preflight, the method it asks for. */
+  readonly method: string;
+  /** Whether the request was a preflight. */
+  readonly preflight: boolean;
+  /** The request's `Origin`: chosen by the client, so never a metric label. */
+  readonly origin: string;
+}
+
 /** A WebSocket handshake the module refused. */
 export interface CorsHandshakeRefusedEvent {
   /** Tells this event apart from the others. */
@@ -121,6 +151,7 @@ export interface CorsWatchReadFailedEvent {
 /** Every event {@link CorsEvents} reports; `kind` tells them apart. */
 export type CorsEvent =
   | CorsRefusalEvent
+  | CorsTrialDifferenceEvent
   | CorsHandshakeRefusedEvent
   | CorsLookupFailedEvent
   | CorsPoliciesReplacedEvent

@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { CorsPolicyMetadata } from './policy-metadata.js';
-import { ProblemList, type CorsPolicyOptions } from '../engine/index.js';
+import { ProblemList } from '../engine/index.js';
+import type { CorsPolicyOptionsWithTrial } from './trial-policy.js';
 import {
   isPerRequestPolicy,
   type CorsPolicyFunction,
@@ -19,7 +20,7 @@ export const MODULE_OPTIONS_PLACE = 'CorsModule options';
  * {@link CorsPolicyFunction} or what {@link perRequestPolicy} made).
  */
 export type CorsPolicy =
-  CorsPolicyOptions<IncomingMessage> | CorsPolicyFunction | PerRequestCorsPolicy;
+  CorsPolicyOptionsWithTrial<IncomingMessage> | CorsPolicyFunction | PerRequestCorsPolicy;
 
 /**
  * The policies of the application: the default, which every route gets unless `@Cors()` says
@@ -35,7 +36,7 @@ export type CorsPolicy =
  * };
  * ```
  */
-export interface CorsPolicyConfiguration extends CorsPolicyOptions<IncomingMessage> {
+export interface CorsPolicyConfiguration extends CorsPolicyOptionsWithTrial<IncomingMessage> {
   /**
    * A default policy computed per request, instead of inline fields (not both).
    *

@@ -10,7 +10,8 @@ import {
   type CorsPolicy,
   type CorsPolicyConfiguration,
 } from './cors-module-options.js';
-import { compilePolicy, type CompiledCorsPolicy, type CorsPolicyOptions } from '../engine/index.js';
+import type { CompiledCorsPolicy } from '../engine/index.js';
+import { compileWithTrial, type CorsPolicyOptionsWithTrial } from './trial-policy.js';
 import { configurationDifferences } from './enable-cors-differences.js';
 import {
   checkConfigurationShape,
@@ -38,6 +39,7 @@ import {
 } from './policy-recipes.js';
 import { PolicyFunction, RequestPolicy, type RequestPolicyLog } from './request-policy.js';
 import { CorsEventStream } from './cors-events.js';
+import { TrialRecorder } from './trial-recorder.js';
 
 /** Where a configuration given at run time is named in errors. */
 const REPLACE_PLACE = 'CorsPolicies.replace()';
@@ -68,6 +70,8 @@ export class CorsPolicyRegistry {
    */
   private readonly policyFunctions = new WeakMap<object, PolicyFunction>();
   private readonly listeners: (() => void)[] = [];
+  /** Where requests are compared with their policy's trial, and the differences counted. */
+  readonly trials: TrialRecorder;
 
   /**
    * @param events where what is decided is reported; the registry reports replacements itself,
@@ -79,6 +83,12 @@ export class CorsPolicyRegistry {
     readonly events: CorsEventStream = new CorsEventStream(),
   ) {
     checkModuleOptions(options);
+    this.trials = new TrialRecorder(events, log.warn, (error) =>
+      log.error(
+        'Comparing a request with its CORS trial failed; the response was not changed.',
+        error,
+      ),
+    );
     this.recipes = new PolicyRecipes(
       (policy, where) => this.functionOf(policy, where),
       // Made now, so that an invalid policy stops the start, named.
@@ -221,7 +231,7 @@ export class CorsPolicyRegistry {
   private checkPolicy(policy: CorsPolicy, where: string): CheckedPolicy {
     if (isPerRequestPolicy(policy))
       return { kind: 'per-request', fn: this.functionOf(policy, where) };
-    const options = policy as CorsPolicyOptions<unknown>;
+    const options = policy as CorsPolicyOptionsWithTrial<unknown>;
     // Compiled now so that an invalid policy stops the start (or the replace), named.
     this.compile(options, where);
     return {
@@ -265,11 +275,18 @@ export class CorsPolicyRegistry {
     return this.compile({ ...base.options, ...recipe.fields }, recipe.where);
   }
 
-  private compile(options: CorsPolicyOptions<unknown>, where: string): CompiledCorsPolicy<unknown> {
+  /**
+   * Keyed by the whole options, trial included: policies equal but for their trial are compiled
+   * apart, since a compiled policy carries its trial (see `trialOf`).
+   */
+  private compile(
+    options: CorsPolicyOptionsWithTrial<unknown>,
+    where: string,
+  ): CompiledCorsPolicy<unknown> {
     const fingerprint = fingerprintOf(options);
     let compiled = this.compiled.get(fingerprint);
     if (compiled === undefined) {
-      compiled = compilePolicy(options, { where, reportError: this.log.reportError });
+      compiled = compileWithTrial(options, { where, reportError: this.log.reportError });
       this.compiled.set(fingerprint, compiled);
     }
     return compiled;

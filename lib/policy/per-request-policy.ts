@@ -1,9 +1,9 @@
 /** Policies computed per request as the user writes them: the function types and `perRequestPolicy()`. */
 import type { AnswerCacheSettings } from '../engine/answers/answer-cache.js';
-import type { CorsPolicyOptions } from '../engine/index.js';
+import type { CorsPolicyOptionsWithTrial } from './trial-policy.js';
 
 /** The callback of a policy function written for `app.enableCors()` (Nest's `CorsOptionsCallback`). */
-export type CorsPolicyCallback = (error: Error | null, value?: CorsPolicyOptions) => void;
+export type CorsPolicyCallback = (error: Error | null, value?: CorsPolicyOptionsWithTrial) => void;
 
 /**
  * A policy computed for each request, once the route is known: per tenant, from a database, from

@@ -1,6 +1,7 @@
 /** The handle a route reads its policy from, which the registry refills when policies are replaced. */
 import type { CompiledCorsPolicy, MaybePromise } from '../engine/index.js';
 import type { RequestPolicy } from './request-policy.js';
+import { trialOf } from './trial-policy.js';
 
 /** What a handle holds: one policy for every request, or a policy computed per request. */
 export type PolicyValue = CompiledCorsPolicy<unknown> | RequestPolicy;
@@ -15,6 +16,12 @@ export class PolicyHandle {
   /** Set when the policy is the same for every request: then a request costs one field read. */
   private fixed: CompiledCorsPolicy<unknown> | undefined;
   private perRequest: RequestPolicy | undefined;
+  /**
+   * Whether a request's policy may carry a trial to compare (see `trialOf`): the fixed policy has
+   * one, or the policy is computed per request, whose answers may. Read on every request, so that
+   * routes without a trial pay one field read for trials.
+   */
+  private mayTrial = false;
 
   constructor(
     /** Where the policy was declared, such as `ItemsController.update`, for logs and reports. */
@@ -34,11 +41,17 @@ export class PolicyHandle {
     return this.fixed;
   }
 
+  /** Whether a request's policy may carry a trial: `false` means it never does. */
+  get trialled(): boolean {
+    return this.mayTrial;
+  }
+
   /** Replaces the policy; only the registry calls it, for all handles at once. */
   set(value: PolicyValue): void {
     const perRequest = isRequestPolicy(value);
     this.fixed = perRequest ? undefined : value;
     this.perRequest = perRequest ? value : undefined;
+    this.mayTrial = perRequest || trialOf(value) !== undefined;
   }
 }
 

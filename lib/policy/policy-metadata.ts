@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
-import type { CorsPolicyOptions } from '../engine/index.js';
+import type { CorsPolicyOptionsWithTrial } from './trial-policy.js';
 import type { CorsPolicyFunction, PerRequestCorsPolicy } from './per-request-policy.js';
 
 /** Metadata key under which `@Cors()` stores its argument on a controller or a handler. */
@@ -15,7 +15,9 @@ export const CORS_POLICY_METADATA = 'nestjs-cors:policy';
  * `CorsModule.forRoot({ policies })`, a policy computed per request, or `false` for no CORS at all.
  */
 export type CorsPolicyMetadata =
-  CorsPolicyOptions<IncomingMessage> | string | false | CorsPolicyFunction | PerRequestCorsPolicy;
+  | CorsPolicyOptionsWithTrial<IncomingMessage>
+  | string
+  | false | CorsPolicyFunction | PerRequestCorsPolicy;
 
 /**
  * A class named `name` that carries `value` as its `@Cors()`: how a `paths` entry is explained, since

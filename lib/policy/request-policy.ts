@@ -20,6 +20,7 @@ import { compileVaryNames } from '../engine/options/vary-option.js';
 import { differencesFromEnableCors } from './enable-cors-differences.js';
 import type { CorsPolicyFunction, PerRequestCorsPolicy } from './per-request-policy.js';
 import { fingerprintOf } from './policy-fingerprint.js';
+import { compileWithTrial, type CorsPolicyOptionsWithTrial } from './trial-policy.js';
 
 /** Where a per-request policy reports: its errors, and the notes on its answers, once each. */
 export interface RequestPolicyLog {
@@ -208,7 +209,7 @@ export class RequestPolicy {
         );
         problems.throwIfAny(where);
       }
-      const compiled = compilePolicy(options as CorsPolicyOptions<unknown>, {
+      const compiled = compileWithTrial(options as CorsPolicyOptionsWithTrial<unknown>, {
         where,
         vary: this.fn.vary,
         reportError: this.log.reportError,

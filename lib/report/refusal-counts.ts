@@ -3,16 +3,15 @@
  * refused most, in memory bounded whatever the traffic (origins are chosen by clients).
  */
 import type { CorsEvent, CorsEvents } from '../policy/cors-events.js';
+import { TopOrigins } from '../policy/top-origins.js';
 
-/** Origins kept per route: the heavy hitters, approximately (see {@link TopOrigins}). */
-export const TOP_ORIGINS = 10;
+export { TOP_ORIGINS } from '../policy/top-origins.js';
+
 /**
  * Routes (and gateways) counted at most. Their labels come from the application's declared routes,
  * `paths` entries and gateways, a bounded set; the bound keeps a mistake from growing it.
  */
 export const MAX_COUNTED_ROUTES = 10_000;
-/** Longest origin kept as it is; a longer one (invalid anyway) is cut, so that a key stays small. */
-const MAX_ORIGIN_KEY = 256;
 
 /** One origin and how many refusals it had (an upper bound, see {@link TopOrigins}). */
 export interface OriginCount {
@@ -43,49 +42,6 @@ export interface RefusalCountsView {
   readonly since: string;
   readonly routes: readonly RouteRefusals[];
   readonly gateways: readonly GatewayRefusals[];
-}
-
-/**
- * The `k` origins seen most, by the Space-Saving algorithm (Metwally, Agrawal and El Abbadi, 2005):
- * `k` counters; an origin not counted takes the smallest counter over and adds one to it. Every
- * origin refused more than `total / k` times is kept, and a kept count is never below the truth
- * (it is at most the smallest counter above it). Memory: `k` entries, whatever comes.
- */
-class TopOrigins {
-  private readonly counts = new Map<string, number>();
-
-  add(origin: string): void {
-    const key = origin.length > MAX_ORIGIN_KEY ? origin.slice(0, MAX_ORIGIN_KEY) : origin;
-    const current = this.counts.get(key);
-    if (current !== undefined) {
-      this.counts.set(key, current + 1);
-      return;
-    }
-    if (this.counts.size < TOP_ORIGINS) {
-      this.counts.set(key, 1);
-      return;
-    }
-    let smallest: string | undefined;
-    let smallestCount = Infinity;
-    for (const [origin, count] of this.counts) {
-      if (count < smallestCount) {
-        smallest = origin;
-        smallestCount = count;
-      }
-    }
-    this.counts.delete(smallest!);
-    this.counts.set(key, smallestCount + 1);
-  }
-
-  list(): OriginCount[] {
-    return [...this.counts]
-      .map(([origin, count]) => ({ origin, count }))
-      .sort((a, b) => b.count - a.count || (a.origin < b.origin ? -1 : 1));
-  }
-
-  get size(): number {
-    return this.counts.size;
-  }
 }
 
 interface RouteCounter {
@@ -131,7 +87,7 @@ export class RefusalCounts {
         route,
         actualRefused: c.actual,
         preflightRefused: c.preflight,
-        topOrigins: c.origins.list(),
+        topOrigins: originCounts(c.origins),
       }))
       .sort(
         (a, b) =>
@@ -142,7 +98,7 @@ export class RefusalCounts {
       .map(([gateway, c]) => ({
         gateway,
         handshakesRefused: c.actual,
-        topOrigins: c.origins.list(),
+        topOrigins: originCounts(c.origins),
       }))
       .sort(
         (a, b) => b.handshakesRefused - a.handshakesRefused || (a.gateway < b.gateway ? -1 : 1),
@@ -167,4 +123,8 @@ function counterOf(map: Map<string, RouteCounter>, key: string): RouteCounter | 
     map.set(key, counter);
   }
   return counter;
+}
+
+function originCounts(origins: TopOrigins): OriginCount[] {
+  return origins.list().map(({ key, count }) => ({ origin: key, count }));
 }

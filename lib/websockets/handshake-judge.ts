@@ -131,6 +131,8 @@ export class HandshakeJudge {
     for (const entry of checked) {
       const decision = await this.attempt(seen, entry, theDecision, origin);
       if (decision !== undefined) vary = appendVary(vary, decision.vary) ?? vary;
+      if (decision !== undefined && entry.handle.trialled)
+        this.compareTrial(entry, seen, decision, origin);
       if (decision?.allowed === true) {
         // The engine answers for every namespace of the server: when one gateway allows the
         // origin with credentials, its answer lets the page send them to that gateway.
@@ -162,6 +164,26 @@ export class HandshakeJudge {
       }
     }
     return { allowed: false, vary };
+  }
+
+  /**
+   * Compares a handshake with the trial of the gateway's policy, as the request hook compares an
+   * HTTP request: the route is named `gateway <class name>` (`gateway default` for none).
+   */
+  private compareTrial(
+    { handle, gateway }: Checked,
+    request: HandshakeRequest,
+    decision: CorsDecision,
+    origin: string | undefined,
+  ): void {
+    registryOf(this.policies).trials.compare(
+      handle.policyFor(request),
+      decision,
+      origin,
+      undefined,
+      request,
+      () => ({ route: `gateway ${gateway?.type.name ?? 'default'}`, method: 'GET' }),
+    );
   }
 
   /**

@@ -47,7 +47,8 @@ export type CorsProblemCode =
   | 'policy-name-unknown'
   | 'decorator-argument-invalid'
   | 'report-invalid'
-  | 'paths-invalid';
+  | 'paths-invalid'
+  | 'trial-invalid';
 
 /** One thing wrong with a policy: which option, which value, and what to write instead. */
 export interface CorsConfigurationProblem {

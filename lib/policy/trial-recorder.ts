@@ -1,0 +1,211 @@
+/**
+ * Where trials are compared and their differences recorded: decided on the request the policy in
+ * force answered, counted per route, logged (rate-limited) and emitted as `trial-difference` events.
+ */
+import {
+  type CompiledCorsPolicy,
+  type CorsDecision,
+  type MaybePromise,
+  type PreflightRequest,
+} from '../engine/index.js';
+import {
+  refusalReasonOf,
+  type CorsEventStream,
+  type CorsTrialDifferenceEvent,
+} from './cors-events.js';
+import { TopOrigins } from './top-origins.js';
+import { decideTrial, type CorsTrialDifference, type TrialOutcome } from './trial-difference.js';
+import { TrialLog } from './trial-log.js';
+
+/** Routes (and gateways) counted at most: their labels are declared routes, a bounded set. */
+export const MAX_TRIAL_ROUTES = 10_000;
+
+/** One origin and one difference, and how many requests had it (an upper bound, see `TopOrigins`). */
+export interface CorsTrialOriginCount {
+  readonly origin: string;
+  readonly difference: CorsTrialDifference;
+  readonly count: number;
+}
+
+/** The trial differences of one route (or `paths` entry, `default`, or gateway) since start. */
+export interface CorsTrialRouteCounts {
+  /** As events name it: `GET /users/:id`, `paths /docs`, `default`, `gateway ChatGateway`. */
+  readonly route: string;
+  /** Requests the trial would have answered differently, in all. */
+  readonly total: number;
+  /** Of them, how many per kind of difference. */
+  readonly differences: Readonly<Partial<Record<CorsTrialDifference, number>>>;
+  /** The (origin, difference) pairs seen most, most first: at most 10. */
+  readonly topOrigins: readonly CorsTrialOriginCount[];
+}
+
+/** The trial differences since start, per route: what `CorsPolicies.trialCounts()` returns. */
+export interface CorsTrialCounts {
+  /** When counting started (the application's start), ISO 8601. */
+  readonly since: string;
+  /** Routes with most differences first. */
+  readonly routes: readonly CorsTrialRouteCounts[];
+}
+
+/** Where a compared request was for, as events name it. */
+export interface TrialSite {
+  readonly route: string;
+  /** The request's method; for a preflight, the method it asks for. */
+  readonly method: string;
+}
+
+interface RouteCounter {
+  total: number;
+  readonly differences: Partial<Record<CorsTrialDifference, number>>;
+  readonly origins: TopOrigins;
+}
+
+/** Separates an origin from its difference in a counted key; no origin holds a newline. */
+const KEY_SEPARATOR = '\n';
+
+/**
+ * Compares requests with their policy's trial and records each difference: counted here (bounded:
+ * 10,000 routes, 10 origins each), logged through {@link TrialLog}, emitted to `CorsEvents`.
+ */
+export class TrialRecorder {
+  private readonly since = new Date();
+  private readonly routes = new Map<string, RouteCounter>();
+  private readonly log: TrialLog;
+
+  constructor(
+    private readonly events: CorsEventStream,
+    warn: (message: string) => void,
+    /** Where an error of the comparison itself goes: it never reaches the request. */
+    private readonly failed: (error: unknown) => void,
+    now?: () => number,
+  ) {
+    this.log = new TrialLog(warn, now);
+  }
+
+  /**
+   * Decides `policy`'s trial on the request `decision` answered, and records a difference. Call it
+   * only where the policy may have a trial (`PolicyHandle.trialled`); it never throws or rejects.
+   *
+   * @param policy the policy that made `decision` (a promise where a per-request policy answered
+   *   with one; it has settled by then).
+   * @param site the route and method, computed by the caller (a refusal's label, as events name it).
+   */
+  compare(
+    policy: MaybePromise<CompiledCorsPolicy<unknown>>,
+    decision: CorsDecision,
+    origin: string | undefined,
+    preflight: PreflightRequest | undefined,
+    judged: object,
+    site: () => TrialSite,
+  ): void {
+    try {
+      if (policy instanceof Promise) {
+        policy
+          .then((settled) => this.compareWith(settled, decision, origin, preflight, judged, site))
+          .catch(this.failed);
+      } else {
+        this.compareWith(policy, decision, origin, preflight, judged, site);
+      }
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  private compareWith(
+    policy: CompiledCorsPolicy<unknown>,
+    decision: CorsDecision,
+    origin: string | undefined,
+    preflight: PreflightRequest | undefined,
+    judged: object,
+    site: () => TrialSite,
+  ): void {
+    const outcome = decideTrial(policy, decision, origin, preflight, judged);
+    const found = (settled: TrialOutcome | undefined) => {
+      if (settled !== undefined)
+        this.record(settled, String(origin), preflight !== undefined, site());
+    };
+    if (outcome instanceof Promise) outcome.then(found).catch(this.failed);
+    else found(outcome);
+  }
+
+  /** The counts since start, routes with most differences first. */
+  counts(): CorsTrialCounts {
+    const routes = [...this.routes]
+      .map(([route, c]) => ({
+        route,
+        total: c.total,
+        differences: { ...c.differences },
+        topOrigins: c.origins.list().map(({ key, count }) => {
+          const at = key.lastIndexOf(KEY_SEPARATOR);
+          return {
+            origin: key.slice(0, at),
+            difference: key.slice(at + 1) as CorsTrialDifference,
+            count,
+          };
+        }),
+      }))
+      .sort((a, b) => b.total - a.total || (a.route < b.route ? -1 : 1));
+    return { since: this.since.toISOString(), routes };
+  }
+
+  /** Origins held, over every route: what the bounds bound (for tests). */
+  get originsHeld(): number {
+    let held = 0;
+    for (const counter of this.routes.values()) held += counter.origins.size;
+    return held;
+  }
+
+  private record(outcome: TrialOutcome, origin: string, preflight: boolean, site: TrialSite): void {
+    const { difference } = outcome;
+    const counter = this.counterOf(site.route);
+    if (counter !== undefined) {
+      counter.total++;
+      counter.differences[difference] = (counter.differences[difference] ?? 0) + 1;
+      // Cut before the separator joins, so that a long origin cannot push the difference out.
+      counter.origins.add(`${origin.slice(0, 256)}${KEY_SEPARATOR}${difference}`);
+    }
+    const refused = difference === 'refuses' || difference === 'allows';
+    const { reason, header } = refused
+      ? refusalReasonOf(outcome.refusal.reason)
+      : { reason: undefined, header: undefined };
+    const event: CorsTrialDifferenceEvent = {
+      kind: 'trial-difference',
+      difference,
+      reason,
+      header,
+      route: site.route,
+      method: site.method,
+      preflight,
+      origin,
+    };
+    this.log.record(`${site.route}\n${origin}\n${difference}`, () => describe(event));
+    if (this.events.listening) this.events.emit(event);
+  }
+
+  private counterOf(route: string): RouteCounter | undefined {
+    let counter = this.routes.get(route);
+    if (counter === undefined) {
+      if (this.routes.size >= MAX_TRIAL_ROUTES) return undefined;
+      counter = { total: 0, differences: {}, origins: new TopOrigins() };
+      this.routes.set(route, counter);
+    }
+    return counter;
+  }
+}
+
+/** A log line for one difference, naming what the trial would change and for whom. */
+function describe(event: CorsTrialDifferenceEvent): string {
+  const request = `${event.preflight ? `a preflight for ${event.method}` : event.method} to ${event.route} from ${JSON.stringify(event.origin)}`;
+  const why =
+    event.reason === undefined
+      ? ''
+      : ` (${event.reason}${event.header === undefined ? '' : `: ${event.header}`})`;
+  const change: Record<CorsTrialDifference, string> = {
+    refuses: `would refuse ${request}${why}, which the policy in force allows`,
+    allows: `would allow ${request}, which the policy in force refuses${why}`,
+    'drops-credentials': `would answer ${request} without credentials, which the policy in force allows`,
+    'exposes-fewer-headers': `would hide response headers from ${request} that the policy in force exposes`,
+    'answers-differently': `would answer ${request} with other CORS headers (nothing the page can do changes)`,
+  };
+  return `CORS trial: the trial policy ${change[event.difference]}. Logged once a minute per route, origin and difference.`;
+}
