@@ -131,7 +131,9 @@ export class HandshakeJudge {
     for (const entry of checked) {
       const decision = await this.attempt(seen, entry, theDecision, origin);
       if (decision !== undefined) vary = appendVary(vary, decision.vary) ?? vary;
-      if (decision !== undefined && entry.handle.trialled)
+      // Compared where the connection reaches the gateway (a namespace, a ws server), not at
+      // socket.io's engine level, which asks every gateway of the server about one connection.
+      if (agreement === 'all' && decision !== undefined && entry.handle.trialled)
         this.compareTrial(entry, seen, decision, origin);
       if (decision?.allowed === true) {
         // The engine answers for every namespace of the server: when one gateway allows the

@@ -917,6 +917,35 @@ describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s
       ]);
     });
 
+    it('a trial on the default policy: the handshake as before, one trial-difference event', async () => {
+      const policies = started.app.get(CorsPolicies);
+      const heard: CorsEvent[] = [];
+      const stop = started.app.get(CorsEvents).on((event) => heard.push(event));
+      try {
+        policies.replace({ ...GATEWAY_POLICIES, trial: { origin: [PARTNER] } });
+        expectAttempt(
+          await ioAttempt(started.listening, '/default', 'websocket', { origin: APP }),
+          'default',
+          ioAnswer,
+        );
+      } finally {
+        stop();
+        policies.replace(GATEWAY_POLICIES);
+      }
+      expect(heard.filter((event) => event.kind === 'trial-difference')).toEqual([
+        {
+          kind: 'trial-difference',
+          difference: 'refuses',
+          reason: 'origin-not-allowed',
+          header: undefined,
+          route: 'gateway DefaultIoGateway',
+          method: 'GET',
+          preflight: false,
+          origin: APP,
+        },
+      ]);
+    });
+
     it('CorsPolicies.replace(): the next handshake is judged by the new default policy', async () => {
       const policies = started.app.get(CorsPolicies);
       const attempt = () => ioAttempt(started.listening, '/default', 'websocket', { origin: V1 });
@@ -1131,6 +1160,35 @@ describe.each(PLATFORMS)('WebSocket gateways judged by their CORS policies on %s
           reason: 'origin-not-allowed',
           gateway: 'DefaultWsGateway',
           origin: EVIL,
+        },
+      ]);
+    });
+
+    it('a trial on the default policy: the handshake as before, one trial-difference event', async () => {
+      const policies = started.app.get(CorsPolicies);
+      const heard: CorsEvent[] = [];
+      const stop = started.app.get(CorsEvents).on((event) => heard.push(event));
+      try {
+        policies.replace({ ...GATEWAY_POLICIES, trial: { origin: [PARTNER] } });
+        expectAttempt(
+          await wsAttempt(started.listening, '/ws/default', { origin: APP }),
+          'default',
+          wsAnswer,
+        );
+      } finally {
+        stop();
+        policies.replace(GATEWAY_POLICIES);
+      }
+      expect(heard.filter((event) => event.kind === 'trial-difference')).toEqual([
+        {
+          kind: 'trial-difference',
+          difference: 'refuses',
+          reason: 'origin-not-allowed',
+          header: undefined,
+          route: 'gateway DefaultWsGateway',
+          method: 'GET',
+          preflight: false,
+          origin: APP,
         },
       ]);
     });
