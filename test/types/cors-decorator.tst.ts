@@ -63,6 +63,22 @@ describe('@Cors(...)', () => {
     );
   });
 
+  test('takes a trial, or false to drop an inherited one', () => {
+    expect(Cors).type.toBeCallableWith({
+      origin: true,
+      trial: { origin: ['https://app.example.com'], credentials: false },
+    });
+    expect(Cors).type.toBeCallableWith({ trial: false });
+    expect(Cors).type.toBeCallableWith(async () => ({ origin: '*', trial: { origin: false } }));
+  });
+
+  test('refuses a trial that is no policy, or nests a trial', () => {
+    expect(Cors).type.not.toBeCallableWith({ trial: true });
+    expect(Cors).type.not.toBeCallableWith({ trial: 'strict' });
+    expect(Cors).type.not.toBeCallableWith({ trial: { origin: 42 } });
+    expect(Cors).type.not.toBeCallableWith({ trial: { trial: { origin: '*' } } });
+  });
+
   test('gives a decorator for a class and for a method', () => {
     expect(Cors('public')).type.toBeAssignableTo<ClassDecorator>();
     expect(Cors('public')).type.toBeAssignableTo<MethodDecorator>();

@@ -46,6 +46,16 @@ describe('CorsModule.forRoot()', () => {
     });
   });
 
+  test('takes trials on the default, named policies and paths entries', () => {
+    expect(CorsModule.forRoot).type.toBeCallableWith({
+      origin: true,
+      trial: { origin: ['https://app.example.com'] },
+      policies: { partner: { origin: 'https://partner.example.org', trial: { maxAge: 600 } } },
+      paths: { '/graphql': { origin: '*', trial: false } },
+    });
+    expect(CorsModule.forRoot).type.not.toBeCallableWith({ trial: 'strict' });
+  });
+
   test('takes true, as app.enableCors(true)', () => {
     expect(CorsModule.forRoot).type.toBeCallableWith(true);
   });
