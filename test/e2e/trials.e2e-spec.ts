@@ -197,7 +197,6 @@ describe.each(PLATFORMS)('trial policies on %s', (platform) => {
   it('counts per route, difference and origin; logs a key once an interval', async () => {
     const policies = app.app.get(CorsPolicies);
     const before = policies.trialCounts().routes.find((r) => r.route === 'GET /strict');
-    logs.clear();
     for (let i = 0; i < 3; i++) await app.send(get('/strict', EVIL));
     const after = policies.trialCounts().routes.find((r) => r.route === 'GET /strict')!;
     expect(after.total - (before?.total ?? 0)).toBe(3);
@@ -205,11 +204,33 @@ describe.each(PLATFORMS)('trial policies on %s', (platform) => {
     expect(after.topOrigins[0]).toEqual(
       expect.objectContaining({ origin: EVIL, difference: 'allows' }),
     );
-    const lines = logs.messages('Cors').filter((m) => m.startsWith('CORS trial'));
-    // Logged already by the case above (once an interval per key), or once here.
-    expect(lines.length).toBeLessThanOrEqual(1);
+    // Four requests with the same route, origin and difference (the case above, these three): one line.
+    const lines = logs
+      .messages('Cors')
+      .filter((m) => m.startsWith('CORS trial') && m.includes('/strict') && m.includes(EVIL));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('would allow GET to GET /strict from "https://evil.example"');
     expect(trialEvents).toHaveLength(3);
   });
+
+  it('3,000 distinct origins: every one counted, 10 kept, at most 100 log lines', async () => {
+    const policies = app.app.get(CorsPolicies);
+    logs.clear();
+    const origins = Array.from({ length: 3000 }, (_, i) => `https://o${i}.example.com`);
+    for (const origin of origins) {
+      const response = await app.send(get('/open', origin));
+      expect(response.headers[ACAO]).toBe(origin);
+    }
+    const open = policies.trialCounts().routes.find((r) => r.route === 'GET /open')!;
+    expect(open.total).toBe(3000);
+    expect(open.differences).toEqual({ refuses: 3000 });
+    expect(open.topOrigins).toHaveLength(10);
+    // 100 lines a minute in all: the cases above spent some of this minute's.
+    const lines = logs.messages('Cors').filter((m) => m.startsWith('CORS trial'));
+    expect(lines.length).toBeLessThanOrEqual(100);
+    expect(lines.length).toBeGreaterThan(50);
+    expect(trialEvents).toHaveLength(3000);
+  }, 60_000);
 
   it('replace(): a trial added, changed and promoted at run time', async () => {
     const policies = app.app.get(CorsPolicies);
