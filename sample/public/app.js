@@ -3,6 +3,7 @@
 // /config.js, written by the page server at each load: { apiUrl, allowedOrigin, otherOrigin,
 // allowedOrigins }, the last being the origins the API's default policy lists at that moment.
 'use strict';
+/* global showTrials -- from trials.js, loaded before this script */
 
 const { apiUrl, allowedOrigin, otherOrigin, allowedOrigins } = window.SAMPLE;
 /** Whether the default policy in force allows this page's origin (CORS_ORIGINS, or the admin endpoint). */
@@ -138,7 +139,7 @@ const CASES = [
   {
     id: 'not-exposed',
     title: 'Header not exposed',
-    policy: 'module default: sent, not exposed',
+    policy: 'module default: sent, not exposed; with a trial (see below)',
     request: { method: 'GET', path: '/api/reports/draft' },
     expect: { allowed: { status: 200, header: null }, other: BLOCKED },
   },
@@ -313,6 +314,8 @@ async function run() {
   }
   document.querySelector('#summary').textContent =
     `${matched} of ${CASES.length} cases as expected on this origin.`;
+  // After the cases, so that the counts include this run's call to the trialled route (trials.js).
+  await showTrials(apiUrl);
   document.body.dataset.state = 'done';
   running = false;
 }

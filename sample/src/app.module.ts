@@ -12,6 +12,7 @@ import { LiveGateway } from './live/live.gateway.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { SessionController } from './session/session.controller.js';
 import { StatusController } from './status/status.controller.js';
+import { TrialsController } from './trials/trials.controller.js';
 
 @Module({
   imports: [
@@ -30,6 +31,7 @@ import { StatusController } from './status/status.controller.js';
     AccountController,
     ReportsController,
     CorsAdminController,
+    TrialsController,
   ],
   providers: [AuthGuard, AdminGuard, AdminToken, LiveGateway],
 })

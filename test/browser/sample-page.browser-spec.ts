@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { CorsPolicies } from 'nestjs-cors';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './support/chromium';
 import {
@@ -8,7 +9,9 @@ import {
   rowsOnAllowedOrigin,
   rowsOnOtherOrigin,
   shownRows,
+  shownTrials,
   startSample,
+  trialsAfterRuns,
   type RunningSample,
 } from './support/sample-page';
 import { PLATFORMS } from './support/servers';
@@ -53,6 +56,25 @@ describe.each(PLATFORMS)('the sample page, API on %s', (platform) => {
         /^sample_session=[0-9a-f]{8}$/,
       );
 
+      // The trial on GET /api/reports/draft leaves this origin out: the row reads its draft all
+      // the same, and the section shows the one request the trial would have refused.
+      const policies = sample.api.get(CorsPolicies);
+      expect(await shownTrials(page)).toEqual(trialsAfterRuns(settings.allowedOrigin, 1));
+      // "Run again": the same rows, and the counts grow by this run's call.
+      await page.click('#run');
+      expectRows(await shownRows(page), rowsOnAllowedOrigin(platform));
+      expect(await shownTrials(page)).toEqual(trialsAfterRuns(settings.allowedOrigin, 2));
+      // What the page shows is what CorsPolicies counted.
+      expect(policies.trialCounts().routes).toEqual([
+        {
+          route: 'GET /api/reports/draft',
+          total: 2,
+          differences: { refuses: 2 },
+          topOrigins: [{ origin: settings.allowedOrigin, difference: 'refuses', count: 2 }],
+        },
+      ]);
+      expect(gateway.answered).toBe(2);
+
       // The link switches to the disallowed origin, where the same calls fail.
       log.clear();
       await Promise.all([
@@ -67,7 +89,15 @@ describe.each(PLATFORMS)('the sample page, API on %s', (platform) => {
       // their preflight.
       expect(log.counts()).toEqual(ARRIVED_FROM_OTHER_ORIGIN);
       // The gateway refused the other origin's handshake: its handler never ran for it.
-      expect(gateway.answered).toBe(1);
+      expect(gateway.answered).toBe(2);
+      // This origin may not read the counts, and added none: the policy in force and the trial
+      // both refuse it, which is no difference.
+      expect(await shownTrials(page)).toEqual({
+        state: 'unreadable',
+        verdict: expect.stringMatching(/^This page may not read the counts: /),
+        routes: [],
+      });
+      expect(policies.trialCounts().routes.map(({ total }) => total)).toEqual([2]);
       expect(new Set(log.arrived.map((r) => r.origin))).toEqual(new Set([settings.otherOrigin]));
     } finally {
       await context.close();

@@ -135,6 +135,8 @@ export const ARRIVED_FROM_ALLOWED_ORIGIN: Readonly<Record<string, number>> = {
   'GET /api/nowhere': 1,
   // The page's POST to the admin endpoint stops at its preflight.
   'OPTIONS /api/admin/cors/origins': 1,
+  // The trials' counts, read once the cases have run.
+  'GET /api/cors/trials': 1,
 };
 
 /**
@@ -156,6 +158,7 @@ export const ARRIVED_FROM_OTHER_ORIGIN: Readonly<Record<string, number>> = {
   'GET /api/reports/draft': 1,
   'GET /api/nowhere': 1,
   'OPTIONS /api/admin/cors/origins': 1,
+  'GET /api/cors/trials': 1,
 };
 
 export interface ShownRow {
@@ -175,10 +178,12 @@ interface PageElement {
   readonly title: string;
   readonly textContent: string | null;
   querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
 }
 interface PageGlobals {
   readonly document: {
     readonly body: PageElement;
+    querySelector(selector: string): PageElement | null;
     querySelectorAll(selector: string): Iterable<PageElement>;
   };
 }
@@ -232,4 +237,65 @@ export function expectRows(shown: Record<string, ShownRow>, expected: Record<str
     // The page's own verdict agrees.
     expect({ id, match: seen.match }).toEqual({ id, match: 'yes' });
   }
+}
+
+/** The page's "Trying a stricter policy" section, as read from its DOM. */
+export interface ShownTrials {
+  /** `refuses-here`, `none`, `elsewhere`, or `unreadable` (the page may not read the counts). */
+  readonly state?: string;
+  readonly verdict: string;
+  /** Per route, as `CorsPolicies.trialCounts()` has it, with the numbers as the page shows them. */
+  readonly routes: readonly {
+    readonly route?: string;
+    readonly total?: string;
+    readonly differences: Record<string, string>;
+    readonly topOrigins: readonly { origin?: string; difference?: string; count?: string }[];
+  }[];
+}
+
+/** Reads the trial section; call it once {@link shownRows} has waited for the run to finish. */
+export function shownTrials(page: Page): Promise<ShownTrials> {
+  return page.evaluate(() => {
+    const { document } = globalThis as unknown as PageGlobals;
+    const text = (element: PageElement | null) => element?.textContent ?? undefined;
+    return {
+      state: document.querySelector('#trials')?.dataset.state,
+      verdict: text(document.querySelector('#trials-verdict')) ?? '',
+      routes: [...document.querySelectorAll('#trials-routes .trial-route')].map((block) => ({
+        route: block.dataset.route,
+        total: text(block.querySelector('.total')),
+        differences: Object.fromEntries(
+          [...block.querySelectorAll('.trial-differences tbody tr')].map((row) => [
+            row.dataset.difference ?? '?',
+            text(row.querySelector('td.count')) ?? '',
+          ]),
+        ),
+        topOrigins: [...block.querySelectorAll('.trial-origins tbody tr')].map((row) => ({
+          origin: text(row.querySelector('td.origin')),
+          difference: text(row.querySelector('td.difference')),
+          count: text(row.querySelector('td.count')),
+        })),
+      })),
+    };
+  });
+}
+
+/**
+ * The trial section after `runs` runs of the page on the allowed origin, written out independently
+ * of the page: the sample's one trial (on GET /api/reports/draft) leaves that origin out, so each
+ * run's call to the draft is one request it would refuse.
+ */
+export function trialsAfterRuns(allowedOrigin: string, runs: number): ShownTrials {
+  return {
+    state: 'refuses-here',
+    verdict: `The trial would refuse this origin: ${runs} request${runs === 1 ? '' : 's'} from it so far, each answered by the policy in force as before. Enforced, it would break this page.`,
+    routes: [
+      {
+        route: 'GET /api/reports/draft',
+        total: String(runs),
+        differences: { refuses: String(runs) },
+        topOrigins: [{ origin: allowedOrigin, difference: 'refuses', count: String(runs) }],
+      },
+    ],
+  };
 }
