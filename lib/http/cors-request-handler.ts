@@ -47,12 +47,14 @@ export type DenialLogger = (
 
 /**
  * Compares a request with the trial of the policy that decided it (see `TrialRecorder.compare`),
- * for a route whose handle says it may have one. `preflight` is `undefined` for an actual request.
+ * for a route whose handle says it may have one. `request` is the platform's request object, `raw`
+ * the Node request behind it; `preflight` is `undefined` for an actual request.
  */
 export type TrialComparer = (
   policy: MaybePromise<CompiledCorsPolicy<unknown>>,
   decision: CorsDecision,
-  request: IncomingMessage,
+  request: object,
+  raw: IncomingMessage,
   preflight: PreflightRequest | undefined,
   route: RouteResolution | undefined,
   handle: PolicyHandle,
@@ -256,6 +258,7 @@ export class CorsRequestHandler<Req extends object, Res> {
       this.settings.compareTrial?.(
         handle.policyFor(request),
         decision,
+        request,
         raw,
         undefined,
         route,
@@ -298,7 +301,15 @@ export class CorsRequestHandler<Req extends object, Res> {
     const { raw, route, handle } = preflight;
     if (!answer.allowed) this.refused(answer, raw, preflight.response, true, route, handle);
     if (handle.trialled)
-      this.settings.compareTrial?.(policy, decision, raw, preflight, route, handle);
+      this.settings.compareTrial?.(
+        policy,
+        decision,
+        preflight.request,
+        raw,
+        preflight,
+        route,
+        handle,
+      );
     const status = preflightStatusOf(policy);
     return status === undefined ? CONTINUE : answerWith(status);
   };

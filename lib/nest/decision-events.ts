@@ -4,7 +4,7 @@
  */
 import type { DenialLogger, TrialComparer } from '../http/cors-request-handler.js';
 import type { TrialRecorder } from '../policy/trial-recorder.js';
-import { TimeoutError } from '../engine/index.js';
+import { isSameOrigin, requestAuthorityOf, TimeoutError } from '../engine/index.js';
 import {
   refusalReasonOf,
   type CorsEventStream,
@@ -45,19 +45,27 @@ export function denialReporter(
 }
 
 /**
- * The hook's trial comparer: hands each request under a policy with a trial to `trials`, with the
- * route named as refusal events name it.
+ * The hook's trial comparer: hands each cross-origin request under a policy with a trial to
+ * `trials`, with the route named as refusal events name it. A same-origin request is left out: the
+ * browser applies no CORS to it, so no trial can break it (the enforced policy decided it anyway).
  */
 export function trialComparer(
   trials: TrialRecorder,
   pathPolicies: readonly PathPolicy[],
 ): TrialComparer {
   const routeLabel = routeLabeller(pathPolicies);
-  return (policy, decision, request, preflight, route, handle) =>
-    trials.compare(policy, decision, request.headers.origin, preflight, request, () => ({
+  return (policy, decision, request, raw, preflight, route, handle) => {
+    const origin = raw.headers.origin;
+    const site = raw.headers['sec-fetch-site'];
+    if (
+      isSameOrigin(origin, requestAuthorityOf(request), typeof site === 'string' ? site : undefined)
+    )
+      return;
+    trials.compare(policy, decision, origin, preflight, raw, () => ({
       route: routeLabel(route?.targetWith(handle)),
-      method: preflight === undefined ? (request.method ?? '') : preflight.method,
+      method: preflight === undefined ? (raw.method ?? '') : preflight.method,
     }));
+  };
 }
 
 /**

@@ -198,7 +198,7 @@ export class TrialRecorder {
 
 /** A log line for one difference, naming what the trial would change and for whom. */
 function describe(event: CorsTrialDifferenceEvent): string {
-  const request = `${event.preflight ? `a preflight for ${event.method}` : event.method} to ${event.route} from ${JSON.stringify(event.origin)}`;
+  const request = `${event.preflight ? `a preflight for ${event.method}` : `a ${event.method} request`} on route ${event.route} from ${JSON.stringify(event.origin)}`;
   const why =
     event.reason === undefined
       ? ''
