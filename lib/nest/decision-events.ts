@@ -57,10 +57,14 @@ export function trialComparer(
   return (policy, decision, request, raw, preflight, route, handle) => {
     const origin = raw.headers.origin;
     const site = raw.headers['sec-fetch-site'];
-    if (
-      isSameOrigin(origin, requestAuthorityOf(request), typeof site === 'string' ? site : undefined)
-    )
+    try {
+      const addressed = requestAuthorityOf(request);
+      if (isSameOrigin(origin, addressed, typeof site === 'string' ? site : undefined)) return;
+    } catch (error) {
+      // Never the request's: the response is written already.
+      trials.failed(error);
       return;
+    }
     trials.compare(policy, decision, origin, preflight, raw, () => ({
       route: routeLabel(route?.targetWith(handle)),
       method: preflight === undefined ? (raw.method ?? '') : preflight.method,

@@ -5,8 +5,11 @@
 
 /** Origins kept per counter: the heavy hitters, approximately (see {@link TopOrigins}). */
 export const TOP_ORIGINS = 10;
-/** Longest origin kept as it is; a longer one (invalid anyway) is cut, so that a key stays small. */
-const MAX_ORIGIN_KEY = 256;
+/**
+ * Longest origin kept as it is; a longer one (a valid origin has at most 261 characters, and no
+ * page is served from one that long) is cut, so that a key stays small.
+ */
+export const MAX_ORIGIN_KEY = 256;
 
 /**
  * The `k` keys seen most, by the Space-Saving algorithm (Metwally, Agrawal and El Abbadi, 2005):
@@ -18,8 +21,11 @@ const MAX_ORIGIN_KEY = 256;
 export class TopOrigins {
   private readonly counts = new Map<string, number>();
 
+  /** @param longestKey where a longer key is cut: an origin's bound, or more for a key built on one. */
+  constructor(private readonly longestKey: number = MAX_ORIGIN_KEY) {}
+
   add(origin: string): void {
-    const key = origin.length > MAX_ORIGIN_KEY ? origin.slice(0, MAX_ORIGIN_KEY) : origin;
+    const key = origin.length > this.longestKey ? origin.slice(0, this.longestKey) : origin;
     const current = this.counts.get(key);
     if (current !== undefined) {
       this.counts.set(key, current + 1);

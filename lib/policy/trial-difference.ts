@@ -49,7 +49,8 @@ export function decideTrial(
   judged: object,
 ): MaybePromise<TrialOutcome | undefined> {
   const trial = trialOf(policy);
-  if (trial === undefined || enforced.reason === 'no-origin') return undefined;
+  // Without Origin a request is no CORS request, whatever the policy answered (`*` under `'*'`).
+  if (trial === undefined || origin === undefined) return undefined;
   const decision =
     preflight === undefined
       ? decideActual(trial, origin, judged)

@@ -13,7 +13,7 @@ import {
   type CorsEventStream,
   type CorsTrialDifferenceEvent,
 } from './cors-events.js';
-import { TopOrigins } from './top-origins.js';
+import { MAX_ORIGIN_KEY, TopOrigins } from './top-origins.js';
 import { decideTrial, type CorsTrialDifference, type TrialOutcome } from './trial-difference.js';
 import { TrialLog } from './trial-log.js';
 
@@ -63,8 +63,10 @@ interface RouteCounter {
   readonly origins: TopOrigins;
 }
 
-/** Separates an origin from its difference in a counted key; no origin holds a newline. */
+/** Separates a difference from its origin in a counted key; no difference holds a newline. */
 const KEY_SEPARATOR = '\n';
+/** A counted key at most: the longest difference, the separator, an origin as `TopOrigins` keeps one. */
+const LONGEST_KEY = 'answers-differently'.length + 1 + MAX_ORIGIN_KEY;
 
 /**
  * Compares requests with their policy's trial and records each difference: counted here (bounded:
@@ -79,7 +81,7 @@ export class TrialRecorder {
     private readonly events: CorsEventStream,
     warn: (message: string) => void,
     /** Where an error of the comparison itself goes: it never reaches the request. */
-    private readonly failed: (error: unknown) => void,
+    readonly failed: (error: unknown) => void,
     now?: () => number,
   ) {
     this.log = new TrialLog(warn, now);
@@ -139,10 +141,10 @@ export class TrialRecorder {
         total: c.total,
         differences: { ...c.differences },
         topOrigins: c.origins.list().map(({ key, count }) => {
-          const at = key.lastIndexOf(KEY_SEPARATOR);
+          const at = key.indexOf(KEY_SEPARATOR);
           return {
-            origin: key.slice(0, at),
-            difference: key.slice(at + 1) as CorsTrialDifference,
+            origin: key.slice(at + 1),
+            difference: key.slice(0, at) as CorsTrialDifference,
             count,
           };
         }),
@@ -164,8 +166,8 @@ export class TrialRecorder {
     if (counter !== undefined) {
       counter.total++;
       counter.differences[difference] = (counter.differences[difference] ?? 0) + 1;
-      // Cut before the separator joins, so that a long origin cannot push the difference out.
-      counter.origins.add(`${origin.slice(0, 256)}${KEY_SEPARATOR}${difference}`);
+      // The difference first, so that a cut key loses only the origin's end.
+      counter.origins.add(`${difference}${KEY_SEPARATOR}${origin}`);
     }
     const refused = difference === 'refuses' || difference === 'allows';
     const { reason, header } = refused
@@ -189,7 +191,7 @@ export class TrialRecorder {
     let counter = this.routes.get(route);
     if (counter === undefined) {
       if (this.routes.size >= MAX_TRIAL_ROUTES) return undefined;
-      counter = { total: 0, differences: {}, origins: new TopOrigins() };
+      counter = { total: 0, differences: {}, origins: new TopOrigins(LONGEST_KEY) };
       this.routes.set(route, counter);
     }
     return counter;

@@ -197,12 +197,9 @@ describe('decideTrial', () => {
     expect(decideTrial(policy, enforced, undefined, undefined, {})).toBeUndefined();
   });
 
-  // Known bug, kept as `failing` until lib/policy/trial-difference.ts is fixed: with `origin: '*'`
-  // in force, a request without Origin is approved ("allowed", `*`), so decideTrial() goes on and
-  // the trial's no-origin denial reads as "refuses". Its callers (the request hook, the WebSocket
-  // handshake judge) leave such requests out since they skip same-origin ones, which hides it
-  // there; decideTrial()'s own `no-origin` check still misses this case.
-  it.failing('undefined for a request without Origin under origin "*" too', () => {
+  // Under `origin: '*'` a request without Origin is approved (`*`), not `no-origin`: it is still
+  // no CORS request, and the trial's denial of it must not read as "refuses".
+  it('undefined for a request without Origin under origin "*" too', () => {
     const policy = compileWithTrial({ origin: '*', trial: { origin: [APP] } });
     const enforced = now(decideActual(policy, undefined));
     expect(decideTrial(policy, enforced, undefined, undefined, {})).toBeUndefined();

@@ -108,13 +108,9 @@ describe('TrialRecorder: bounded memory', () => {
     expect(route!.topOrigins).toEqual([expect.objectContaining({ count: 1 })]);
   });
 
-  // Known bug, kept as `failing` until lib/policy/trial-recorder.ts is fixed: the recorder cuts the
-  // origin at 256 characters and appends "\n<difference>", but TopOrigins cuts whole keys at 256
-  // again, so where origin, newline and difference pass 256 characters (an origin of more than 248
-  // for `refuses`, 236 for `answers-differently`; a valid origin may have 261) the difference is
-  // cut: counts() reports `difference: 're'` for this one, and past 256 the origin's last
-  // characters as the difference, the origin one character short.
-  it.failing('an origin of 253 characters keeps its difference in the top origins', () => {
+  // A valid origin may have up to 261 characters: the key built from it and its difference must
+  // keep both whole (an earlier key, origin first and cut as a whole, lost the difference).
+  it('an origin of 253 characters keeps its difference in the top origins', () => {
     const { recorder } = recorderOf();
     compare(recorder, LONG);
     const [counted] = recorder.counts().routes[0]!.topOrigins;
