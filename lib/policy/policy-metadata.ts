@@ -17,7 +17,9 @@ export const CORS_POLICY_METADATA = 'nestjs-cors:policy';
 export type CorsPolicyMetadata =
   | CorsPolicyOptionsWithTrial<IncomingMessage>
   | string
-  | false | CorsPolicyFunction | PerRequestCorsPolicy;
+  | false
+  | CorsPolicyFunction
+  | PerRequestCorsPolicy;
 
 /**
  * A class named `name` that carries `value` as its `@Cors()`: how a `paths` entry is explained, since

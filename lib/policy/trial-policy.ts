@@ -94,7 +94,7 @@ function checkTrialValue(trial: unknown, where: string | undefined): void {
     problems.add(
       'trial-invalid',
       'trial.trial',
-      (trial).trial,
+      trial.trial,
       'is a trial inside a trial, which nothing would ever decide',
       'write the fields to try directly in trial: { ... }',
     );
