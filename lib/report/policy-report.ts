@@ -8,6 +8,7 @@ import {
   explainHandler,
   type PolicyExplanation,
 } from '../policy/policy-explanation.js';
+import { hasTrial, type CorsPolicyOptionsWithTrial } from '../policy/trial-policy.js';
 import type { Gateway } from '../routing/gateways.js';
 import { handlerLabel, type RouteRecord } from '../routing/route-record.js';
 import type { ReportedPath } from './reported-paths.js';
@@ -21,12 +22,23 @@ export interface ReportField {
 }
 
 /**
- * A policy as the report shows it: `cors: 'on'` with every field, or `cors: 'off'` without
- * fields, where `@Cors(false)` (or `false` in `paths`) switched CORS off: the module writes no CORS
- * header there, and browsers refuse every cross-origin read.
+ * A policy as the report shows it: `cors: 'on'` with every field and its trial, or `cors: 'off'`
+ * without either, where `@Cors(false)` (or `false` in `paths`) switched CORS off: the module writes
+ * no CORS header there, and browsers refuse every cross-origin read.
  */
 export type ReportPolicy =
-  { readonly cors: 'on'; readonly fields: readonly ReportField[] } | { readonly cors: 'off' };
+  | {
+      readonly cors: 'on';
+      readonly fields: readonly ReportField[];
+      /**
+       * The trial policy tried beside it, as a whole policy: the fields its `trial` sets (from
+       * where `trial` was written), the others as `fields` has them. `null` when it has no trial
+       * (none written, or `trial: false`), and for a per-request policy, whose trial comes with
+       * each answer.
+       */
+      readonly trial: readonly ReportField[] | null;
+    }
+  | { readonly cors: 'off' };
 
 /** One controller route of the report. */
 export type ReportRoute = {
@@ -59,10 +71,15 @@ export type ReportGateway = {
 export interface PolicyReport {
   /** The policy of requests that reach no route of Nest's and no `paths` entry. */
   readonly defaultPolicy: readonly ReportField[];
+  /** The default policy's trial, shown as {@link ReportPolicy}'s `trial` is; `null` for none. */
+  readonly defaultTrial: readonly ReportField[] | null;
   readonly routes: readonly ReportRoute[];
   readonly paths: readonly ReportPathEntry[];
   readonly gateways: readonly ReportGateway[];
-  /** Refusals since start, per route and per gateway, with the origins refused most. */
+  /**
+   * Refusals since start, per route and per gateway, with the origins refused most; and the
+   * requests each route's trial would have answered differently.
+   */
   readonly counts: RefusalCountsView;
 }
 
@@ -101,8 +118,11 @@ export function buildPolicyReport(
   registry: CorsPolicyRegistry,
   extras: ReportedExtras = {},
 ): PolicyReport {
+  const defaults = explainDefault(registry);
+  const defaultPolicy = fieldsOf(defaults);
   return {
-    defaultPolicy: fieldsOf(explainDefault(registry)),
+    defaultPolicy,
+    defaultTrial: trialFieldsOf(defaults, defaultPolicy),
     routes: records.map((record) => ({
       method: record.method,
       path: record.path,
@@ -121,12 +141,19 @@ export function buildPolicyReport(
       namespace: display(gateway.namespace),
       ...policyOf(explainHandler(registry, gateway.type, NO_HANDLER, '')),
     })),
-    counts: extras.counts ?? { since: new Date().toISOString(), routes: [], gateways: [] },
+    counts: extras.counts ?? {
+      since: new Date().toISOString(),
+      routes: [],
+      gateways: [],
+      trials: registry.trials.counts(),
+    },
   };
 }
 
 function policyOf(explanation: PolicyExplanation | null): ReportPolicy {
-  return explanation === null ? { cors: 'off' } : { cors: 'on', fields: fieldsOf(explanation) };
+  if (explanation === null) return { cors: 'off' };
+  const fields = fieldsOf(explanation);
+  return { cors: 'on', fields, trial: trialFieldsOf(explanation, fields) };
 }
 
 function fieldsOf({ options, sources, perRequest }: PolicyExplanation): ReportField[] {
@@ -139,6 +166,26 @@ function fieldsOf({ options, sources, perRequest }: PolicyExplanation): ReportFi
       value: value === undefined ? unset : display(value),
       from: sources[name] ?? 'default',
     };
+  });
+}
+
+/**
+ * The trial of a policy whose fields are `fields`, as a whole policy: what the module compiles as
+ * the trial is the policy's options with the trial's on top, so a field the trial sets (even to
+ * `undefined`) is the trial's, written where `trial` was; any other is the policy's own.
+ */
+function trialFieldsOf(
+  { options, sources, perRequest }: PolicyExplanation,
+  fields: readonly ReportField[],
+): ReportField[] | null {
+  // A per-request policy's trial comes with its answer: unknown until a request.
+  if (perRequest !== undefined || !hasTrial(options)) return null;
+  const trial = (options as CorsPolicyOptionsWithTrial<unknown>).trial as Record<string, unknown>;
+  const from = sources.trial ?? 'default';
+  return FIELDS.map(([name, unset], at) => {
+    if (!Object.hasOwn(trial, name)) return fields[at]!;
+    const value = trial[name];
+    return { name, value: value === undefined ? unset : display(value), from };
   });
 }
 

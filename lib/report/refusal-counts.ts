@@ -1,9 +1,11 @@
 /**
  * The report's counts since start: refusals per route (and per gateway), each with the origins
- * refused most, in memory bounded whatever the traffic (origins are chosen by clients).
+ * refused most, in memory bounded whatever the traffic (origins are chosen by clients); beside
+ * them, the trial differences the registry counts.
  */
 import type { CorsEvent, CorsEvents } from '../policy/cors-events.js';
 import { TopOrigins } from '../policy/top-origins.js';
+import type { CorsTrialCounts } from '../policy/trial-recorder.js';
 
 export { TOP_ORIGINS } from '../policy/top-origins.js';
 
@@ -42,6 +44,12 @@ export interface RefusalCountsView {
   readonly since: string;
   readonly routes: readonly RouteRefusals[];
   readonly gateways: readonly GatewayRefusals[];
+  /**
+   * The requests each route's trial would have answered differently, as
+   * `registry.trials.counts()` gives them: counted by the module whether or not the report is
+   * served, so `since` is the registry's start, not this counter's.
+   */
+  readonly trials: CorsTrialCounts;
 }
 
 interface RouteCounter {
@@ -80,8 +88,11 @@ export class RefusalCounts {
     }
   }
 
-  /** The counts as the report shows them, routes refused most first. */
-  view(): RefusalCountsView {
+  /**
+   * The counts as the report shows them, routes refused most first, with `trials` (the registry's
+   * trial counts, taken when the report is built) beside them.
+   */
+  view(trials: CorsTrialCounts): RefusalCountsView {
     const routes = [...this.routes]
       .map(([route, c]) => ({
         route,
@@ -103,7 +114,7 @@ export class RefusalCounts {
       .sort(
         (a, b) => b.handshakesRefused - a.handshakesRefused || (a.gateway < b.gateway ? -1 : 1),
       );
-    return { since: this.since.toISOString(), routes, gateways };
+    return { since: this.since.toISOString(), routes, gateways, trials };
   }
 
   /** Origins held, over every route and gateway: what the bounds bound (for tests). */

@@ -1,4 +1,6 @@
 /** The policy report as an HTML page, with the form that asks a question of the app. */
+import type { CorsTrialDifference } from '../policy/trial-difference.js';
+import type { CorsTrialCounts } from '../policy/trial-recorder.js';
 import {
   FIELD_NAMES,
   type PolicyReport,
@@ -7,29 +9,39 @@ import {
 } from './policy-report.js';
 import type { OriginCount, RefusalCountsView } from './refusal-counts.js';
 
+/** The heading of each kind of trial difference, in the order the page shows them. */
+const DIFFERENCE_HEADINGS: Readonly<Record<CorsTrialDifference, string>> = {
+  refuses: 'would refuse',
+  allows: 'would allow',
+  'drops-credentials': 'would drop credentials',
+  'exposes-fewer-headers': 'would expose fewer headers',
+  'answers-differently': 'would answer otherwise',
+};
+
 /**
  * The report as an HTML page: tables of the routes, `paths` entries and gateways with their
- * policies, and a form that asks the running application whether an origin may do a method on a
- * path. Every value is escaped: origins and paths are the application's own, but a page must not
- * trust them.
+ * policies (each trial on a marked row under its policy), the counts of refusals and of trial
+ * differences, and a form that asks the running application whether an origin may do a method on
+ * a path. Every value is escaped: paths are the application's own and counted origins are chosen
+ * by clients, and a page must trust neither.
  */
 export function renderReportPage(report: PolicyReport, askPath: string): string {
   const routes = report.routes
     .map(
       (route) =>
-        `<tr><td>${escape(route.method)}</td><td><code>${escape(route.path)}</code></td><td>${escape(route.handler)}</td>${policyCells(route)}</tr>`,
+        `<tr><td>${escape(route.method)}</td><td><code>${escape(route.path)}</code></td><td>${escape(route.handler)}</td>${policyCells(route)}</tr>${trialRow(route, 3)}`,
     )
     .join('\n');
   const paths = report.paths
     .map(
       (entry) =>
-        `<tr><td><code>${escape(entry.path)}</code></td><td>${escape(entry.where)}</td>${policyCells(entry)}</tr>`,
+        `<tr><td><code>${escape(entry.path)}</code></td><td>${escape(entry.where)}</td>${policyCells(entry)}</tr>${trialRow(entry, 2)}`,
     )
     .join('\n');
   const gateways = report.gateways
     .map(
       (gateway) =>
-        `<tr><td>${escape(gateway.gateway)}</td><td>${gateway.port === 0 ? "the application's" : escape(String(gateway.port))}</td><td><code>${escape(gateway.path ?? '(default)')}</code></td><td><code>${escape(gateway.namespace)}</code></td>${policyCells(gateway)}</tr>`,
+        `<tr><td>${escape(gateway.gateway)}</td><td>${gateway.port === 0 ? "the application's" : escape(String(gateway.port))}</td><td><code>${escape(gateway.path ?? '(default)')}</code></td><td><code>${escape(gateway.namespace)}</code></td>${policyCells(gateway)}</tr>${trialRow(gateway, 4)}`,
     )
     .join('\n');
   const fieldHeadings = FIELD_NAMES.map((name) => `<th>${escape(name)}</th>`).join('');
@@ -42,6 +54,9 @@ th,td{border:1px solid #d5d9e2;padding:6px 8px;text-align:left;vertical-align:to
 th{background:#f1f3f8}
 td small{display:block;color:#6b7385}
 td.off{color:#8a5a00;background:#fff7e6}
+tr.trial>*{background:#f5f2fc;border-top:1px dashed #8f7ac4}
+.trial-label{color:#51378f;font-weight:600}
+td.tried{font-weight:600;color:#51378f}
 form{display:flex;gap:8px;flex-wrap:wrap;align-items:end}
 label{display:flex;flex-direction:column;font-size:12px;color:#4a5263}
 input,select,button{font:inherit;padding:4px 6px}
@@ -51,10 +66,11 @@ input,select,button{font:inherit;padding:4px 6px}
 </style></head>
 <body>
 <h1>CORS policies</h1>
-<p>Every route, <code>paths</code> entry and WebSocket gateway, its effective policy, and where each field was written. Requests that reach no route
-and no <code>paths</code> entry get the default policy:</p>
-<table><tr>${report.defaultPolicy.map((field) => `<th>${escape(field.name)}</th>`).join('')}</tr>
-<tr>${report.defaultPolicy.map(cell).join('')}</tr></table>
+<p>Every route, <code>paths</code> entry and WebSocket gateway, its effective policy, and where each field was written. A policy with a trial has it on
+the row under it, marked <span class="trial-label">trial</span>: the whole policy it would be, with the fields the trial sets in bold. Responses follow the
+policy; the trial is only compared with it. Requests that reach no route and no <code>paths</code> entry get the default policy:</p>
+<table id="default"><tr><th></th>${report.defaultPolicy.map((field) => `<th>${escape(field.name)}</th>`).join('')}</tr>
+<tr><th>in force</th>${report.defaultPolicy.map((field) => cell(field)).join('')}</tr>${defaultTrialRow(report)}</table>
 <h2>Controller routes</h2>
 <table id="routes">
 <tr><th>method</th><th>path</th><th>handler</th>${fieldHeadings}</tr>
@@ -82,6 +98,8 @@ ${gateways}
 }
 <h2>Refusals since ${escape(report.counts.since)}</h2>
 ${countsSection(report.counts)}
+<h2>Trial differences since ${escape(report.counts.trials.since)}</h2>
+${trialSection(report.counts.trials)}
 <h2>May this origin do this?</h2>
 <form id="ask">
 <label>origin<input name="origin" value="https://app.example.com" size="32"></label>
@@ -148,6 +166,34 @@ ${gateways}
   return routeTable + gatewayTable;
 }
 
+/**
+ * The trial differences: per route, how many requests its trial would have answered otherwise, in
+ * all and per kind, with the (origin, difference) pairs seen most.
+ */
+function trialSection(trials: CorsTrialCounts): string {
+  if (trials.routes.length === 0)
+    return '<p id="trial-differences">No request answered differently by a trial.</p>';
+  const kinds = Object.keys(DIFFERENCE_HEADINGS) as CorsTrialDifference[];
+  const headings = kinds.map((kind) => `<th>${escape(DIFFERENCE_HEADINGS[kind])}</th>`).join('');
+  const rows = trials.routes
+    .map((r) => {
+      const perKind = kinds.map((kind) => `<td>${r.differences[kind] ?? 0}</td>`).join('');
+      const pairs = r.topOrigins
+        .map(
+          (o) =>
+            `<code>${escape(o.origin)}</code> ${escape(DIFFERENCE_HEADINGS[o.difference])} ${o.count}`,
+        )
+        .join('<br>');
+      return `<tr><td><code>${escape(r.route)}</code></td><td>${r.total}</td>${perKind}<td>${pairs}</td></tr>`;
+    })
+    .join('\n');
+  return `<p>Requests each route's trial would have answered otherwise; every one was answered by the policy in force.</p>
+<table id="trial-differences">
+<tr><th>route</th><th>in all</th>${headings}<th>origins and differences seen most</th></tr>
+${rows}
+</table>`;
+}
+
 function originList(origins: readonly OriginCount[]): string {
   return origins.map((o) => `<code>${escape(o.origin)}</code> ${o.count}`).join('<br>');
 }
@@ -155,11 +201,37 @@ function originList(origins: readonly OriginCount[]): string {
 function policyCells(policy: ReportPolicy): string {
   return policy.cors === 'off'
     ? `<td colspan="${FIELD_NAMES.length}" class="off">CORS off</td>`
-    : policy.fields.map(cell).join('');
+    : policy.fields.map((field) => cell(field)).join('');
 }
 
-function cell(field: ReportField): string {
-  return `<td>${escape(field.value)}<small>${escape(field.from)}</small></td>`;
+/**
+ * The row of a policy's trial, under the policy's own (empty when it has none): `leading` cells
+ * (the route's method, path, ...) give way to the label.
+ */
+function trialRow(policy: ReportPolicy, leading: number): string {
+  if (policy.cors === 'off' || policy.trial === null) return '';
+  return `\n<tr class="trial"><td colspan="${leading}" class="trial-label">trial of the row above</td>${trialCells(policy.fields, policy.trial)}</tr>`;
+}
+
+function defaultTrialRow({ defaultPolicy, defaultTrial }: PolicyReport): string {
+  if (defaultTrial === null) return '';
+  return `\n<tr class="trial"><th class="trial-label">trial</th>${trialCells(defaultPolicy, defaultTrial)}</tr>`;
+}
+
+/** A trial's cells, those it sets (unlike the policy's own) marked. */
+function trialCells(fields: readonly ReportField[], trial: readonly ReportField[]): string {
+  return trial
+    .map((field, at) => {
+      const own = fields[at];
+      const tried = own === undefined || own.value !== field.value || own.from !== field.from;
+      return cell(field, tried ? 'tried' : undefined);
+    })
+    .join('');
+}
+
+function cell(field: ReportField, className?: string): string {
+  const open = className === undefined ? '<td>' : `<td class="${className}">`;
+  return `${open}${escape(field.value)}<small>${escape(field.from)}</small></td>`;
 }
 
 function escape(text: string): string {

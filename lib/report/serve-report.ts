@@ -38,8 +38,13 @@ export function serveReport(
   // Counted only where the report is served: then a refusal costs one more listener call.
   const counts = new RefusalCounts();
   counts.listen(registry.events);
+  // Trial differences are counted by the registry always; read afresh for every report.
   servePolicyReport(platform, path, () =>
-    buildPolicyReport(records, registry, { paths, gateways, counts: counts.view() }),
+    buildPolicyReport(records, registry, {
+      paths,
+      gateways,
+      counts: counts.view(registry.trials.counts()),
+    }),
   );
   if (process.env.NODE_ENV === 'production') {
     warn(

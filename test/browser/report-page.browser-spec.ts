@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import type { AddressInfo, Server } from 'node:net';
 import { APP, HOSTED, PARTNER } from '../e2e/fixtures/origins';
 import { ReportAppModule } from '../e2e/fixtures/report-app';
+import { ReportTrialAppModule } from '../e2e/fixtures/report-trial-app';
 import { API_HOST, HostReportAppModule } from '../report/fixtures/host-report-app';
 import { launchChromium } from './support/chromium';
 import { HOST, PLATFORMS } from './support/servers';
@@ -81,6 +82,112 @@ describe.each(PLATFORMS)('in Chromium, the policy report on %s', (platform) => {
           await page.screenshot({ fullPage: true }),
         );
       }
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+/**
+ * The page's `getComputedStyle`, called inside the page: the Node typings this file compiles with
+ * do not name the DOM's.
+ */
+declare function getComputedStyle(element: unknown): {
+  readonly fontWeight: string;
+  readonly backgroundColor: string;
+};
+
+/** Trials as a person sees them: a marked row under each policy, and the differences counted. */
+describe.each(PLATFORMS)('in Chromium, the policy report of trials on %s', (platform) => {
+  let app: INestApplication;
+  let base: string;
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [ReportTrialAppModule],
+    }).compile();
+    app = moduleRef.createNestApplication(
+      platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+      { logger: false },
+    );
+    await app.listen(0, HOST);
+    base = (await app.getUrl()).replace('[::1]', HOST).replace('localhost', HOST);
+  });
+  afterAll(() => app?.close());
+
+  it("shows each policy's trial under it, marked, and counts what the trials would answer otherwise", async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    try {
+      await page.goto(`${base}/_cors`);
+      // The default policy's trial, on a row of its own.
+      await expect(page.locator('table#default tr.trial').textContent()).resolves.toContain(
+        `trial${APP}CorsModule options`,
+      );
+      // Six routes; a trial row under each of the three with one (not settled, internal, tenant).
+      const rows = page.locator('table#routes tr');
+      expect(await rows.count()).toBe(1 + 6 + 3);
+      const classes = [];
+      for (let at = 0; at < 10; at++) classes.push(await rows.nth(at).getAttribute('class'));
+      expect(classes).toEqual([
+        null,
+        null,
+        'trial',
+        null,
+        null,
+        'trial',
+        null,
+        null,
+        'trial',
+        null,
+      ]);
+      await expect(rows.nth(1).textContent()).resolves.toContain('OrdersController.list');
+      const trial = rows.nth(2);
+      await expect(trial.locator('td').first().textContent()).resolves.toBe(
+        'trial of the row above',
+      );
+      // What the trial sets stands out from what it keeps of the policy.
+      const tried = trial.locator('td.tried');
+      expect(await tried.count()).toBe(1);
+      await expect(tried.textContent()).resolves.toBe(`${APP}CorsModule options`);
+      const weight = (cell: typeof tried) =>
+        cell.evaluate((element) => getComputedStyle(element).fontWeight);
+      expect(Number(await weight(tried))).toBeGreaterThan(
+        Number(await weight(trial.locator('td:not(.tried):not(.trial-label)').first())),
+      );
+      const background = (row: typeof trial) =>
+        row
+          .locator('td')
+          .last()
+          .evaluate((element) => getComputedStyle(element).backgroundColor);
+      expect(await background(trial)).not.toBe(await background(rows.nth(1)));
+      // A paths entry's trial and a gateway's, each under its own row.
+      expect(await page.locator('table#paths tr.trial').count()).toBe(1);
+      await expect(
+        page.locator('table#paths tr.trial td.tried').first().textContent(),
+      ).resolves.toBe(`${APP}paths["/docs"]`);
+      expect(await page.locator('table#gateways tr.trial').count()).toBe(1);
+      await expect(page.locator('#trial-differences').textContent()).resolves.toBe(
+        'No request answered differently by a trial.',
+      );
+
+      // The form's question is a real preflight: the policy allows PARTNER, its trial would not.
+      await page.fill('input[name=origin]', PARTNER);
+      await page.fill('input[name=method]', 'GET');
+      await page.fill('input[name=path]', '/orders');
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#answer.allowed');
+      await page.reload();
+      const differences = page.locator('table#trial-differences tr');
+      expect(await differences.count()).toBe(2);
+      expect(await differences.nth(1).locator('td').allTextContents()).toEqual([
+        'GET /orders',
+        '1',
+        '1',
+        '0',
+        '0',
+        '0',
+        '0',
+        `${PARTNER} would refuse 1`,
+      ]);
     } finally {
       await page.close();
     }

@@ -2,11 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Ajv from 'ajv';
 import type { PolicyReport, ReportField, ReportPolicy } from '../../lib/report/policy-report';
+import { CorsIoAdapter } from '../../lib/websockets/socket.io';
 import schema from '../../docs/policy-report.schema.json';
 import { LogRecorder } from './fixtures/debug-app';
-import { ADMIN, EVIL, PARTNER } from './fixtures/origins';
+import { ADMIN, APP, EVIL, PARTNER } from './fixtures/origins';
 import { ReportAppModule } from './fixtures/report-app';
+import { ReportTrialAppModule } from './fixtures/report-trial-app';
+import { ioAttempt } from './fixtures/websocket-clients';
 import { PLATFORMS, startApp, type TestApp } from './platforms';
+import { portOf } from './support/raw-http';
 
 /** The fields of a policy the test expects to be on. */
 function fieldsOf(policy: ReportPolicy): readonly ReportField[] {
@@ -165,6 +169,136 @@ describe.each(PLATFORMS)('the policy report on %s', (platform) => {
         'Access-Control-Allow-Methods (absent) does not list "PUT"',
       ],
     });
+  });
+});
+
+describe.each(PLATFORMS)('the policy report of trials on %s', (platform) => {
+  let app: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    app = await startApp(platform, ReportTrialAppModule, (nest) =>
+      nest.useWebSocketAdapter(new CorsIoAdapter(nest)),
+    );
+    await app.app.listen(0, '127.0.0.1');
+    port = portOf(app.app.getHttpServer() as Server);
+  });
+  afterAll(() => app.close());
+
+  async function report(): Promise<PolicyReport> {
+    const received = await app.send({ method: 'GET', path: '/_cors?format=json' });
+    return JSON.parse(received.body) as PolicyReport;
+  }
+
+  /** A policy's trial, field by field, by name. */
+  function trialOf(policy: ReportPolicy | undefined): Record<string, ReportField> | null {
+    if (policy?.cors !== 'on') throw new Error('expected CORS on');
+    return policy.trial && Object.fromEntries(policy.trial.map((f) => [f.name, f]));
+  }
+
+  it('shows each trial: inherited, its own, trial: false, a paths entry, a gateway', async () => {
+    const received = await report();
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    expect(validate(received)).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    const route = (path: string) => received.routes.find((r) => r.path === path);
+    const MODULE = 'CorsModule options';
+
+    expect(received.defaultTrial?.[0]).toEqual({ name: 'origin', value: APP, from: MODULE });
+    const list = trialOf(route('/orders'))!;
+    expect(list.origin).toEqual({ name: 'origin', value: APP, from: MODULE });
+    // Not set by the trial: the policy's own, so that the row reads as the whole trial policy.
+    expect(list.credentials).toEqual({ name: 'credentials', value: 'true', from: MODULE });
+    expect(trialOf(route('/orders/settled'))).toBeNull();
+    const exported = trialOf(route('/orders/export'))!;
+    expect(exported.exposedHeaders).toEqual({
+      name: 'exposedHeaders',
+      value: 'x-total',
+      from: 'OrdersController.export',
+    });
+    // Its own trial replaced the module's: the origin is the policy's.
+    expect(exported.origin).toEqual({ name: 'origin', value: `${APP}, ${PARTNER}`, from: MODULE });
+    expect(trialOf(route('/strict'))!.origin).toEqual({
+      name: 'origin',
+      value: `${APP}, ${EVIL}`,
+      from: 'StrictController',
+    });
+    expect(trialOf(route('/tenant'))).toBeNull();
+    expect(route('/orders/internal')).toEqual({
+      method: 'POST',
+      path: '/orders/internal',
+      handler: 'OrdersController.internal',
+      cors: 'off',
+    });
+
+    const [docs, statics] = received.paths;
+    expect(trialOf(docs)!.origin).toEqual({ name: 'origin', value: APP, from: 'paths["/docs"]' });
+    expect(trialOf(docs)!.credentials).toEqual({
+      name: 'credentials',
+      value: 'false',
+      from: 'paths["/docs"]',
+    });
+    expect(trialOf(statics)).toBeNull();
+
+    const chat = trialOf(received.gateways[0])!;
+    expect(chat.origin).toEqual({ name: 'origin', value: APP, from: 'ChatGateway' });
+    expect(chat.credentials).toEqual({ name: 'credentials', value: 'false', from: 'ChatGateway' });
+  });
+
+  it('counts the requests each trial answers otherwise, per route, difference and origin', async () => {
+    const before = (await report()).counts.trials;
+    const countOf = (counts: PolicyReport['counts']['trials'], route: string) =>
+      counts.routes.find((r) => r.route === route);
+    const grew = (after: PolicyReport['counts']['trials'], route: string) => {
+      const now = countOf(after, route);
+      const then = countOf(before, route);
+      return {
+        total: (now?.total ?? 0) - (then?.total ?? 0),
+        differences: Object.fromEntries(
+          Object.entries(now?.differences ?? {}).map(([kind, n]) => [
+            kind,
+            n - (then?.differences[kind as keyof typeof then.differences] ?? 0),
+          ]),
+        ),
+      };
+    };
+    await app.send({ method: 'GET', path: '/orders', headers: { origin: PARTNER } });
+    await app.send({ method: 'GET', path: '/orders?page=2', headers: { origin: PARTNER } });
+    await app.send({ method: 'GET', path: '/orders', headers: { origin: APP } });
+    await app.send({ method: 'GET', path: '/orders/settled', headers: { origin: PARTNER } });
+    await app.send({ method: 'GET', path: '/orders/export', headers: { origin: APP } });
+    await app.send({ method: 'GET', path: '/strict', headers: { origin: EVIL } });
+    await app.send({ method: 'GET', path: '/docs/page', headers: { origin: PARTNER } });
+    await app.send({ method: 'GET', path: '/tenant', headers: { origin: ADMIN } });
+    expect(await ioAttempt({ port }, '/chat', 'polling', { origin: PARTNER })).toEqual({
+      outcome: 'connected',
+      answer: 'pong',
+    });
+
+    const after = (await report()).counts.trials;
+    expect(after.since).toBe(before.since);
+    expect(grew(after, 'GET /orders')).toEqual({ total: 2, differences: { refuses: 2 } });
+    expect(countOf(after, 'GET /orders')!.topOrigins).toContainEqual({
+      origin: PARTNER,
+      difference: 'refuses',
+      count: expect.any(Number) as unknown,
+    });
+    expect(countOf(after, 'GET /orders/settled')).toBeUndefined();
+    expect(grew(after, 'GET /orders/export')).toEqual({
+      total: 1,
+      differences: { 'exposes-fewer-headers': 1 },
+    });
+    expect(grew(after, 'GET /strict')).toEqual({ total: 1, differences: { allows: 1 } });
+    expect(grew(after, 'paths /docs')).toEqual({ total: 1, differences: { refuses: 1 } });
+    expect(grew(after, 'GET /tenant')).toEqual({ total: 1, differences: { refuses: 1 } });
+    // Compared where the connection reaches the gateway's namespace: once per connection.
+    expect(grew(after, 'gateway ChatGateway')).toEqual({ total: 1, differences: { refuses: 1 } });
+
+    const page = (await app.send({ method: 'GET', path: '/_cors' })).body;
+    expect(page).toContain('<table id="trial-differences">');
+    expect(page).toContain('<tr><td><code>GET /orders</code></td>');
+    expect(page).toContain(`<code>${PARTNER}</code> would refuse`);
+    expect(page).toContain(`<code>${EVIL}</code> would allow`);
+    expect(page).toContain('<tr class="trial">');
   });
 });
 

@@ -1,5 +1,9 @@
 import { CorsEventStream, type CorsRefusalEvent } from '../../lib/policy/cors-events';
+import type { CorsTrialCounts } from '../../lib/policy/trial-recorder';
 import { MAX_COUNTED_ROUTES, RefusalCounts, TOP_ORIGINS } from '../../lib/report/refusal-counts';
+
+/** No trial difference: what a registry without trials counts. */
+const NO_TRIALS: CorsTrialCounts = { since: '2026-12-02T00:00:00.000Z', routes: [] };
 
 function refused(
   route: string,
@@ -21,7 +25,7 @@ describe('RefusalCounts', () => {
     events.emit({ kind: 'policies-replaced', source: 'replace' });
     stop();
     events.emit(refused('GET /items', 'https://a.example'));
-    expect(counts.view().routes).toEqual([
+    expect(counts.view(NO_TRIALS).routes).toEqual([
       {
         route: 'GET /items',
         actualRefused: 2,
@@ -38,7 +42,7 @@ describe('RefusalCounts', () => {
         topOrigins: [{ origin: 'https://b.example', count: 1 }],
       },
     ]);
-    expect(new Date(counts.view().since).getTime()).not.toBeNaN();
+    expect(new Date(counts.view(NO_TRIALS).since).getTime()).not.toBeNaN();
   });
 
   it('counts refused handshakes per gateway; one without Origin names no origin', () => {
@@ -55,7 +59,7 @@ describe('RefusalCounts', () => {
       gateway: 'ChatGateway',
       origin: undefined,
     });
-    expect(counts.view().gateways).toEqual([
+    expect(counts.view(NO_TRIALS).gateways).toEqual([
       {
         gateway: 'ChatGateway',
         handshakesRefused: 2,
@@ -72,7 +76,7 @@ describe('RefusalCounts', () => {
       if (i % 5 === 0) counts.count(refused('GET /items', heavy));
     }
     expect(counts.originsHeld).toBe(TOP_ORIGINS);
-    const [route] = counts.view().routes;
+    const [route] = counts.view(NO_TRIALS).routes;
     expect(route!.actualRefused).toBe(120_000);
     expect(route!.topOrigins).toHaveLength(TOP_ORIGINS);
     // Listed first, with a count never below the truth (20,000).
@@ -83,13 +87,31 @@ describe('RefusalCounts', () => {
   it('cuts an overlong origin, so that a key stays small', () => {
     const counts = new RefusalCounts();
     counts.count(refused('GET /items', `https://${'a'.repeat(10_000)}.example`));
-    expect(counts.view().routes[0]!.topOrigins[0]!.origin).toHaveLength(256);
+    expect(counts.view(NO_TRIALS).routes[0]!.topOrigins[0]!.origin).toHaveLength(256);
   });
 
   it(`counts at most ${MAX_COUNTED_ROUTES} routes`, () => {
     const counts = new RefusalCounts();
     for (let i = 0; i < MAX_COUNTED_ROUTES + 50; i++)
       counts.count(refused(`GET /r${i}`, 'https://a.example'));
-    expect(counts.view().routes).toHaveLength(MAX_COUNTED_ROUTES);
+    expect(counts.view(NO_TRIALS).routes).toHaveLength(MAX_COUNTED_ROUTES);
+  });
+
+  it("shows the registry's trial counts beside its own, as they were given", () => {
+    const trials: CorsTrialCounts = {
+      since: '2026-12-01T00:00:00.000Z',
+      routes: [
+        {
+          route: 'GET /items',
+          total: 2,
+          differences: { refuses: 2 },
+          topOrigins: [{ origin: 'https://a.example', difference: 'refuses', count: 2 }],
+        },
+      ],
+    };
+    const counts = new RefusalCounts();
+    const view = counts.view(trials);
+    expect(view.trials).toBe(trials);
+    expect(view.since).not.toBe(trials.since);
   });
 });
