@@ -3,13 +3,13 @@
  * policy report and the debug log.
  */
 import type { Type } from '@nestjs/common';
-import type { CorsPolicyOptions } from '../engine/index.js';
+import type { CorsPolicyOptionsWithTrial } from './trial-policy.js';
 import type { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { DEFAULT_RECIPE, baseOf, type CheckedPolicies, type Recipe } from './policy-recipes.js';
 
 /** A handler's effective options, and where each came from, for the policy report. */
 export interface PolicyExplanation {
-  readonly options: CorsPolicyOptions<unknown>;
+  readonly options: CorsPolicyOptionsWithTrial<unknown>;
   readonly sources: Readonly<Record<string, string>>;
   /** Where the function was declared, when the policy is computed per request. */
   readonly perRequest: string | undefined;

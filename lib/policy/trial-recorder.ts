@@ -166,8 +166,8 @@ export class TrialRecorder {
     if (counter !== undefined) {
       counter.total++;
       counter.differences[difference] = (counter.differences[difference] ?? 0) + 1;
-      // The difference first, so that a cut key loses only the origin's end.
-      counter.origins.add(`${difference}${KEY_SEPARATOR}${origin}`);
+      // The origin cut as the refusal counts cut theirs: the key is then never cut again.
+      counter.origins.add(`${difference}${KEY_SEPARATOR}${origin.slice(0, MAX_ORIGIN_KEY)}`);
     }
     const refused = difference === 'refuses' || difference === 'allows';
     const { reason, header } = refused

@@ -8,7 +8,7 @@ import {
   explainHandler,
   type PolicyExplanation,
 } from '../policy/policy-explanation.js';
-import { hasTrial, type CorsPolicyOptionsWithTrial } from '../policy/trial-policy.js';
+import { hasTrial } from '../policy/trial-policy.js';
 import type { Gateway } from '../routing/gateways.js';
 import { handlerLabel, type RouteRecord } from '../routing/route-record.js';
 import type { ReportedPath } from './reported-paths.js';
@@ -180,7 +180,7 @@ function trialFieldsOf(
 ): ReportField[] | null {
   // A per-request policy's trial comes with its answer: unknown until a request.
   if (perRequest !== undefined || !hasTrial(options)) return null;
-  const trial = (options as CorsPolicyOptionsWithTrial<unknown>).trial as Record<string, unknown>;
+  const trial = options.trial as Record<string, unknown>;
   const from = sources.trial ?? 'default';
   return FIELDS.map(([name, unset], at) => {
     if (!Object.hasOwn(trial, name)) return fields[at]!;

@@ -110,6 +110,17 @@ describe('TrialRecorder: bounded memory', () => {
 
   // A valid origin may have up to 261 characters: the key built from it and its difference must
   // keep both whole (an earlier key, origin first and cut as a whole, lost the difference).
+  it('an overlong origin is kept cut at 256 characters, with its difference, whatever the difference', () => {
+    const { recorder } = recorderOf();
+    // A host of 253 characters (the longest) and a port: a valid origin of 267 characters.
+    const host = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
+    const overlong = `https://${host}:65535`;
+    expect(overlong.length).toBe(267);
+    compare(recorder, overlong);
+    const [counted] = recorder.counts().routes[0]!.topOrigins;
+    expect(counted).toEqual({ origin: overlong.slice(0, 256), difference: 'refuses', count: 1 });
+  });
+
   it('an origin of 253 characters keeps its difference in the top origins', () => {
     const { recorder } = recorderOf();
     compare(recorder, LONG);
