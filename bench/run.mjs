@@ -131,6 +131,8 @@ const RATIOS = [
   ['decorator', 'decoratorBase'],
   // Issue 20: a CorsEvents listener over none.
   ['moduleListening', 'module'],
+  // Issue 20: a trial that agrees with the policy, over none.
+  ['moduleTrial', 'module'],
 ];
 const SHORT = {
   none: 'none',
@@ -140,6 +142,7 @@ const SHORT = {
   decorator: '@Cors',
   moduleBase: 'module (baseline)',
   moduleListening: 'module + listener',
+  moduleTrial: 'module + trial',
   decoratorBase: '@Cors (baseline)',
   perRequest: 'perRequest',
   perRequestUncached: 'perRequest uncached',

@@ -189,6 +189,9 @@ function perRequestModuleOptions(perRequestPolicy, policy, cached) {
  * - `moduleBase`, `decoratorBase`: as `module` and `decorator` (the library is the caller's choice);
  * - `moduleListening`: as `module`, with a `CorsEvents` listener that counts every event (issue 20:
  *   what a metrics subscriber costs);
+ * - `moduleTrial`: as `module`, with `trial: {}` on the default policy: a trial equal to the policy,
+ *   so that every request is decided twice and compared, and none differs (what a trial costs on
+ *   the requests it agrees with, which are most);
  * - `perRequest`, `perRequestUncached`: as `module`, with the default policy computed per request
  *   (see `perRequestPolicyOf` in scenarios.mjs), cached or not;
  * - `perRequestDecorator`: as `decorator`, with `@Cors(perRequestPolicy(...))` on every handler.
@@ -209,6 +212,7 @@ export async function createBenchApp({ adapter, variant, scenario, library }) {
     'module',
     'moduleBase',
     'moduleListening',
+    'moduleTrial',
     'perRequest',
     'perRequestUncached',
   ].includes(variant);
@@ -218,6 +222,8 @@ export async function createBenchApp({ adapter, variant, scenario, library }) {
   const imports = [];
   if (variant === 'module' || variant === 'moduleBase' || variant === 'moduleListening')
     imports.push(CorsModule.forRoot(scenario.policy));
+  if (variant === 'moduleTrial')
+    imports.push(CorsModule.forRoot({ ...scenario.policy, trial: {} }));
   if (variant === 'perRequest' || variant === 'perRequestUncached') {
     imports.push(
       CorsModule.forRoot(

@@ -18,6 +18,7 @@ export const EVIL_ORIGIN = 'https://evil.example.net';
  *   checkout (`--baseline DIR`), to compare two versions of the library in the same rounds;
  * - `module`: `CorsModule.forRoot(policy)`;
  * - `moduleListening`: `module`, with a `CorsEvents` listener counting every event;
+ * - `moduleTrial`: `module`, with a trial equal to the policy (`trial: {}`): decided twice, compared;
  * - `decorator`: `CorsModule.forRoot()` without a default origin, and `@Cors(policy)` on every
  *   handler;
  * - `perRequest`: `CorsModule.forRoot(perRequestPolicy(async (req) => policy, { vary: ['Host'],
@@ -37,6 +38,7 @@ export const VARIANTS = [
   { id: 'moduleBase', label: 'CorsModule.forRoot(), baseline', baseline: true },
   { id: 'module', label: 'CorsModule.forRoot()' },
   { id: 'moduleListening', label: 'CorsModule.forRoot(), a CorsEvents listener' },
+  { id: 'moduleTrial', label: 'CorsModule.forRoot(), trial: {}' },
   { id: 'decoratorBase', label: '@Cors() per route, baseline', baseline: true },
   { id: 'decorator', label: '@Cors() per route' },
   { id: 'perRequest', label: 'perRequestPolicy(), cached', perRequest: true },
