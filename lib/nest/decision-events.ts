@@ -56,19 +56,18 @@ export function trialComparer(
   const routeLabel = routeLabeller(pathPolicies);
   return (policy, decision, request, raw, preflight, route, handle) => {
     const origin = raw.headers.origin;
-    const site = raw.headers['sec-fetch-site'];
-    try {
+    // Asked only once the trial differs: reading the platform's host costs more than the rest.
+    const site = () => {
+      const fetchSite = raw.headers['sec-fetch-site'];
       const addressed = requestAuthorityOf(request);
-      if (isSameOrigin(origin, addressed, typeof site === 'string' ? site : undefined)) return;
-    } catch (error) {
-      // Never the request's: the response is written already.
-      trials.failed(error);
-      return;
-    }
-    trials.compare(policy, decision, origin, preflight, raw, () => ({
-      route: routeLabel(route?.targetWith(handle)),
-      method: preflight === undefined ? (raw.method ?? '') : preflight.method,
-    }));
+      if (isSameOrigin(origin, addressed, typeof fetchSite === 'string' ? fetchSite : undefined))
+        return undefined;
+      return {
+        route: routeLabel(route?.targetWith(handle)),
+        method: preflight === undefined ? (raw.method ?? '') : preflight.method,
+      };
+    };
+    trials.compare(policy, decision, origin, preflight, raw, site);
   };
 }
 

@@ -93,7 +93,9 @@ export class TrialRecorder {
    *
    * @param policy the policy that made `decision` (a promise where a per-request policy answered
    *   with one; it has settled by then).
-   * @param site the route and method, computed by the caller (a refusal's label, as events name it).
+   * @param site the route and method (a refusal's label, as events name it), asked only once the
+   *   trial differs; `undefined` where the request turns out not to be cross-origin (nothing is
+   *   recorded then).
    */
   compare(
     policy: MaybePromise<CompiledCorsPolicy<unknown>>,
@@ -101,7 +103,7 @@ export class TrialRecorder {
     origin: string | undefined,
     preflight: PreflightRequest | undefined,
     judged: object,
-    site: () => TrialSite,
+    site: () => TrialSite | undefined,
   ): void {
     try {
       if (policy instanceof Promise) {
@@ -122,15 +124,28 @@ export class TrialRecorder {
     origin: string | undefined,
     preflight: PreflightRequest | undefined,
     judged: object,
-    site: () => TrialSite,
+    site: () => TrialSite | undefined,
   ): void {
     const outcome = decideTrial(policy, decision, origin, preflight, judged);
-    const found = (settled: TrialOutcome | undefined) => {
-      if (settled !== undefined)
-        this.record(settled, String(origin), preflight !== undefined, site());
-    };
-    if (outcome instanceof Promise) outcome.then(found).catch(this.failed);
-    else found(outcome);
+    if (outcome instanceof Promise) {
+      outcome
+        .then((settled) => this.found(settled, origin, preflight !== undefined, site))
+        .catch(this.failed);
+    } else {
+      this.found(outcome, origin, preflight !== undefined, site);
+    }
+  }
+
+  /** Records a difference, unless there is none or `site` says the request was not cross-origin. */
+  private found(
+    outcome: TrialOutcome | undefined,
+    origin: string | undefined,
+    preflight: boolean,
+    site: () => TrialSite | undefined,
+  ): void {
+    if (outcome === undefined) return;
+    const where = site();
+    if (where !== undefined) this.record(outcome, String(origin), preflight, where);
   }
 
   /** The counts since start, routes with most differences first. */
