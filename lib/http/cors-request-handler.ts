@@ -30,35 +30,9 @@ import type { PolicyHandle } from '../policy/policy-handle.js';
 import { decideActualRequest, decidePreflightRequest } from '../policy/decide-request.js';
 import { actualDecisionSteps } from './actual-decision-steps.js';
 import { answerWith, CONTINUE, type HookOutcome } from './hook-outcome.js';
+import type { DenialLogger, TrialComparer } from './hook-reports.js';
 
 export type { HookOutcome } from './hook-outcome.js';
-
-/**
- * Logs a denial; present only with `debug: true`. `route` is what the router resolved the request
- * to (`undefined` for no route) and `handle` where its policy came from.
- */
-export type DenialLogger = (
-  request: IncomingMessage,
-  decision: CorsDecision,
-  preflight: boolean,
-  route: RouteResolution | undefined,
-  handle: PolicyHandle,
-) => void;
-
-/**
- * Compares a request with the trial of the policy that decided it (see `TrialRecorder.compare`),
- * for a route whose handle says it may have one. `request` is the platform's request object, `raw`
- * the Node request behind it; `preflight` is `undefined` for an actual request.
- */
-export type TrialComparer = (
-  policy: MaybePromise<CompiledCorsPolicy<unknown>>,
-  decision: CorsDecision,
-  request: object,
-  raw: IncomingMessage,
-  preflight: PreflightRequest | undefined,
-  route: RouteResolution | undefined,
-  handle: PolicyHandle,
-) => void;
 
 /**
  * Which route a request is for, as the platform's own router says. `Req` is what the platform's

@@ -3,7 +3,7 @@
  * and at startup every route with where its policy was written.
  */
 import type { Type } from '@nestjs/common';
-import type { DenialLogger } from '../http/cors-request-handler.js';
+import type { DenialLogger } from '../http/hook-reports.js';
 import type { CorsPolicyRegistry } from '../policy/cors-policy-registry.js';
 import type { RoutePolicy } from '../policy/policy-handle.js';
 import { explainHandler } from '../policy/policy-explanation.js';

@@ -1,8 +1,9 @@
 /**
  * How what the module decides reaches `CorsEvents` (and, for the request hook's refusals, the
- * `debug` log): callbacks made at startup, called only for a refusal or a failure.
+ * `debug` log) and the trials' recorder: callbacks made at startup, called only for a refusal, a
+ * failure, or a request under a policy with a trial.
  */
-import type { DenialLogger, TrialComparer } from '../http/cors-request-handler.js';
+import type { DenialLogger, TrialComparer } from '../http/hook-reports.js';
 import type { TrialRecorder } from '../policy/trial-recorder.js';
 import { isSameOrigin, requestAuthorityOf, TimeoutError } from '../engine/index.js';
 import {

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { buildPolicy } from '../../lib/engine/build-policy';
+import type { DenialLogger } from '../../lib/http/hook-reports';
 import {
   CorsRequestHandler,
-  type DenialLogger,
   type HookOutcome,
   type RequestHandlerSettings,
   type RouteFinder,
