@@ -11,7 +11,11 @@ import {
   type CorsPolicyConfiguration,
 } from './cors-module-options.js';
 import type { CompiledCorsPolicy } from '../engine/index.js';
-import { compileWithTrial, type CorsPolicyOptionsWithTrial } from './trial-policy.js';
+import {
+  compileWithTrial,
+  trialErrorReporter,
+  type CorsPolicyOptionsWithTrial,
+} from './trial-policy.js';
 import { configurationDifferences } from './enable-cors-differences.js';
 import {
   checkConfigurationShape,
@@ -286,7 +290,11 @@ export class CorsPolicyRegistry {
     const fingerprint = fingerprintOf(options);
     let compiled = this.compiled.get(fingerprint);
     if (compiled === undefined) {
-      compiled = compileWithTrial(options, { where, reportError: this.log.reportError });
+      compiled = compileWithTrial(options, {
+        where,
+        reportError: this.log.reportError,
+        reportTrialError: trialErrorReporter(this.log.error),
+      });
       this.compiled.set(fingerprint, compiled);
     }
     return compiled;

@@ -141,8 +141,9 @@ function checkShape(configuration: CorsPolicyConfiguration, problems: ProblemLis
       );
     }
   }
-  const inline = Object.keys(configuration).filter((name) =>
-    (POLICY_OPTION_NAMES as readonly string[]).includes(name),
+  // `trial` too: beside defaultPolicy it would try nothing, silently (the answer carries its own).
+  const inline = Object.keys(configuration).filter(
+    (name) => (POLICY_OPTION_NAMES as readonly string[]).includes(name) || name === 'trial',
   );
   if (defaultPolicy !== undefined && !isPerRequestPolicy(defaultPolicy)) {
     problems.add(

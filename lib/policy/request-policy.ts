@@ -20,7 +20,11 @@ import { compileVaryNames } from '../engine/options/vary-option.js';
 import { differencesFromEnableCors } from './enable-cors-differences.js';
 import type { CorsPolicyFunction, PerRequestCorsPolicy } from './per-request-policy.js';
 import { fingerprintOf } from './policy-fingerprint.js';
-import { compileWithTrial, type CorsPolicyOptionsWithTrial } from './trial-policy.js';
+import {
+  compileWithTrial,
+  trialErrorReporter,
+  type CorsPolicyOptionsWithTrial,
+} from './trial-policy.js';
 
 /** Where a per-request policy reports: its errors, and the notes on its answers, once each. */
 export interface RequestPolicyLog {
@@ -213,6 +217,10 @@ export class RequestPolicy {
         where,
         vary: this.fn.vary,
         reportError: this.log.reportError,
+        reportTrialError: trialErrorReporter(this.log.error),
+        // A trial must not deny what the answer allows: an invalid one is dropped, and said so.
+        onInvalidTrial: (error) =>
+          this.log.error(`${error.message}\nThe answer is used without its trial.`, undefined),
       });
       for (const note of differencesFromEnableCors(options as CorsPolicyOptions<unknown>))
         this.log.warn(`In ${where}: ${note}.`);

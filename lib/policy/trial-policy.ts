@@ -9,6 +9,7 @@ import {
   ProblemList,
   type CompiledCorsPolicy,
   type CompilePolicyContext,
+  type CorsErrorReporter,
   type CorsPolicyOptions,
 } from '../engine/index.js';
 
@@ -52,35 +53,58 @@ export function hasTrial(options: object): boolean {
   return trial !== undefined && trial !== false;
 }
 
+/** How {@link compileWithTrial} compiles, beyond what `compilePolicy` takes. */
+export interface TrialCompileContext extends CompilePolicyContext {
+  /**
+   * Where a failure of the trial's origin predicate goes. Not `reportError`: the request was not
+   * denied (the trial only counts it as refused), and no alert on denials should fire for it.
+   * Default: the console.
+   */
+  readonly reportTrialError?: CorsErrorReporter;
+  /**
+   * Given, an invalid trial is handed here and the policy compiled without it, instead of thrown:
+   * for a per-request policy's answer, whose trial must not deny requests the policy allows.
+   */
+  readonly onInvalidTrial?: (error: CorsConfigurationError) => void;
+}
+
 /**
  * Checks and compiles a policy that may carry a `trial`: the policy without it, and, when it has
  * one, the trial (the policy's fields with the trial's on top), reachable through {@link trialOf}.
  * Every call compiles a policy of its own, so that one trial is never attached to another's policy.
  *
- * @throws CorsConfigurationError naming the policy's problems, or the trial's as `trial.<option>`.
+ * @throws CorsConfigurationError naming the policy's problems, or the trial's as `trial.<option>`
+ *   (unless `onInvalidTrial` takes them).
  */
 export function compileWithTrial(
   options: CorsPolicyOptionsWithTrial<unknown>,
-  context: CompilePolicyContext = {},
+  context: TrialCompileContext = {},
 ): CompiledCorsPolicy<unknown> {
+  const { reportTrialError, onInvalidTrial, ...compileContext } = context;
   if (
     options === null ||
     typeof options !== 'object' ||
     Array.isArray(options) ||
     !('trial' in options)
   )
-    return compilePolicy(options, context);
+    return compilePolicy(options, compileContext);
   const { trial, ...enforced } = options;
-  checkTrialValue(trial, context.where);
-  const policy = compilePolicy(enforced, context);
-  if (trial !== undefined && trial !== false) {
-    trials.set(policy, compileTrial({ ...enforced, ...trial }, context));
+  const policy = compilePolicy(enforced, compileContext);
+  if (trial === undefined || trial === false) return policy;
+  try {
+    checkTrialValue(trial, context.where);
+    const reportError = reportTrialError ?? reportTrialToConsole;
+    // checkTrialValue refused a nested trial; an undefined one is absent, as everywhere.
+    const { trial: _absent, ...tried } = trial as CorsPolicyOptionsWithTrial<unknown>;
+    trials.set(policy, compileTrial({ ...enforced, ...tried }, { ...compileContext, reportError }));
+  } catch (error) {
+    if (onInvalidTrial === undefined || !(error instanceof CorsConfigurationError)) throw error;
+    onInvalidTrial(error);
   }
   return policy;
 }
 
 function checkTrialValue(trial: unknown, where: string | undefined): void {
-  if (trial === undefined || trial === false) return;
   const problems = new ProblemList();
   if (trial === null || typeof trial !== 'object' || Array.isArray(trial)) {
     problems.add(
@@ -90,11 +114,11 @@ function checkTrialValue(trial: unknown, where: string | undefined): void {
       'is not the fields of a policy to try, or false',
       'write trial: { origin: ["https://app.example.com"] }, or trial: false for none',
     );
-  } else if ('trial' in trial) {
+  } else if ((trial as CorsPolicyOptionsWithTrial).trial !== undefined) {
     problems.add(
       'trial-invalid',
       'trial.trial',
-      trial.trial,
+      (trial as CorsPolicyOptionsWithTrial).trial,
       'is a trial inside a trial, which nothing would ever decide',
       'write the fields to try directly in trial: { ... }',
     );
@@ -116,4 +140,22 @@ function compileTrial(
       error.where,
     );
   }
+}
+
+const reportTrialToConsole = trialErrorReporter((message, error) =>
+  console.error(`[nestjs-cors] ${message}`, error),
+);
+
+/**
+ * A trial's `reportTrialError` that logs through `log`, saying that the request itself was not
+ * affected (the policy in force answered it).
+ */
+export function trialErrorReporter(
+  log: (message: string, error: unknown) => void,
+): CorsErrorReporter {
+  return (error, origin) =>
+    log(
+      `The origin predicate of a CORS trial failed for ${JSON.stringify(origin)}; the trial counts the request as refused, and its response was not affected.`,
+      error,
+    );
 }

@@ -19,6 +19,12 @@ import { TrialLog } from './trial-log.js';
 
 /** Routes (and gateways) counted at most: their labels are declared routes, a bounded set. */
 export const MAX_TRIAL_ROUTES = 10_000;
+/**
+ * Trials waiting on an origin predicate at most. The response does not wait for its trial, so a
+ * slow predicate would otherwise gather calls (and the requests they hold) without bound; past
+ * this, requests are answered without being compared until some settle.
+ */
+export const MAX_PENDING_TRIALS = 1_000;
 
 /** One origin and one difference, and how many requests had it (an upper bound, see `TopOrigins`). */
 export interface CorsTrialOriginCount {
@@ -76,6 +82,8 @@ export class TrialRecorder {
   private readonly since = new Date();
   private readonly routes = new Map<string, RouteCounter>();
   private readonly log: TrialLog;
+  /** Trials waiting on an origin predicate now (see {@link MAX_PENDING_TRIALS}). */
+  private pending = 0;
 
   constructor(
     private readonly events: CorsEventStream,
@@ -126,11 +134,14 @@ export class TrialRecorder {
     judged: object,
     site: () => TrialSite | undefined,
   ): void {
+    if (this.pending >= MAX_PENDING_TRIALS) return;
     const outcome = decideTrial(policy, decision, origin, preflight, judged);
     if (outcome instanceof Promise) {
+      this.pending++;
       outcome
         .then((settled) => this.found(settled, origin, preflight !== undefined, site))
-        .catch(this.failed);
+        .catch(this.failed)
+        .finally(() => this.pending--);
     } else {
       this.found(outcome, origin, preflight !== undefined, site);
     }
@@ -198,7 +209,10 @@ export class TrialRecorder {
       preflight,
       origin,
     };
-    this.log.record(`${site.route}\n${origin}\n${difference}`, () => describe(event));
+    // The origin cut as counted: a key stays small whatever the client sent.
+    this.log.record(`${site.route}\n${difference}\n${origin.slice(0, MAX_ORIGIN_KEY)}`, () =>
+      describe(event),
+    );
     if (this.events.listening) this.events.emit(event);
   }
 

@@ -1,7 +1,7 @@
 import { CorsPolicies, type CorsTrialDifferenceEvent } from '../../lib';
 import { ACAC, ACAO, ACEH, get, preflight } from './cases';
 import { LogRecorder } from './fixtures/debug-app';
-import { TrialAppModule, trialEvents } from './fixtures/trial-app';
+import { TrialAppModule, otherEvents, trialEvents } from './fixtures/trial-app';
 import { ADMIN, APP, EVIL, PARTNER } from './fixtures/origins';
 import { PLATFORMS, startApp, type SentRequest, type TestApp } from './platforms';
 
@@ -209,6 +209,32 @@ describe.each(PLATFORMS)('trial policies on %s', (platform) => {
   afterAll(() => app.close());
   beforeEach(() => {
     trialEvents.length = 0;
+    otherEvents.length = 0;
+  });
+
+  it("a trial's failing predicate: the response as in force, refuses, and no lookup-failed", async () => {
+    logs.clear();
+    const response = await app.send(get('/failing-trial', PARTNER));
+    expect(response.headers[ACAO]).toBe(PARTNER);
+    expect(trialEvents).toEqual([
+      expect.objectContaining({ difference: 'refuses', reason: 'origin-predicate-failed' }),
+    ]);
+    expect(otherEvents).toEqual([]);
+    const errors = logs.entries.filter((e) => e.level === 'error').map((e) => e.message);
+    expect(errors).toEqual([
+      expect.stringContaining('The origin predicate of a CORS trial failed'),
+    ]);
+    expect(errors[0]).toContain('its response was not affected');
+  });
+
+  it('an invalid trial in a per-request answer: the answer used without it, and logged', async () => {
+    logs.clear();
+    const response = await app.send(get('/invalid-trial', APP));
+    expect(response.headers[ACAO]).toBe(APP);
+    expect(trialEvents).toEqual([]);
+    const errors = logs.entries.filter((e) => e.level === 'error').map((e) => e.message);
+    expect(errors).toEqual([expect.stringContaining('trial.origin')]);
+    expect(errors[0]).toContain('The answer is used without its trial.');
   });
 
   it.each(TRIAL_CASES)('$name', async ({ request, headers, event }) => {

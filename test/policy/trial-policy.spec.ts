@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { Cors, CorsConfigurationError } from '../../lib';
+import { decideActual } from '../../lib/engine';
+import { perRequestPolicy } from '../../lib/policy/per-request-policy';
 import { CorsPolicyRegistry } from '../../lib/policy/cors-policy-registry';
 import {
   compileWithTrial,
@@ -50,6 +52,49 @@ describe('compileWithTrial: the trial value', () => {
     expect(error.problems).toEqual([
       expect.objectContaining({ code: 'trial-invalid', option: 'trial.trial', value: nested }),
     ]);
+  });
+
+  it('takes trial.trial: undefined as absent, as everywhere else', () => {
+    const policy = compileWithTrial({
+      origin: [APP, PARTNER],
+      trial: { origin: [APP], trial: undefined },
+    } as CorsPolicyOptionsWithTrial<unknown>);
+    expect(trialOf(policy)).toBeDefined();
+  });
+
+  it('hands an invalid trial to onInvalidTrial, and compiles the policy without it', () => {
+    const invalid: CorsConfigurationError[] = [];
+    const policy = compileWithTrial(
+      { origin: [APP], trial: { origin: 'not an origin' } },
+      { where: WHERE, onInvalidTrial: (error) => invalid.push(error) },
+    );
+    expect(trialOf(policy)).toBeUndefined();
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]!.problems[0]).toEqual(expect.objectContaining({ option: 'trial.origin' }));
+  });
+
+  it("reports a failure of the trial's predicate to reportTrialError, never to reportError", () => {
+    const denials: unknown[] = [];
+    const trialFailures: unknown[] = [];
+    const policy = compileWithTrial(
+      {
+        origin: true,
+        trial: {
+          origin: () => {
+            throw new Error('trial store down');
+          },
+        },
+      },
+      {
+        reportError: (error) => denials.push(error),
+        reportTrialError: (error) => trialFailures.push(error),
+      },
+    );
+    expect(decideActual(trialOf(policy)!, APP)).toEqual(
+      expect.objectContaining({ allowed: false, reason: 'origin-predicate-failed' }),
+    );
+    expect(trialFailures).toHaveLength(1);
+    expect(denials).toEqual([]);
   });
 
   it('refuses trial.trial even when it is false', () => {
@@ -164,5 +209,21 @@ describe('the registry: policies equal but for the trial', () => {
     expect(allows(trialOf(toPartner!), PARTNER)).toBe(true);
     expect(allows(trialOf(toPartner!), APP)).toBe(false);
     expect(trialOf(untried!)).toBeUndefined();
+  });
+});
+
+describe('the registry: a trial beside defaultPolicy', () => {
+  it('is refused at startup: the per-request answers carry their own', () => {
+    const error = refusal(
+      () =>
+        new CorsPolicyRegistry(
+          { defaultPolicy: perRequestPolicy(() => ({ origin: [APP] })), trial: { origin: [] } },
+          QUIET,
+        ),
+    );
+    expect(error.problems).toEqual([
+      expect.objectContaining({ code: 'default-policy-twice', option: 'defaultPolicy' }),
+    ]);
+    expect(error.message).toContain('the inline fields trial both give the default policy');
   });
 });

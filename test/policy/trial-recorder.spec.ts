@@ -3,7 +3,12 @@ import { CorsEventStream, type CorsEvent } from '../../lib/policy/cors-events';
 import { TOP_ORIGINS } from '../../lib/policy/top-origins';
 import { TRIAL_LOG_INTERVAL, TRIAL_LOG_LINES, TrialLog } from '../../lib/policy/trial-log';
 import { compileWithTrial } from '../../lib/policy/trial-policy';
-import { MAX_TRIAL_ROUTES, TrialRecorder, type TrialSite } from '../../lib/policy/trial-recorder';
+import {
+  MAX_PENDING_TRIALS,
+  MAX_TRIAL_ROUTES,
+  TrialRecorder,
+  type TrialSite,
+} from '../../lib/policy/trial-recorder';
 import { now } from './policy-test-kit';
 
 /*
@@ -126,6 +131,33 @@ describe('TrialRecorder: bounded memory', () => {
     compare(recorder, LONG);
     const [counted] = recorder.counts().routes[0]!.topOrigins;
     expect(counted).toEqual({ origin: LONG, difference: 'refuses', count: 1 });
+  });
+});
+
+describe('TrialRecorder: trials waiting on a predicate', () => {
+  it('holds at most MAX_PENDING_TRIALS; later requests are answered uncompared until some settle', async () => {
+    const { recorder } = recorderOf();
+    const waiting: (() => void)[] = [];
+    let asked = 0;
+    const policy = compileWithTrial({
+      origin: true,
+      trial: {
+        origin: () => {
+          asked++;
+          return new Promise<boolean>((resolve) => waiting.push(() => resolve(false)));
+        },
+        predicateTimeout: 60_000,
+      },
+    });
+    for (let i = 0; i < MAX_PENDING_TRIALS + 5; i++)
+      compare(recorder, `https://o${i}.example`, SITE, policy);
+    expect(asked).toBe(MAX_PENDING_TRIALS);
+    for (const resolve of waiting.splice(0)) resolve();
+    await settle();
+    await settle();
+    expect(recorder.counts().routes[0]!.total).toBe(MAX_PENDING_TRIALS);
+    compare(recorder, 'https://after.example', SITE, policy);
+    expect(asked).toBe(MAX_PENDING_TRIALS + 1);
   });
 });
 
