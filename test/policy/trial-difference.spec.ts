@@ -272,15 +272,18 @@ describe('decideTrial', () => {
 
   it('a trial predicate that rejects is a denial, never a rejection', async () => {
     const reportError = jest.fn();
+    const reportTrialError = jest.fn();
     const policy = compileWithTrial(
       { origin: [APP], trial: { origin: () => Promise.reject(new Error('lookup down')) } },
-      { reportError },
+      { reportError, reportTrialError },
     );
     const outcome = decideTrial(policy, now(decideActual(policy, APP)), APP, undefined, {});
     await expect(outcome).resolves.toEqual({
       difference: 'refuses',
       refusal: expect.objectContaining({ reason: 'origin-predicate-failed' }),
     });
-    expect(reportError).toHaveBeenCalledTimes(1);
+    // The trial's failure, reported as the trial's: the request itself was not denied.
+    expect(reportTrialError).toHaveBeenCalledTimes(1);
+    expect(reportError).not.toHaveBeenCalled();
   });
 });
