@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -23,17 +23,25 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 /** The policy report as a person sees it: the page renders, and its form answers. */
+/** Starts `rootModule` on `platform`, listening on HOST; returns it and its base URL. */
+async function startReportApp(
+  platform: (typeof PLATFORMS)[number],
+  rootModule: Type,
+): Promise<{ app: INestApplication; base: string }> {
+  const moduleRef = await Test.createTestingModule({ imports: [rootModule] }).compile();
+  const app = moduleRef.createNestApplication(
+    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    { logger: false },
+  );
+  await app.listen(0, HOST);
+  return { app, base: (await app.getUrl()).replace('[::1]', HOST).replace('localhost', HOST) };
+}
+
 describe.each(PLATFORMS)('in Chromium, the policy report on %s', (platform) => {
   let app: INestApplication;
   let base: string;
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [ReportAppModule] }).compile();
-    app = moduleRef.createNestApplication(
-      platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-      { logger: false },
-    );
-    await app.listen(0, HOST);
-    base = (await app.getUrl()).replace('[::1]', HOST).replace('localhost', HOST);
+    ({ app, base } = await startReportApp(platform, ReportAppModule));
   });
   afterAll(() => app?.close());
 
@@ -102,15 +110,7 @@ describe.each(PLATFORMS)('in Chromium, the policy report of trials on %s', (plat
   let app: INestApplication;
   let base: string;
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [ReportTrialAppModule],
-    }).compile();
-    app = moduleRef.createNestApplication(
-      platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-      { logger: false },
-    );
-    await app.listen(0, HOST);
-    base = (await app.getUrl()).replace('[::1]', HOST).replace('localhost', HOST);
+    ({ app, base } = await startReportApp(platform, ReportTrialAppModule));
   });
   afterAll(() => app?.close());
 
