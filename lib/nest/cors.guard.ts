@@ -6,14 +6,13 @@ import { ForbiddenException, type CanActivate, type ExecutionContext } from '@ne
 import type { IncomingMessage } from 'node:http';
 import {
   APPROVING_HEADER_NAMES,
-  isSameOrigin,
   refusedContent,
-  requestAuthorityOf,
   type CompiledCorsPolicy,
   type CorsDecision,
 } from '../engine/index.js';
 import { applyDecision, type HeaderAccess } from '../http/response-headers.js';
 import { hookDecisionOrOwn } from '../http/hook-decisions.js';
+import { isSameOriginRequest } from '../http/same-origin-request.js';
 import { REFUSAL_HEADER } from '../http/refusal-header.js';
 import type { HandlerPolicies, HandlerPolicy } from './handler-policies.js';
 
@@ -114,17 +113,4 @@ function carriesRefused(
   let sharesUrl = false;
   for (const shared of entry.sharedUrls ?? []) sharesUrl ||= shared.disagrees;
   return refusedContent(policy, request.method ?? 'GET', request.headers, sharesUrl) !== undefined;
-}
-
-/**
- * Whether the request comes from the server's own origin, judged by the origin the platform says it
- * was addressed to (`:authority` on HTTP/2; forwarded host and scheme under trust proxy).
- */
-function isSameOriginRequest(platformRequest: object, request: IncomingMessage): boolean {
-  const site: unknown = request.headers['sec-fetch-site'];
-  return isSameOrigin(
-    request.headers.origin,
-    requestAuthorityOf(platformRequest),
-    typeof site === 'string' ? site : undefined,
-  );
 }

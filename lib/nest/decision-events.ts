@@ -5,7 +5,8 @@
  */
 import type { DenialLogger, TrialComparer } from '../http/hook-reports.js';
 import type { TrialRecorder } from '../policy/trial-recorder.js';
-import { isSameOrigin, requestAuthorityOf, TimeoutError } from '../engine/index.js';
+import { TimeoutError } from '../engine/index.js';
+import { isSameOriginRequest } from '../http/same-origin-request.js';
 import {
   refusalReasonOf,
   type CorsEventStream,
@@ -56,19 +57,15 @@ export function trialComparer(
 ): TrialComparer {
   const routeLabel = routeLabeller(pathPolicies);
   return (policy, decision, request, raw, preflight, route, handle) => {
-    const origin = raw.headers.origin;
     // Asked only once the trial differs: reading the platform's host costs more than the rest.
     const site = () => {
-      const fetchSite = raw.headers['sec-fetch-site'];
-      const addressed = requestAuthorityOf(request);
-      if (isSameOrigin(origin, addressed, typeof fetchSite === 'string' ? fetchSite : undefined))
-        return undefined;
+      if (isSameOriginRequest(request, raw)) return undefined;
       return {
         route: routeLabel(route?.targetWith(handle)),
         method: preflight === undefined ? (raw.method ?? '') : preflight.method,
       };
     };
-    trials.compare(policy, decision, origin, preflight, raw, site);
+    trials.compare(policy, decision, raw.headers.origin, preflight, raw, site);
   };
 }
 

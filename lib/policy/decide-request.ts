@@ -92,9 +92,20 @@ function decideWith<C, T>(
   then: DecisionThen<C, T>,
   context: C,
 ): MaybePromise<T> {
-  const decision =
-    preflight === undefined
-      ? decideActual(policy, origin, judged)
-      : decidePreflight(policy, preflight, judged);
-  return whenSettled(decision, then, policy, context);
+  return whenSettled(decisionOf(policy, origin, preflight, judged), then, policy, context);
+}
+
+/**
+ * `policy`'s decision of one request: an actual request from `origin`, or, with `preflight`, the
+ * preflight. What every decision above is made by, and a policy's trial too.
+ */
+export function decisionOf(
+  policy: CompiledCorsPolicy<unknown>,
+  origin: string | undefined,
+  preflight: PreflightRequest | undefined,
+  judged: object,
+): MaybePromise<CorsDecision> {
+  return preflight === undefined
+    ? decideActual(policy, origin, judged)
+    : decidePreflight(policy, preflight, judged);
 }

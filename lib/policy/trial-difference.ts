@@ -3,14 +3,13 @@
  * decided on the same request, and the two answers compared as a browser reads them.
  */
 import {
-  decideActual,
-  decidePreflight,
   whenSettled,
   type CompiledCorsPolicy,
   type CorsDecision,
   type MaybePromise,
   type PreflightRequest,
 } from '../engine/index.js';
+import { decisionOf } from './decide-request.js';
 import { trialOf } from './trial-policy.js';
 
 /**
@@ -51,11 +50,12 @@ export function decideTrial(
   const trial = trialOf(policy);
   // Without Origin a request is no CORS request, whatever the policy answered (`*` under `'*'`).
   if (trial === undefined || origin === undefined) return undefined;
-  const decision =
-    preflight === undefined
-      ? decideActual(trial, origin, judged)
-      : decidePreflight(trial, preflight, judged);
-  return whenSettled(decision, compareWith, enforced, undefined);
+  return whenSettled(
+    decisionOf(trial, origin, preflight, judged),
+    compareWith,
+    enforced,
+    undefined,
+  );
 }
 
 function compareWith(trial: CorsDecision, enforced: CorsDecision): TrialOutcome | undefined {
