@@ -74,6 +74,18 @@ const TRIAL_CASES: readonly TrialCase[] = [
     },
   },
   {
+    name: 'an empty Origin under a trial: refused by both, nothing recorded',
+    request: get('/open', ''),
+    headers: { [ACAO]: null },
+    event: undefined,
+  },
+  {
+    name: 'two origins in one header under a trial: refused by both, nothing recorded',
+    request: get('/open', `${APP}, ${EVIL}`),
+    headers: { [ACAO]: null },
+    event: undefined,
+  },
+  {
     name: 'no Origin: nothing recorded',
     request: get('/items'),
     headers: { [ACAO]: null },
